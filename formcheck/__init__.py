@@ -1,0 +1,33 @@
+"""formcheck: a computer-vision form checker for psoas self-release exercises.
+
+The Python API is ``formcheck.analyze_video(path, exercise=..., variant=None) -> Report``. Heavy modules
+(OpenCV, MediaPipe) are imported on first use so that ``formcheck --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["Report", "__version__", "analyze_video", "load_exercises"]
+
+if TYPE_CHECKING:
+    from .exercises import load_exercises
+    from .pipeline import analyze_video
+    from .report import Report
+
+
+def __getattr__(name: str) -> Any:
+    if name == "analyze_video":
+        from .pipeline import analyze_video
+
+        return analyze_video
+    if name == "Report":
+        from .report import Report
+
+        return Report
+    if name == "load_exercises":
+        from .exercises import load_exercises
+
+        return load_exercises
+    raise AttributeError(f"module 'formcheck' has no attribute {name!r}")

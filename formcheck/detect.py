@@ -1,0 +1,60 @@
+"""Which variant of an exercise is being performed, decided from the body's orientation and data.
+
+Each variant declares its ``orientation`` and, where several share one, a ``detect`` signature (ranges of
+body features seen while doing it). Evidence is accumulated in seconds, so the decision is the same
+whatever the frame rate, and can be read at any moment (live) or at the end (a recorded video).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .exercises import Exercise, Variant
+from .features import BodyFeatures, body_value
+
+
+@dataclass
+class VariantDetector:
+    exercise: Exercise
+    orientation_s: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    signature_s: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    _last_t: float = math.nan
+
+    def update(self, f: BodyFeatures) -> None:
+        dt = 0.0 if math.isnan(self._last_t) else min(max(f.t - self._last_t, 0.0), 0.5)
+        self._last_t = f.t
+        if not f.has_pose or f.orientation is None or dt == 0.0:
+            return
+        self.orientation_s[f.orientation] += dt
+        for v in self.exercise.variants:
+            if v.orientation != f.orientation or not v.detect:
+                continue
+            if all(_inside(body_value(f, n, v.view), r) for n, r in v.detect.items()):
+                self.signature_s[v.name] += dt
+
+    def best(self) -> tuple[Variant, dict[str, float]]:
+        """The most likely variant so far, and a score per variant (seconds of supporting evidence)."""
+        variants = self.exercise.variants
+        scores = {
+            v.name: self.orientation_s.get(v.orientation, 0.0) + self.signature_s.get(v.name, 0.0)
+            for v in variants
+        }
+        used = {v.orientation for v in variants}
+        seen = {o: s for o, s in self.orientation_s.items() if o in used and s > 0}
+        if not seen:
+            return variants[0], scores
+        orient = max(seen, key=lambda o: seen[o])
+        candidates = [v for v in variants if v.orientation == orient]
+        # Among variants sharing the orientation the signature decides; ties keep file order.
+        best = max(candidates, key=lambda v: (self.signature_s.get(v.name, 0.0), -candidates.index(v)))
+        return best, scores
+
+    @property
+    def evidence_s(self) -> float:
+        return sum(self.orientation_s.values())
+
+
+def _inside(value: float, rng: tuple[float, float]) -> bool:
+    return not math.isnan(value) and rng[0] <= value <= rng[1]

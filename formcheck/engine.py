@@ -1,0 +1,414 @@
+"""The rep / hold / form engine for one exercise variant, driven by ``BodyFeatures`` frame by frame.
+
+Everything exercise-specific comes from the ``Variant`` definition (``poses/*.toml``); this module only
+knows generic mechanics: leg roles, per-leg rep counters, hold timers, form rules as fault intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .exercises import Rule, Variant
+from .features import BodyFeatures, LegFeatures, body_value, leg_value
+from .machines import HoldState, HoldTimer, IntervalTracker, RepCounter, RepState, TransitionWatch
+
+SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
+ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
+
+
+@dataclass(frozen=True)
+class RepEvent:
+    side: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class HoldEvent:
+    side: str
+    start_s: float
+    end_s: float
+    duration_s: float
+    completed: bool
+
+
+@dataclass(frozen=True)
+class FaultEvent:
+    code: str
+    side: str | None
+    start_s: float
+    end_s: float
+    message: str
+
+
+@dataclass
+class Snapshot:
+    """What the engine has to show for the current frame (overlay, live view)."""
+
+    variant: str
+    reps: dict[str, int]
+    phase: str
+    working_side: str | None
+    hold_elapsed_s: float | None
+    hold_target_s: float | None
+    alerts: list[str]  # cues of the form faults open right now
+    hint: str | None  # what to do next in this phase, when there is no fault to fix
+    in_position: bool | None
+
+
+@dataclass
+class _Episode:
+    """Label votes gathered while one track does one rep or hold: decides the side it is reported on."""
+
+    vote: float = 0.0
+
+    def side(self, fallback: str) -> str:
+        if self.vote > 0:
+            return "left"
+        if self.vote < 0:
+            return "right"
+        return fallback
+
+
+def _in_range(value: float, rng: tuple[float, float]) -> bool | None:
+    if math.isnan(value):
+        return None
+    return rng[0] <= value <= rng[1]
+
+
+def _all(values: list[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values):
+        return None
+    return True
+
+
+@dataclass
+class VariantEngine:
+    variant: Variant
+    reps: dict[str, int] = field(default_factory=lambda: {"left": 0, "right": 0})
+    rep_events: list[RepEvent] = field(default_factory=list)
+    holds: list[HoldEvent] = field(default_factory=list)
+    faults: list[FaultEvent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        v = self.variant
+        self.counters = (
+            [RepCounter(v.reps.enter_below, v.reps.exit_above) for _ in (0, 1)] if v.reps else []
+        )
+        self._rep_votes = [_Episode(), _Episode()]
+        self.hold = HoldTimer(min_hold_s=v.min_hold_s) if v.mode == "hold" else None
+        top = v.reps.hold_target_s if v.reps else None
+        self.top_holds = [HoldTimer(min_hold_s=0.5) for _ in (0, 1)] if top else []
+        self._top_done: list[HoldEvent | None] = [None, None]
+        self._hold_track: int | None = None
+        self._hold_votes = _Episode()
+        self._roles: dict[str, int] = {}
+        self._role_alt_since = math.nan
+        self._trackers: dict[tuple[str, str | None], IntervalTracker] = {}
+        self._transitions = {
+            (r.code, k): TransitionWatch(r.from_value, r.to_value)  # type: ignore[arg-type]
+            for r in v.rules
+            if r.kind == "transition"
+            for k in (0, 1)
+        }
+        self._sides = ("left", "right")
+        self._last_t = 0.0
+
+    # --- feature access -------------------------------------------------------------------------
+    def _leg_value(self, leg: LegFeatures, name: str) -> float:
+        return leg_value(leg, name, self.variant.view)
+
+    def _body_value(self, f: BodyFeatures, name: str) -> float:
+        return body_value(f, name, self.variant.view)
+
+    # --- per frame --------------------------------------------------------------------------------
+    def update(self, f: BodyFeatures) -> Snapshot:
+        t = f.t
+        self._last_t = t
+        legs = f.legs if f.has_pose and len(f.legs) == 2 else None
+        if legs is not None:
+            self._sides = (legs[0].side, legs[1].side)
+        v = self.variant
+
+        working = self._update_reps(t, legs)
+        self._assign_roles(t, f, legs, working)
+        in_pos = self._in_position(f, legs) if legs is not None else None
+        settled = self._settled(legs)
+
+        if self.hold is not None:
+            self._update_hold(t, legs, in_pos, settled)
+        if self.top_holds and working is not None:
+            done = self.top_holds[working].update(t, in_pos, settled)
+            if done is not None:
+                self._top_done[working] = self._hold_event(done, self._rep_votes[working].side(self._sides[working]))
+
+        holding = self.hold is not None and self.hold.state is not HoldState.IDLE
+        if self.top_holds and working is not None:
+            holding = self.top_holds[working].state is not HoldState.IDLE
+        for rule in v.rules:
+            if rule.kind == "range":
+                self._apply_range_rule(t, rule, f, legs, working, holding)
+            elif rule.kind == "transition":
+                self._apply_transition_rule(t, rule, legs, working)
+        return self._snapshot(t, working, in_pos)
+
+    def _update_reps(self, t: float, legs: tuple[LegFeatures, ...] | None) -> int | None:
+        if not self.counters:
+            return None
+        spec = self.variant.reps
+        assert spec is not None
+        for k in (0, 1):
+            c = self.counters[k]
+            val = self._leg_value(legs[k], spec.signal) if legs is not None else None
+            other_up = self.counters[1 - k].state is RepState.UP
+            ev = c.update(t, val, other_up)
+            if ev == "up":
+                self._rep_votes[k] = _Episode()
+            if c.state is RepState.UP and legs is not None:
+                self._rep_votes[k].vote += legs[k].label_vote
+            if ev == "rep":
+                side = self._rep_votes[k].side(self._sides[k])
+                self.reps[side] += 1
+                self.rep_events.append(RepEvent(side, c.up_since, t))
+                self._finish_top_hold(k, side, c.up_since, t)
+        ups = [k for k in (0, 1) if self.counters[k].state is RepState.UP]
+        return ups[0] if ups else None
+
+    def _finish_top_hold(self, k: int, side: str, up_s: float, down_s: float) -> None:
+        if not self.top_holds:
+            return
+        done = self.top_holds[k].finish()
+        ev = self._top_done[k] or (self._hold_event(done, side) if done else None)
+        self._top_done[k] = None
+        if ev is not None:
+            ev = HoldEvent(side, ev.start_s, ev.end_s, ev.duration_s, ev.completed)
+            self.holds.append(ev)
+        for rule in self.variant.rules:
+            if rule.kind == "hold":
+                dur = ev.duration_s if ev else 0.0
+                if dur < rule.min_s:
+                    start, end = (ev.start_s, ev.end_s) if ev else (up_s, down_s)
+                    self.faults.append(FaultEvent(rule.code, side, start, end, rule.message))
+
+    def _hold_event(self, hold, side: str) -> HoldEvent:  # type: ignore[no-untyped-def]
+        target = self.variant.reps.hold_target_s if self.variant.reps else self.variant.hold_target_s
+        dur = hold.duration_s
+        return HoldEvent(side, round(hold.start_s, 3), round(hold.end_s, 3), round(dur, 3), bool(target and dur >= target))
+
+    def _assign_roles(
+        self, t: float, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None, working: int | None
+    ) -> None:
+        v = self.variant
+        if v.legs == "both":
+            self._roles = {}
+            return
+        if v.legs == "lift" and v.mode == "reps":
+            if working is not None:
+                self._roles = {"working": working, "support": 1 - working}
+            return
+        if legs is None:
+            return
+        roles = ("working", "support") if v.legs == "lift" else ("front", "back")
+        cur = self._roles.get(roles[0])
+        fits = [self._fit({roles[0]: k, roles[1]: 1 - k}, legs) for k in (0, 1)]
+        best = 0 if fits[0] >= fits[1] else 1
+        if cur is None:
+            if max(fits) > 0:
+                self._roles = {roles[0]: best, roles[1]: 1 - best}
+            return
+        if best != cur and fits[best] > fits[cur]:
+            if math.isnan(self._role_alt_since):
+                self._role_alt_since = t
+            if t - self._role_alt_since >= ROLE_SWITCH_S:
+                self._roles = {roles[0]: best, roles[1]: 1 - best}
+                self._role_alt_since = math.nan
+        else:
+            self._role_alt_since = math.nan
+
+    def _fit(self, roles: dict[str, int], legs: tuple[LegFeatures, ...]) -> float:
+        score = 0.0
+        for role, feats in self.variant.target.legs.items():
+            for name, rng in feats.items():
+                ok = _in_range(self._leg_value(legs[roles[role]], name), rng)
+                score += 1.0 if ok else (0.25 if ok is None else 0.0)
+        return score
+
+    def _in_position(self, f: BodyFeatures, legs: tuple[LegFeatures, ...]) -> bool | None:
+        tgt = self.variant.target
+        checks: list[bool | None] = [_in_range(self._body_value(f, n), r) for n, r in tgt.body.items()]
+        if self.variant.legs == "both":
+            for feats in tgt.legs.values():
+                for lg in legs:
+                    checks += [_in_range(self._leg_value(lg, n), r) for n, r in feats.items()]
+        else:
+            for role, feats in tgt.legs.items():
+                k = self._roles.get(role)
+                if k is None:
+                    return False
+                checks += [_in_range(self._leg_value(legs[k], n), r) for n, r in feats.items()]
+        return _all(checks)
+
+    def _settled(self, legs: tuple[LegFeatures, ...] | None) -> bool:
+        if legs is None:
+            return False
+        tracks = set(self._roles.values()) or {0, 1}
+        return all(
+            abs(legs[k].hip_speed) < SETTLE_DPS and abs(legs[k].knee_speed) < SETTLE_DPS
+            for k in tracks
+            if legs[k].seen
+        )
+
+    def _update_hold(
+        self, t: float, legs: tuple[LegFeatures, ...] | None, in_pos: bool | None, settled: bool
+    ) -> None:
+        assert self.hold is not None
+        v = self.variant
+        role = v.hold_side or ("working" if v.legs == "lift" else None)
+        track = self._roles.get(role) if role else None
+        # The hold belongs to one leg: if the stretched leg changes, that is a new hold.
+        if self.hold.state is not HoldState.IDLE and track != self._hold_track and track is not None:
+            self._end_hold(self.hold.finish())
+        was_idle = self.hold.state is HoldState.IDLE
+        done = self.hold.update(t, in_pos, settled)
+        if was_idle and self.hold.state is not HoldState.IDLE:
+            self._hold_track, self._hold_votes = track, _Episode()
+        if self.hold.state is not HoldState.IDLE and legs is not None and self._hold_track is not None:
+            self._hold_votes.vote += legs[self._hold_track].label_vote
+        if done is not None or (self.hold.state is HoldState.IDLE and not was_idle):
+            self._end_hold(done)
+
+    def _end_hold(self, hold) -> None:  # type: ignore[no-untyped-def]
+        if hold is not None:
+            if self.variant.legs == "both" or self._hold_track is None:
+                side = "both"
+            else:
+                side = self._hold_votes.side(self._sides[self._hold_track])
+            self.holds.append(self._hold_event(hold, side))
+        self._hold_track = None
+
+    def _rule_legs(self, rule: Rule, working: int | None) -> list[int]:
+        if rule.leg in ("all", "any"):
+            return [0, 1]
+        k = self._roles.get(rule.leg or "")
+        return [] if k is None else [k]
+
+    def _side_of(self, k: int, working: int | None) -> str:
+        if k == working:
+            return self._rep_votes[k].side(self._sides[k])
+        if self._hold_track == k:
+            return self._hold_votes.side(self._sides[k])
+        return self._sides[k]
+
+    def _apply_range_rule(
+        self,
+        t: float,
+        rule: Rule,
+        f: BodyFeatures,
+        legs: tuple[LegFeatures, ...] | None,
+        working: int | None,
+        holding: bool,
+    ) -> None:
+        active = rule.during == "always" or (rule.during == "up" and working is not None) or (
+            rule.during == "hold" and holding
+        )
+        side: str | None = None
+        violated: bool | None = False
+        if active and legs is None:
+            violated = None
+        elif active:
+            assert rule.feature is not None
+            if rule.leg is None:
+                violated = self._violates(rule, self._body_value(f, rule.feature))
+            else:
+                ks = self._rule_legs(rule, working)
+                vals = [self._violates(rule, self._leg_value(legs[k], rule.feature)) for k in ks]
+                if not ks:
+                    violated = None
+                elif rule.leg == "all":
+                    violated = _all(vals)
+                elif rule.leg == "any":
+                    violated = True if any(vals) else (None if None in vals else False)
+                else:
+                    violated = vals[0]
+                    side = self._side_of(ks[0], working)
+        self._track_fault(t, rule, side, violated)
+
+    def _apply_transition_rule(
+        self, t: float, rule: Rule, legs: tuple[LegFeatures, ...] | None, working: int | None
+    ) -> None:
+        spec = self.variant.reps
+        assert spec is not None and rule.max_speed is not None
+        for k in (0, 1):
+            watch = self._transitions[(rule.code, k)]
+            # Only the leg doing the rep (up, or just coming down from it) is watched.
+            c = self.counters[k]
+            recent = c.state is RepState.UP or (
+                c.state is RepState.REST and self.rep_events and t - self.rep_events[-1].end_s < 1.0
+            )
+            if legs is None or not recent:
+                watch.reset()
+                continue
+            res = watch.update(t, self._leg_value(legs[k], spec.signal))
+            if res is not None and res[2] > rule.max_speed:
+                side = self._rep_votes[k].side(self._sides[k])
+                self.faults.append(FaultEvent(rule.code, side, round(res[0], 3), round(res[1], 3), rule.message))
+
+    @staticmethod
+    def _violates(rule: Rule, value: float) -> bool | None:
+        if math.isnan(value):
+            return None
+        return (rule.above is not None and value > rule.above) or (rule.below is not None and value < rule.below)
+
+    def _track_fault(self, t: float, rule: Rule, side: str | None, violated: bool | None) -> None:
+        key = (rule.code, side)
+        tr = self._trackers.get(key)
+        if tr is None:
+            if not violated:
+                return
+            tr = self._trackers[key] = IntervalTracker(min_s=rule.min_s)
+        closed = tr.update(t, violated)
+        if closed is not None:
+            self.faults.append(FaultEvent(rule.code, side, round(closed[0], 3), round(closed[1], 3), rule.message))
+
+    # --- end and display --------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Close what is still open at the end of the video (holds, fault intervals)."""
+        if self.hold is not None:
+            self._end_hold(self.hold.finish())
+        for (code, side), tr in self._trackers.items():
+            closed = tr.close()
+            if closed is not None:
+                rule = next(r for r in self.variant.rules if r.code == code)
+                self.faults.append(FaultEvent(code, side, round(closed[0], 3), round(closed[1], 3), rule.message))
+        self.faults.sort(key=lambda e: (e.start_s, e.code))
+        self.holds.sort(key=lambda e: e.start_s)
+
+    def open_cues(self) -> list[str]:
+        msgs = {r.code: r.message for r in self.variant.rules}
+        return [msgs[code] for (code, _s), tr in self._trackers.items() if tr.open]
+
+    def _snapshot(self, t: float, working: int | None, in_pos: bool | None) -> Snapshot:
+        v = self.variant
+        elapsed = None
+        target = v.hold_target_s
+        if self.hold is not None and self.hold.state is not HoldState.IDLE:
+            elapsed = self.hold.elapsed(t)
+        if self.top_holds and working is not None:
+            target = v.reps.hold_target_s if v.reps else None
+            if self.top_holds[working].state is not HoldState.IDLE:
+                elapsed = self.top_holds[working].elapsed(t)
+        if elapsed is not None:
+            phase = "holding"
+        elif working is not None:
+            phase = "up"
+        else:
+            phase = "in position" if in_pos else "rest"
+        side = None
+        if working is not None:
+            side = self._side_of(working, working)
+        elif self._hold_track is not None:
+            side = self._side_of(self._hold_track, None)
+        return Snapshot(v.name, dict(self.reps), phase, side, elapsed, target, self.open_cues(), v.cues.get(phase), in_pos)

@@ -1,0 +1,105 @@
+"""Pure geometry on image-plane (pixel) and world (metre) points. No state, no MediaPipe.
+
+Image coordinates have x to the right and y *down*. Angle conventions (shared with the sample clips' truth):
+
+- hip angle: trunk line (hip -> shoulder) to thigh (hip -> knee), measured on the body's front side.
+  180 = thigh in line with the trunk, 90 = thigh at right angles in front, >180 = hip extension.
+- knee angle: thigh to shank measured behind the knee. 180 = straight, 90 = right angle.
+- torso inclination: trunk line from straight up, 0 = upright, 90 = lying.
+
+Front/back is only knowable with the body's *chirality* in the image: ``+1`` when the camera sees the
+person's left side (standing, they face image-right; lying on the back, the head is on the image-left),
+``-1`` for the right side. Chirality is invariant to in-plane rotation, so it holds across postures.
+Without it, angles fall back to unsigned values in [0, 180].
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+Vec = np.ndarray
+
+
+def signed_angle(a: Vec, b: Vec) -> float:
+    """Angle in degrees from 2D vector ``a`` to ``b`` in image coordinates, in (-180, 180]."""
+    cross = a[0] * b[1] - a[1] * b[0]
+    dot = a[0] * b[0] + a[1] * b[1]
+    return math.degrees(math.atan2(cross, dot))
+
+
+def unsigned_angle(a: Vec, b: Vec) -> float:
+    """Angle in degrees between two vectors of any dimension, in [0, 180]."""
+    na = float(np.linalg.norm(a))
+    nb = float(np.linalg.norm(b))
+    if na == 0.0 or nb == 0.0:
+        return float("nan")
+    c = float(np.dot(a, b)) / (na * nb)
+    return math.degrees(math.acos(max(-1.0, min(1.0, c))))
+
+
+def joint_angle(proximal: Vec, joint: Vec, distal: Vec) -> float:
+    """Unsigned interior angle at ``joint`` (2D or 3D), 180 = the three points in a line."""
+    return unsigned_angle(proximal - joint, distal - joint)
+
+
+def hip_angle(trunk_up: Vec, hip: Vec, knee: Vec, chirality: int | None) -> float:
+    """Hip angle (see module doc). ``trunk_up`` is the direction hip -> shoulder."""
+    thigh = knee - hip
+    if not chirality:
+        return unsigned_angle(trunk_up, thigh)
+    # Flexion: rotation of the thigh from "straight down the trunk line" towards the front.
+    flexion = -chirality * signed_angle(-trunk_up, thigh)
+    return 180.0 - flexion
+
+
+def knee_angle(hip: Vec, knee: Vec, ankle: Vec, chirality: int | None) -> float:
+    """Knee angle (see module doc); values above 180 mean hyperextension."""
+    thigh = knee - hip
+    shank = ankle - knee
+    if not chirality:
+        return 180.0 - unsigned_angle(thigh, shank)
+    # Knee flexion turns the shank backwards relative to the thigh: the opposite sense to hip flexion.
+    flexion = chirality * signed_angle(thigh, shank)
+    return (180.0 - flexion) % 360.0
+
+
+def inclination(vec_up: Vec) -> float:
+    """Angle of an image-plane vector from straight up, in [0, 180] degrees."""
+    return unsigned_angle(vec_up, np.array([0.0, -1.0]))
+
+
+def anterior(trunk_up: Vec, chirality: int) -> Vec:
+    """Unit vector pointing out of the body's front, in the image plane."""
+    n = np.array([-trunk_up[1], trunk_up[0]], dtype=np.float64) * chirality
+    norm = float(np.linalg.norm(n))
+    return n / norm if norm else n
+
+
+def chirality_evidence(trunk_up: Vec, nose: Vec, ear_mid: Vec) -> float:
+    """How strongly the face points to one side of the trunk, in [-1, 1] (+1: camera sees the left side).
+
+    The nose is in front of the ears: its offset along the trunk's normal says which way the front is.
+    Normalised by the nose-ear distance so a frontal face (nose between the ears) gives about 0.
+    """
+    offset = nose - ear_mid
+    dist = float(np.linalg.norm(offset))
+    if dist == 0.0:
+        return 0.0
+    normal_left = anterior(trunk_up, 1)  # the front if the camera sees the left side
+    return float(np.clip(np.dot(offset, normal_left) / dist, -1.0, 1.0))
+
+
+def midpoint(a: Vec, b: Vec) -> Vec:
+    return (a + b) / 2.0
+
+
+def seg_len(a: Vec, b: Vec) -> float:
+    return float(np.linalg.norm(b - a))
+
+
+def median_or_nan(values: Sequence[float]) -> float:
+    vals = [v for v in values if not math.isnan(v)]
+    return float(np.median(vals)) if vals else float("nan")

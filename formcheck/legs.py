@@ -1,0 +1,135 @@
+"""Follow each leg by continuity, not by MediaPipe's left/right label.
+
+When the legs overlap in a side view, MediaPipe swaps the labels on some frames and collapses the hidden
+leg onto the visible one on others. A counter on one label's raw angle then counts phantom reps. Here each
+frame's two leg observations are assigned to two persistent tracks by the cheaper of the two pairings
+(knee and ankle positions relative to the hips, in torso lengths); a duplicated (collapsed) leg is given
+only to the track that was already there. Which anatomical side a track is comes from MediaPipe's labels
+*voted over time*, so a few swapped frames cannot rename a leg.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Two observations closer than this (torso lengths, knee and ankle each) are one leg seen twice.
+DUPLICATE_DIST = 0.12
+# Swap the pairing only when it is clearly cheaper; equal costs (overlapping legs) keep the identities.
+SWAP_RATIO = 0.7
+SWAP_MIN_GAIN = 0.08
+# Label votes decay with this time constant (s): long enough to outvote swaps, short enough to follow
+# a real change of working leg.
+VOTE_TAU_S = 4.0
+
+
+@dataclass
+class LegObservation:
+    """One leg as MediaPipe labelled it in one frame, in torso lengths relative to the hip midpoint."""
+
+    label: str  # "left" | "right" as MediaPipe named it
+    knee: np.ndarray
+    ankle: np.ndarray
+    usable: bool  # passed the visibility and plausibility gates
+    confidence: float  # mean visibility of hip, knee, ankle
+
+
+@dataclass
+class LegTrack:
+    """A leg followed through time. ``vote`` > 0 means it has mostly been labelled left."""
+
+    knee: np.ndarray | None = None
+    ankle: np.ndarray | None = None
+    vote: float = 0.0
+    last_t: float = -math.inf
+
+
+@dataclass
+class Assignment:
+    """Which observation (index into the frame's observations, or None) each track takes this frame."""
+
+    obs_for_track: tuple[int | None, int | None]
+    label_votes: tuple[float, float]  # this frame's vote per track: +conf for "left", -conf for "right"
+    collapsed: bool  # the two observations were one leg seen twice
+
+
+@dataclass
+class LegTracker:
+    tracks: list[LegTrack] = field(default_factory=lambda: [LegTrack(), LegTrack()])
+
+    def reset(self) -> None:
+        self.tracks = [LegTrack(), LegTrack()]
+
+    def update(self, t: float, obs: list[LegObservation]) -> Assignment:
+        """Assign ``obs`` (left then right, as labelled) to the two tracks."""
+        usable = [i for i, o in enumerate(obs) if o.usable]
+        t0, t1 = self.tracks
+        if not usable:
+            return Assignment((None, None), (0.0, 0.0), False)
+
+        collapsed = len(usable) == 2 and _coincide(obs[0], obs[1])
+        if collapsed:
+            # One leg seen twice. Give it to the track(s) already there; a track that was elsewhere keeps
+            # its last state and reports nothing this frame (unknown, not a guess).
+            o = obs[usable[0]]
+            d = [_dist(tr, o) for tr in self.tracks]
+            near = [di < DUPLICATE_DIST * 2.5 for di in d]
+            if not any(near) or all(near):
+                pairing: tuple[int | None, int | None] = (0, 1)
+            elif near[0]:
+                pairing = (0, None)
+            else:
+                pairing = (None, 1)
+        elif len(usable) == 1:
+            i = usable[0]
+            d = [_dist(tr, obs[i]) for tr in self.tracks]
+            if math.isinf(d[0]) and math.isinf(d[1]):
+                other = 0 if obs[i].label == "left" else 1
+            else:
+                other = 0 if d[0] <= d[1] else 1
+            pairing = (i, None) if other == 0 else (None, i)
+        else:
+            straight = _dist(t0, obs[0]) + _dist(t1, obs[1])
+            swapped = _dist(t0, obs[1]) + _dist(t1, obs[0])
+            if math.isinf(straight) and math.isinf(swapped):
+                pairing = (0, 1)
+            elif swapped < SWAP_RATIO * straight and straight - swapped > SWAP_MIN_GAIN:
+                pairing = (1, 0)
+            else:
+                pairing = (0, 1)
+
+        votes = [0.0, 0.0]
+        for k, i in enumerate(pairing):
+            if i is None:
+                continue
+            o = obs[i]
+            tr = self.tracks[k]
+            tr.knee, tr.ankle = o.knee.copy(), o.ankle.copy()
+            # A collapsed frame says nothing about which leg is which.
+            if not collapsed:
+                votes[k] = o.confidence if o.label == "left" else -o.confidence
+            decay = math.exp(-(t - tr.last_t) / VOTE_TAU_S) if math.isfinite(tr.last_t) else 0.0
+            tr.vote = tr.vote * decay + votes[k]
+            tr.last_t = t
+        return Assignment(pairing, (votes[0], votes[1]), collapsed)
+
+    def sides(self) -> tuple[str, str]:
+        """Anatomical side of each track: the one more often labelled left is the left leg."""
+        if self.tracks[0].vote >= self.tracks[1].vote:
+            return ("left", "right")
+        return ("right", "left")
+
+
+def _coincide(a: LegObservation, b: LegObservation) -> bool:
+    return (
+        float(np.linalg.norm(a.knee - b.knee)) < DUPLICATE_DIST
+        and float(np.linalg.norm(a.ankle - b.ankle)) < DUPLICATE_DIST
+    )
+
+
+def _dist(tr: LegTrack, o: LegObservation) -> float:
+    if tr.knee is None or tr.ankle is None:
+        return math.inf
+    return float(np.linalg.norm(tr.knee - o.knee) + np.linalg.norm(tr.ankle - o.ankle))

@@ -1,0 +1,210 @@
+"""Small explicit state machines, all timed by frame timestamps (never by frame counts).
+
+- ``RepCounter``: one leg's rep cycle with hysteresis (enter below one threshold, leave above another) and
+  a short confirmation time, so jitter at a threshold can never count twice.
+- ``HoldTimer``: times a hold while the target position is held, bridging short losses (a dropped
+  detection, a wobble) with a grace period.
+- ``IntervalTracker``: turns a per-frame "violated?" signal into fault intervals (start, end).
+- ``TransitionWatch``: the average speed of a movement between two angles (e.g. lowering a leg).
+
+Every ``update`` accepts ``None`` for "unknown this frame": state is kept, nothing is invented.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class RepState(str, Enum):
+    UNSEEN = "unseen"  # not yet seen at rest: a video that starts mid-rep does not count that rep
+    REST = "rest"
+    UP = "up"
+    LOCKED = "locked"  # tried to go up while the other leg was up: must come back to rest first
+
+
+@dataclass
+class RepCounter:
+    enter_below: float
+    exit_above: float
+    confirm_s: float = 0.1
+    state: RepState = RepState.UNSEEN
+    up_since: float = math.nan
+    _cand: RepState | None = field(default=None, repr=False)
+    _cand_since: float = field(default=math.nan, repr=False)
+
+    def update(self, t: float, value: float | None, other_up: bool = False) -> str | None:
+        """Returns "up" when the leg is confirmed up, "rep" when a full cycle completes, else None."""
+        if value is None or math.isnan(value):
+            return None
+        if value < self.enter_below:
+            want = RepState.UP
+        elif value > self.exit_above:
+            want = RepState.REST
+        else:
+            self._cand = None  # between the thresholds: hysteresis band, keep the state
+            return None
+        if self.state in (RepState.UNSEEN, RepState.LOCKED) and want is RepState.UP:
+            self._cand = None
+            return None
+        if self.state is RepState.REST and want is RepState.UP and other_up:
+            self.state, self._cand = RepState.LOCKED, None
+            return None
+        if want is self.state:
+            self._cand = None
+            return None
+        if self._cand is not want:
+            self._cand, self._cand_since = want, t
+        if t - self._cand_since < self.confirm_s:
+            return None
+        since = self._cand_since
+        prev, self.state, self._cand = self.state, want, None
+        if want is RepState.UP:
+            self.up_since = since
+            return "up"
+        if prev is RepState.UP:
+            return "rep"
+        return None
+
+
+class HoldState(str, Enum):
+    IDLE = "idle"
+    HOLDING = "holding"
+    GRACE = "grace"  # briefly out of position or unseen; the hold continues if it comes back in time
+
+
+@dataclass
+class Hold:
+    start_s: float
+    end_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass
+class HoldTimer:
+    grace_s: float = 1.0
+    confirm_s: float = 0.3
+    min_hold_s: float = 2.0
+    state: HoldState = HoldState.IDLE
+    start_s: float = math.nan
+    _last_in: float = field(default=math.nan, repr=False)
+    _last_settled: float = field(default=math.nan, repr=False)
+    _cand_since: float = field(default=math.nan, repr=False)
+
+    def elapsed(self, t: float) -> float:
+        return 0.0 if self.state is HoldState.IDLE else max(0.0, min(t, self._last_in) - self.start_s)
+
+    def update(self, t: float, in_position: bool | None, settled: bool = True) -> Hold | None:
+        """Feed one frame; returns the finished ``Hold`` when one ends (if it lasted ``min_hold_s``)."""
+        if self.state is HoldState.IDLE:
+            if in_position and settled:
+                if math.isnan(self._cand_since):
+                    self._cand_since = t
+                if t - self._cand_since >= self.confirm_s:
+                    self.state, self.start_s = HoldState.HOLDING, self._cand_since
+                    self._last_in = self._last_settled = t
+            elif not in_position:
+                self._cand_since = math.nan
+            return None
+        if in_position:
+            self.state = HoldState.HOLDING
+            self._last_in = t
+            if settled:
+                self._last_settled = t
+            return None
+        self.state = HoldState.GRACE
+        if t - self._last_in > self.grace_s:
+            return self.finish()
+        return None
+
+    def finish(self) -> Hold | None:
+        """End the current hold now (end of video, or a change of leg)."""
+        if self.state is HoldState.IDLE:
+            return None
+        # The hold ends where the person last sat still in position: leaving it is not holding.
+        end = self._last_settled if not math.isnan(self._last_settled) else self._last_in
+        hold = Hold(self.start_s, max(end, self.start_s))
+        self.state, self._cand_since = HoldState.IDLE, math.nan
+        self.start_s = self._last_in = self._last_settled = math.nan
+        return hold if hold.duration_s >= self.min_hold_s else None
+
+
+@dataclass
+class IntervalTracker:
+    """Opens an interval after ``min_s`` of violation, closes it after ``merge_s`` without one."""
+
+    min_s: float = 0.5
+    merge_s: float = 0.75
+    start_s: float = math.nan
+    last_s: float = math.nan
+    open: bool = False
+
+    def update(self, t: float, violated: bool | None) -> tuple[float, float] | None:
+        if violated:
+            if math.isnan(self.start_s):
+                self.start_s = t
+            self.last_s = t
+            if not self.open and t - self.start_s >= self.min_s:
+                self.open = True
+            return None
+        if violated is None and self.open:
+            # Unknown while open: keep it open (unseen is not "fixed"), up to the merge window.
+            return self.close() if t - self.last_s > self.merge_s else None
+        if math.isnan(self.start_s):
+            return None
+        if not self.open:
+            self.start_s = self.last_s = math.nan
+            return None
+        if t - self.last_s > self.merge_s:
+            return self.close()
+        return None
+
+    def close(self) -> tuple[float, float] | None:
+        out = (self.start_s, self.last_s) if self.open else None
+        self.start_s = self.last_s = math.nan
+        self.open = False
+        return out
+
+
+@dataclass
+class TransitionWatch:
+    """Average speed of a signal moving from ``from_value`` to ``to_value`` (either direction)."""
+
+    from_value: float
+    to_value: float
+    _t_from: float = field(default=math.nan, repr=False)
+    _prev: tuple[float, float] | None = field(default=None, repr=False)
+
+    def update(self, t: float, value: float | None) -> tuple[float, float, float] | None:
+        """Returns (start_s, end_s, degrees_per_second) when a transition completes."""
+        if value is None or math.isnan(value):
+            return None
+        d = 1.0 if self.to_value > self.from_value else -1.0
+        out = None
+        if (value - self.from_value) * d <= 0:
+            self._t_from = t
+        elif self._prev is not None and (self._prev[1] - self.from_value) * d <= 0:
+            self._t_from = _cross(self._prev, (t, value), self.from_value)
+        if not math.isnan(self._t_from) and (value - self.to_value) * d >= 0 and self._prev is not None:
+            t_to = _cross(self._prev, (t, value), self.to_value)
+            dur = max(t_to - self._t_from, 1e-3)
+            out = (self._t_from, t_to, abs(self.to_value - self.from_value) / dur)
+            self._t_from = math.nan
+        self._prev = (t, value)
+        return out
+
+    def reset(self) -> None:
+        self._t_from, self._prev = math.nan, None
+
+
+def _cross(a: tuple[float, float], b: tuple[float, float], level: float) -> float:
+    """Time at which the segment a->b (t, value) crosses ``level`` (clamped to the segment)."""
+    (ta, va), (tb, vb) = a, b
+    if vb == va:
+        return tb
+    f = min(1.0, max(0.0, (level - va) / (vb - va)))
+    return ta + f * (tb - ta)

@@ -1,0 +1,116 @@
+import math
+
+import pytest
+
+from formcheck.machines import HoldTimer, IntervalTracker, RepCounter, RepState, TransitionWatch
+
+
+def feed(counter, values, fps=30.0, other_up=False):
+    events = []
+    for i, v in enumerate(values):
+        ev = counter.update(i / fps, v, other_up)
+        if ev:
+            events.append((round(i / fps, 3), ev))
+    return events
+
+
+def test_rep_counts_a_full_cycle_once():
+    c = RepCounter(enter_below=105, exit_above=122)
+    values = [135] * 10 + [100] * 10 + [90] * 10 + [130] * 10
+    assert [e for _, e in feed(c, values)] == ["up", "rep"]
+
+
+def test_jitter_in_the_hysteresis_band_never_counts():
+    c = RepCounter(enter_below=105, exit_above=122)
+    # Oscillating between 104 and 123 every frame: too fast to be confirmed either way.
+    values = [135] * 10 + [104, 123] * 30
+    assert feed(c, values) == []
+
+
+def test_video_starting_mid_rep_does_not_count_that_rep():
+    c = RepCounter(enter_below=105, exit_above=122)
+    values = [90] * 10 + [135] * 10
+    assert feed(c, values) == []
+    assert c.state is RepState.REST
+
+
+def test_leg_locked_while_other_leg_is_up_must_return_to_rest():
+    c = RepCounter(enter_below=105, exit_above=122)
+    feed(c, [135] * 5)
+    assert c.update(1.0, 90, other_up=True) is None
+    assert c.state is RepState.LOCKED
+    # still low once the other leg is down: no rep, it has to come back to rest first
+    assert [c.update(1.0 + i / 30, 90, other_up=False) for i in range(10)] == [None] * 10
+    assert [e for _, e in feed(c, [135] * 10)] == []
+
+
+def test_unknown_values_keep_state():
+    c = RepCounter(enter_below=105, exit_above=122)
+    values = [135] * 10 + [90] * 10 + [math.nan] * 20 + [90] * 5 + [135] * 10
+    assert [e for _, e in feed(c, values)] == ["up", "rep"]
+
+
+def run_hold(timer, flags, fps=30.0):
+    holds = []
+    for i, f in enumerate(flags):
+        h = timer.update(i / fps, f)
+        if h:
+            holds.append(h)
+    h = timer.finish()
+    if h:
+        holds.append(h)
+    return holds
+
+
+def test_hold_bridges_a_short_wobble_and_unknown_frames():
+    timer = HoldTimer(grace_s=1.0, confirm_s=0.3, min_hold_s=2.0)
+    flags = [False] * 30 + [True] * 150 + [False] * 15 + [None] * 10 + [True] * 150 + [False] * 60
+    holds = run_hold(timer, flags)
+    assert len(holds) == 1
+    assert holds[0].start_s == pytest.approx(1.0)
+    assert holds[0].duration_s == pytest.approx((150 + 25 + 150 - 1) / 30, abs=0.05)
+
+
+def test_hold_breaks_on_a_long_gap_and_drops_blips():
+    timer = HoldTimer(grace_s=1.0, confirm_s=0.3, min_hold_s=2.0)
+    flags = [True] * 90 + [False] * 60 + [True] * 90 + [False] * 10 + [True] * 20 + [False] * 60
+    flags += [True] * 30 + [False] * 60  # a 1 s blip: shorter than min_hold_s
+    holds = run_hold(timer, flags)
+    assert [round(h.duration_s, 2) for h in holds] == [2.97, 3.97]
+
+
+def test_hold_only_starts_when_settled():
+    timer = HoldTimer(confirm_s=0.3)
+    for i in range(30):
+        timer.update(i / 30, True, settled=False)
+    assert timer.elapsed(1.0) == 0.0
+    for i in range(30, 60):
+        timer.update(i / 30, True, settled=True)
+    assert timer.elapsed(2.0) == pytest.approx(1.0 - 1 / 30, abs=0.05)
+
+
+def test_interval_tracker_reports_intervals_not_frames():
+    tr = IntervalTracker(min_s=0.5, merge_s=0.75)
+    flags = [False] * 30 + [True] * 60 + [False] * 10 + [True] * 30 + [False] * 60 + [True] * 9 + [False] * 60
+    out = []
+    for i, f in enumerate(flags):
+        iv = tr.update(i / 30, f)
+        if iv:
+            out.append(iv)
+    # the 10-frame gap is merged; the 9-frame blip (0.3 s) is too short to be a fault
+    assert len(out) == 1
+    assert out[0][0] == pytest.approx(1.0) and out[0][1] == pytest.approx((30 + 60 + 10 + 30 - 1) / 30)
+
+
+@pytest.mark.parametrize(("duration", "expect_speed"), [(0.5, 88.0), (2.0, 22.0)])
+def test_transition_speed(duration, expect_speed):
+    w = TransitionWatch(from_value=100, to_value=122)
+    fps = 100.0
+    res = None
+    n = int(duration * fps)
+    values = [90] * 10 + [90 + 44 * i / n for i in range(n + 1)] + [134] * 10
+    for i, v in enumerate(values):
+        r = w.update(i / fps, v)
+        res = res or r
+    assert res is not None
+    assert res[2] == pytest.approx(expect_speed, rel=0.05)
