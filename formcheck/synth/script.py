@@ -1,0 +1,211 @@
+"""Turn a `ClipSpec` into a timeline: lead-in rest, per-side blocks of reps or holds with the scripted
+faults, optional walk-in and walk-out, and the scene props (the wall for split-stance)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .body import BodyShape, Posture
+from .exercises import VARIANTS, Ctx, Variant, side_lying_top
+from .mannequin import Box, Outfit, pose_body
+from .postures import heading, toward_camera, walking, wall_normal
+from .spec import ClipSpec, Fault
+from .timeline import Step, Timeline
+
+WALK_SPEED = 1.1  # m/s
+STRIDE_S = 1.1  # one full gait cycle
+HFOV_DEG = 62.0
+
+
+@dataclass(frozen=True)
+class Script:
+    timeline: Timeline
+    variant: Variant
+    props: tuple[Box, ...]
+    look_at_y: float  # camera aim height
+
+
+def _shift(p: Posture, dx: float) -> Posture:
+    return replace(p, root_x=p.root_x + dx)
+
+
+class _Builder:
+    def __init__(self, spec: ClipSpec, variant: Variant, ctx: Ctx) -> None:
+        self.spec, self.v, self.ctx = spec, variant, ctx
+        self.steps: list[Step] = []
+        self.cache: dict[tuple[str, frozenset], Posture] = {}
+
+    def target(self, side: str, faults: frozenset = frozenset()) -> Posture:
+        key = (side, faults)
+        if key not in self.cache:
+            self.cache[key] = self.v.target(self.ctx, side, faults)
+        return self.cache[key]
+
+    def rest(self, side: str) -> Posture:
+        return self.v.rest(self.ctx, side)
+
+    def add(self, duration: float, pose, phase: str, side: str | None = None, **kw) -> None:
+        self.steps.append(Step(duration, pose, phase, side, **kw))
+
+    # Hold variants --------------------------------------------------------------------------------
+    def hold_block(self, index: int, side: str, faults: list[Fault], walk_out_after: float | None) -> None:
+        hold_side = side
+        self.add(1.8, self.target(side), "moving", side)
+        t = 0.0
+        events = sorted(faults, key=lambda f: f.at_s)
+        for f in events:
+            tag = (f.code, self.v.fault_side(f.code, side))
+            if f.at_s > t:
+                self._hold_until(side, t, f.at_s, walk_out_after)
+            bad = self.target(side, frozenset({f.code}))
+            self.add(1.0, bad, "holding", side, hold=hold_side, fault=tag)
+            self.add(f.dur_s, bad, "holding", side, hold=hold_side, fault=tag)
+            self.add(1.0, self.target(side), "holding", side, hold=hold_side, fault=tag)
+            t = f.at_s + f.dur_s + 2.0
+        self._hold_until(side, t, self.spec.hold_s, walk_out_after)
+        self.add(1.8, self.rest(side), "moving", side)
+
+    def _hold_until(self, side: str, t0: float, t1: float, walk_out_after: float | None) -> None:
+        if walk_out_after is not None and t0 <= walk_out_after < t1:
+            self.add(walk_out_after - t0, self.target(side), "holding", side, hold=side)
+            self.walk_out_and_back(side)
+            t0 = walk_out_after
+        self.add(t1 - t0, self.target(side), "holding", side, hold=side)
+
+    # Rep variants ---------------------------------------------------------------------------------
+    def rep_block(self, index: int, side: str, faults: list[Fault]) -> None:
+        v = self.v
+        holding = v.hold_target_s is not None
+        by_rep = {f.rep: f for f in faults}
+        for r in range(self.spec.reps):
+            f = by_rep.get(r)
+            code = f.code if f else None
+            tag = (code, v.fault_side(code, side)) if code else None
+            whole = code in ("knee_bent", "leg_too_high")  # the whole rep is performed badly
+            top = self.target(side, frozenset({code}) if whole else frozenset())
+            kw = {"fault": tag} if whole else {}
+            self.add(v.t_up, top, "moving", side, **kw)
+            top_s = 4.0 if code == "hold_too_short" else v.top_s
+            if holding:
+                self.add(top_s, top, "holding", side, hold=side,
+                         **({"fault": tag} if code == "hold_too_short" or whole else {}))
+            else:
+                self.add(top_s, top, "moving", side, breathe=False, **kw)
+            if code in ("knee_angle", "other_leg_lifts"):
+                bad = self.target(side, frozenset({code}))
+                self.add(0.7, bad, "moving", side, fault=tag, breathe=False)
+                self.add(1.5, bad, "moving", side, fault=tag, breathe=False)
+                self.add(0.7, top, "moving", side, fault=tag, breathe=False)
+            if code == "lowering_too_fast":
+                self.add(0.3, self.rest(side), "moving", side, fault=tag, ease="linear")
+            else:
+                self.add(v.t_down, self.rest(side), "moving", side, ease="cosine", **kw)
+            self.add(0.9, self.rest(side), "rest")
+
+    # Walking --------------------------------------------------------------------------------------
+    def walk(self, x0: float, x1: float, yaw: float) -> None:
+        dur = abs(x1 - x0) / WALK_SPEED
+        direction = math.copysign(1.0, x1 - x0)
+
+        def gait(t: float, x0: float = x0) -> Posture:
+            return walking(yaw, x0 + direction * WALK_SPEED * t, 2 * math.pi * t / STRIDE_S)
+
+        self.add(dur, gait, "walking", breathe=False)
+
+    def walk_out_and_back(self, side: str) -> None:
+        spec, ctx = self.spec, self.ctx
+        out_dir = 1.0 if spec.facing == "right" else -1.0
+        far = ctx.x + out_dir * (_half_width(spec) + 1.0 + 0.5 * 4.0 * WALK_SPEED)
+        self.add(1.6, self.rest(side), "moving", side)
+        self.add(0.5, replace(self.rest(side), yaw=90.0 * out_dir, head_yaw=0.0), "moving")
+        self.walk(ctx.x, far, 90.0 * out_dir)
+        self.walk(far, ctx.x, -90.0 * out_dir)
+        self.add(0.9, self.rest(side), "moving")
+        self.add(1.8, self.target(side), "moving", side)
+
+
+def _half_width(spec: ClipSpec) -> float:
+    """Half the field of view's width at the exercise spot (z = 0)."""
+    return spec.camera_distance * math.tan(math.radians(HFOV_DEG) / 2)
+
+
+def _extent(postures: list[Posture], shape: BodyShape) -> tuple[float, float, float, float]:
+    """World x and y range of the posed bodies' joints."""
+    xs, ys = [], []
+    for p in postures:
+        body = pose_body(p, shape, Outfit())
+        pts = np.stack(list(body.skeleton.joints.values()))
+        xs += [pts[:, 0].min(), pts[:, 0].max()]
+        ys += [pts[:, 1].min(), pts[:, 1].max()]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+def _wall(posture: Posture, shape: BodyShape, reach: float = 0.5) -> Box:
+    """A wall slab whose face is `reach` metres ahead of the shoulders, where the palms rest."""
+    body = pose_body(posture, shape, Outfit())
+    sk = body.skeleton
+    fwd = wall_normal(sk)
+    mid = 0.5 * (sk.joints["shoulder_l"] + sk.joints["shoulder_r"])
+    thick, tall, wide = 0.12, 2.4, 1.3
+    centre = mid + (reach + thick / 2) * fwd
+    centre[1] = tall / 2
+    side_axis = np.cross(np.array([0.0, 1.0, 0.0]), fwd)
+    rot = np.stack([side_axis, np.array([0.0, 1.0, 0.0]), fwd], axis=1)
+    return Box(centre, rot, np.array([wide / 2, tall / 2, thick / 2]), "scene")
+
+
+def build_script(spec: ClipSpec) -> Script:
+    variant = VARIANTS[(spec.exercise, spec.variant)]
+    view = variant.view or spec.view
+    if view != spec.view:
+        raise ValueError(f"{spec.name}: {spec.variant} is filmed with view={view!r}")
+    if variant.name == "side-lying" and set(spec.sides) != {side_lying_top(spec.facing)}:
+        raise ValueError(f"{spec.name}: filmed from the front with feet {spec.facing}, the top leg is "
+                         f"{side_lying_top(spec.facing)}")
+    if variant.lying and (spec.walk_in or spec.walk_out_after_s is not None):
+        raise ValueError(f"{spec.name}: lying variants cannot walk in or out")
+    shape = BodyShape(spec.body_height)
+    head = toward_camera(spec.facing, spec.head_turn) if view == "side" else 0.0
+    if view == "three-quarter":
+        head = toward_camera(spec.facing, 0.4 * spec.head_turn)
+    ctx = Ctx(shape, heading(spec.facing, view) if view != "front" else 0.0, head)
+
+    # Centre the exercise horizontally in the frame, from the rest and target postures at x = 0.
+    probe = _Builder(spec, variant, ctx)
+    key = [probe.rest(s) for s in spec.sides] + [probe.target(s) for s in spec.sides]
+    props: tuple[Box, ...] = ()
+    x0, x1, y0, y1 = _extent(key, shape)
+    if variant.name == "split-stance-wall":
+        wall = _wall(probe.target(spec.sides[0]), shape)
+        lo, hi = wall.center[0] - wall.half[2], wall.center[0] + wall.half[2]
+        x0, x1 = min(x0, lo), max(x1, hi)
+    dx = -0.5 * (x0 + x1)
+    ctx = replace(ctx, x=dx)
+    b = _Builder(spec, variant, ctx)
+    if variant.name == "split-stance-wall":
+        props = (_wall(b.target(spec.sides[0]), shape),)
+
+    start = b.rest(spec.sides[0])
+    if spec.walk_in:
+        enter_from = -1.0 if spec.facing == "right" else 1.0
+        x_start = dx + enter_from * (_half_width(spec) + 0.6 + 2.5 * WALK_SPEED)
+        yaw = -90.0 * enter_from
+        start = walking(yaw, x_start, 0.0)
+        b.walk(x_start, dx, yaw)
+        b.add(1.0, b.rest(spec.sides[0]), "moving")
+    b.add(spec.lead_in_s, b.rest(spec.sides[0]), "rest")
+    for i, side in enumerate(spec.sides):
+        faults = [f for f in spec.faults if f.set_index == i]
+        for f in faults:
+            if f.code not in variant.faults:
+                raise ValueError(f"{spec.name}: {f.code} is not a fault of {variant.name}")
+        if variant.kind == "hold":
+            b.hold_block(i, side, faults, spec.walk_out_after_s if i == 0 else None)
+        else:
+            b.rep_block(i, side, faults)
+        b.add(2.0 if i < len(spec.sides) - 1 else spec.tail_s, b.rest(side), "rest")
+    look_at = 0.5 * (y0 + y1) - (y0 if y0 > 0 else 0.0)
+    return Script(Timeline(start, tuple(b.steps)), variant, props, max(look_at, 0.25))

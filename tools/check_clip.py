@@ -1,0 +1,102 @@
+#!/usr/bin/env python
+"""Run MediaPipe Pose (legacy API, full model) on a synthetic clip and compare with its truth sidecar.
+
+Prints the detection rate over the frames where the whole person is in frame, and the mean/max absolute
+error of image-plane hip and knee angles per side (against the truth's projected 2D angles, and against
+the 3D truth folded to 0-180).  Usage: python tools/check_clip.py sample_videos/NAME.mp4 [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+LANDMARKS = {"left": (11, 23, 25, 27), "right": (12, 24, 26, 28)}  # shoulder, hip, knee, ankle
+
+
+def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
+    u, v = a - b, c - b
+    cos = float(np.dot(u, v) / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-9))
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+def detect(clip: Path) -> tuple[list[dict | None], list[float]]:
+    import mediapipe as mp
+
+    cap = cv2.VideoCapture(str(clip))
+    out, stamps = [], []
+    with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pose:
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            stamps.append(cap.get(cv2.CAP_PROP_POS_MSEC))
+            h, w = frame.shape[:2]
+            res = pose.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+            if res.pose_landmarks is None:
+                out.append(None)
+                continue
+            lm = res.pose_landmarks.landmark
+            pts = {i: np.array([lm[i].x * w, lm[i].y * h]) for i in range(33)}
+            angles = {}
+            for side, (sh, hp, kn, an) in LANDMARKS.items():
+                angles[f"hip_{side}"] = _angle(pts[sh], pts[hp], pts[kn])
+                angles[f"knee_{side}"] = _angle(pts[hp], pts[kn], pts[an])
+            out.append(angles)
+    cap.release()
+    return out, stamps
+
+
+def compare(clip: Path) -> dict:
+    truth = json.loads(clip.with_suffix(".json").read_text())
+    ft = truth["frames_truth"]
+    det, stamps = detect(clip)
+    n = min(len(det), len(ft["t"]))
+    inside = [i for i in range(n) if ft["in_frame"][i]]
+    hits = [i for i in inside if det[i] is not None]
+    report = {"clip": clip.name, "frames": len(det), "truth_frames": truth["frames"],
+              "in_frame": len(inside), "detected": len(hits),
+              "detection_rate": round(len(hits) / max(len(inside), 1), 4)}
+    for joint in ("hip", "knee"):
+        for side in ("left", "right"):
+            key = f"{joint}_{side}"
+            d = np.array([det[i][key] for i in hits])
+            t2 = np.array([ft[f"{joint}_2d"][side][i] for i in hits])
+            t3 = np.array([ft[joint][side][i] for i in hits])
+            t3 = np.where(t3 > 180, 360 - t3, t3)
+            e2, e3 = np.abs(d - t2), np.abs(d - t3)
+            report[key] = {"mean_2d": round(float(e2.mean()), 1) if len(e2) else None,
+                           "max_2d": round(float(e2.max()), 1) if len(e2) else None,
+                           "mean_3d": round(float(e3.mean()), 1) if len(e3) else None,
+                           "p90_2d": round(float(np.percentile(e2, 90)), 1) if len(e2) else None}
+    dt = np.diff(stamps[: len(det)])
+    report["timestamps_ok"] = bool(len(dt) == 0 or (np.all(dt > 0) and abs(np.median(dt) - 1000 / truth["fps"]) < 1))
+    return report
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("clips", nargs="+", type=Path)
+    ap.add_argument("--json", action="store_true", help="print one JSON report per clip")
+    args = ap.parse_args()
+    for clip in args.clips:
+        r = compare(clip)
+        if args.json:
+            print(json.dumps(r))
+            continue
+        print(f"{r['clip']}: detected {r['detected']}/{r['in_frame']} in-frame frames "
+              f"({100 * r['detection_rate']:.1f}%), timestamps {'ok' if r['timestamps_ok'] else 'BAD'}")
+        for key in ("hip_left", "hip_right", "knee_left", "knee_right"):
+            e = r[key]
+            print(f"  {key:10s} 2D err mean {e['mean_2d']}  p90 {e['p90_2d']}  max {e['max_2d']}   "
+                  f"(vs 3D truth mean {e['mean_3d']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
