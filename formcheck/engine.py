@@ -161,14 +161,24 @@ class VariantEngine:
         spec = self.variant.reps
         assert spec is not None
         for k in (0, 1):
-            c = self.counters[k]
+            c, other = self.counters[k], self.counters[1 - k]
             val = self._leg_value(legs[k], spec.signal) if legs is not None else None
-            other_up = self.counters[1 - k].state is RepState.UP
-            ev = c.update(t, val, other_up)
-            if ev == "up":
+            was = c.state
+            ev = c.update(t, val, other.state is RepState.UP)
+            if ev == "up" or (c.state is RepState.LOCKED and was is not RepState.LOCKED):
                 self._rep_votes[k] = _Episode()
-            if c.state is RepState.UP and legs is not None:
+            if c.state in (RepState.UP, RepState.LOCKED) and legs is not None:
                 self._rep_votes[k].vote += legs[k].label_vote
+            if ev == "rep" and other.state is RepState.LOCKED and legs is not None:
+                oval = self._leg_value(legs[1 - k], spec.signal)
+                if oval < spec.enter_below:
+                    # Both legs went up together and this one came down while the other stays up: this
+                    # track was following a phantom (the hidden leg drawn on the lifted one). The leg that
+                    # stays up is the working leg; it takes over the rep, nothing is counted here.
+                    other.state, other.up_since = RepState.UP, c.up_since
+                    if self.top_holds:
+                        self.top_holds[1 - k], self.top_holds[k] = self.top_holds[k], HoldTimer(min_hold_s=0.5)
+                    continue
             if ev == "rep":
                 side = self._rep_votes[k].side(self._sides[k])
                 self.reps[side] += 1

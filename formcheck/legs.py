@@ -17,12 +17,20 @@ import numpy as np
 
 # Two observations closer than this (torso lengths, knee and ankle each) are one leg seen twice.
 DUPLICATE_DIST = 0.12
+# Two observations this close are "side by side"; a track farther than FAR_DIST from both cannot have
+# moved there since its last update (within STALE_S), so one of them is a phantom of the other leg.
+NEAR_DIST = 0.35
+FAR_DIST = 0.6
+STALE_S = 2.0
+REJOIN_S = 0.5
+REJOIN_DIST = 0.7
 # Swap the pairing only when it is clearly cheaper; equal costs (overlapping legs) keep the identities.
 SWAP_RATIO = 0.7
 SWAP_MIN_GAIN = 0.08
 # Label votes decay with this time constant (s): long enough to outvote swaps, short enough to follow
 # a real change of working leg.
 VOTE_TAU_S = 4.0
+VOTE_FULL_SEPARATION = 0.8  # knee + ankle distance (torso lengths) at which a label counts fully
 
 
 @dataclass
@@ -69,19 +77,30 @@ class LegTracker:
         if not usable:
             return Assignment((None, None), (0.0, 0.0), False)
 
-        collapsed = len(usable) == 2 and _coincide(obs[0], obs[1])
+        collapsed = len(usable) == 2 and _coincide(obs[0], obs[1], DUPLICATE_DIST)
+        phantom = None
+        if len(usable) == 2 and not collapsed and _coincide(obs[0], obs[1], NEAR_DIST):
+            phantom = self._phantom(t, obs)
         if collapsed:
             # One leg seen twice. Give it to the track(s) already there; a track that was elsewhere keeps
             # its last state and reports nothing this frame (unknown, not a guess).
             o = obs[usable[0]]
             d = [_dist(tr, o) for tr in self.tracks]
-            near = [di < DUPLICATE_DIST * 2.5 for di in d]
+            # Near: already there. A track unseen for a while may also rejoin from close by (a leg lowered
+            # back beside the other while it was hidden); a lifted leg is farther than REJOIN_DIST.
+            near = [
+                di < DUPLICATE_DIST * 2.5 or (t - tr.last_t > REJOIN_S and di < REJOIN_DIST)
+                for di, tr in zip(d, self.tracks)
+            ]
             if not any(near) or all(near):
                 pairing: tuple[int | None, int | None] = (0, 1)
             elif near[0]:
                 pairing = (0, None)
             else:
                 pairing = (None, 1)
+        elif phantom is not None:
+            pairing = phantom
+            collapsed = True
         elif len(usable) == 1:
             i = usable[0]
             d = [_dist(tr, obs[i]) for tr in self.tracks]
@@ -100,6 +119,7 @@ class LegTracker:
             else:
                 pairing = (0, 1)
 
+        separation = _separation(obs[0], obs[1]) if len(usable) == 2 else VOTE_FULL_SEPARATION / 2
         votes = [0.0, 0.0]
         for k, i in enumerate(pairing):
             if i is None:
@@ -107,13 +127,28 @@ class LegTracker:
             o = obs[i]
             tr = self.tracks[k]
             tr.knee, tr.ankle = o.knee.copy(), o.ankle.copy()
-            # A collapsed frame says nothing about which leg is which.
+            # A collapsed frame says nothing about which leg is which, and MediaPipe's labels are only
+            # trustworthy once the legs are apart: weight each vote by how far apart they are.
             if not collapsed:
-                votes[k] = o.confidence if o.label == "left" else -o.confidence
+                w = o.confidence * min(1.0, separation / VOTE_FULL_SEPARATION)
+                votes[k] = w if o.label == "left" else -w
             decay = math.exp(-(t - tr.last_t) / VOTE_TAU_S) if math.isfinite(tr.last_t) else 0.0
             tr.vote = tr.vote * decay + votes[k]
             tr.last_t = t
         return Assignment(pairing, (votes[0], votes[1]), collapsed)
+
+    def _phantom(self, t: float, obs: list[LegObservation]) -> tuple[int | None, int | None] | None:
+        """Two observations side by side while one track was far away a moment ago: a leg cannot jump
+        there between frames, so the second observation is the hidden leg drawn beside the visible one."""
+        d = [[_dist(tr, o) for o in obs] for tr in self.tracks]
+        recent = [t - tr.last_t < STALE_S for tr in self.tracks]
+        near = [min(row) < NEAR_DIST * 2 for row in d]
+        far = [min(row) > FAR_DIST and rec for row, rec in zip(d, recent)]
+        for k in (0, 1):
+            if near[k] and far[1 - k]:
+                i = 0 if d[k][0] <= d[k][1] else 1
+                return (i, None) if k == 0 else (None, i)
+        return None
 
     def sides(self) -> tuple[str, str]:
         """Anatomical side of each track: the one more often labelled left is the left leg."""
@@ -122,11 +157,12 @@ class LegTracker:
         return ("right", "left")
 
 
-def _coincide(a: LegObservation, b: LegObservation) -> bool:
-    return (
-        float(np.linalg.norm(a.knee - b.knee)) < DUPLICATE_DIST
-        and float(np.linalg.norm(a.ankle - b.ankle)) < DUPLICATE_DIST
-    )
+def _coincide(a: LegObservation, b: LegObservation, dist: float) -> bool:
+    return float(np.linalg.norm(a.knee - b.knee)) < dist and float(np.linalg.norm(a.ankle - b.ankle)) < dist
+
+
+def _separation(a: LegObservation, b: LegObservation) -> float:
+    return float(np.linalg.norm(a.knee - b.knee) + np.linalg.norm(a.ankle - b.ankle))
 
 
 def _dist(tr: LegTrack, o: LegObservation) -> float:

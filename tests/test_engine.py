@@ -1,0 +1,195 @@
+"""The engine driven by synthetic landmark sequences (no video, no model)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from stickfigure import SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
+
+from formcheck.exercises import find_exercise, load_exercises
+from formcheck.pose import LEG_CHAIN, Pose
+from formcheck.session import Session
+
+EXERCISES = load_exercises()
+
+
+def run(exercise: str, variant: str | None, keys: list[Key], fps: float = 30.0, chirality: int = 1,
+        corrupt=None, drop=None):  # type: ignore[no-untyped-def]
+    s = Session(find_exercise(exercise, EXERCISES), variant)
+    for i, (t, posture) in enumerate(timeline(keys, fps)):
+        pose: Pose | None = make_pose(posture, chirality=chirality)
+        if drop is not None and drop(t):
+            pose = None
+        if corrupt is not None and pose is not None:
+            pose = corrupt(i, t, pose)
+        s.update(t, pose)
+    return s, s.finish()
+
+
+def lift_reps(side: str, n: int, t0: float, up_s=1.0, top_s=0.6, down_s=1.6, rest_s=1.0, top_hip=90.0,
+              top_knee=90.0, rest=SUPINE_REST, other_hip=None) -> tuple[list[Key], float]:  # type: ignore[no-untyped-def]
+    keys, t = [], t0
+    other = "left" if side == "right" else "right"
+    for _ in range(n):
+        top = with_leg(rest, side, hip=top_hip, knee=top_knee)
+        if other_hip is not None:
+            top = with_leg(top, other, hip=other_hip)
+        keys += [Key(t, rest), Key(t + up_s, top), Key(t + up_s + top_s, top), Key(t + up_s + top_s + down_s, rest)]
+        t += up_s + top_s + down_s + rest_s
+    return keys, t
+
+
+def swap_labels(pose: Pose) -> Pose:
+    xy = pose.xy.copy()
+    for a, b in zip(LEG_CHAIN["left"], LEG_CHAIN["right"]):
+        xy[[a, b]] = xy[[b, a]]
+    return replace(pose, xy=xy)
+
+
+def collapse_leg(pose: Pose, onto: str, offset: float = 2.0) -> Pose:
+    """MediaPipe's failure mode: the hidden leg drawn on top of (or right beside) the other one."""
+    xy = pose.xy.copy()
+    other = "left" if onto == "right" else "right"
+    for a, b in zip(LEG_CHAIN[other][1:], LEG_CHAIN[onto][1:]):
+        xy[a] = xy[b] + offset
+    return replace(pose, xy=xy)
+
+
+class Bursts:
+    """Corrupts runs of 4-20 consecutive frames, the way MediaPipe's errors come."""
+
+    def __init__(self, seed: int, rate: float = 0.3) -> None:
+        self.rng = random.Random(seed)
+        self.rate = rate
+        self.mode: str | None = None
+        self.left = 0
+
+    def __call__(self, i: int, t: float, pose: Pose) -> Pose:
+        if self.left == 0:
+            self.mode = None
+            if self.rng.random() < self.rate / 10:
+                self.mode = self.rng.choice(["swap", "collapse", "phantom"])
+                self.left = self.rng.randint(4, 20)
+        if self.mode is None:
+            return pose
+        self.left -= 1
+        knee_l, knee_r = pose.xy[LEG_CHAIN["left"][2]], pose.xy[LEG_CHAIN["right"][2]]
+        if self.mode == "swap":
+            # MediaPipe swaps labels where the legs overlap (shared/notes/synthetic-clips.md)
+            return swap_labels(pose) if np.linalg.norm(knee_l - knee_r) < 30 else pose
+        # onto the lifted leg (knee higher in the image): the resting leg appears lifted too
+        onto = "left" if knee_l[1] < knee_r[1] else "right"
+        return collapse_leg(pose, onto, 2.0 if self.mode == "collapse" else 25.0)
+
+
+def test_reps_counted_per_side():
+    k1, t = lift_reps("right", 3, 1.0)
+    k2, t = lift_reps("left", 2, t + 1.0)
+    _, eng = run("leg-lifts", "supine-bent-knee", [Key(0, SUPINE_REST), *k1, *k2, Key(t + 1, SUPINE_REST)])
+    assert eng.reps == {"left": 2, "right": 3}
+    assert eng.faults == []
+    assert [e.side for e in eng.rep_events] == ["right"] * 3 + ["left"] * 2
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_reps_survive_label_swaps_and_collapsed_legs(seed):
+    k1, t = lift_reps("right", 4, 1.0)
+    k2, t = lift_reps("left", 3, t + 1.0)
+    corrupt = Bursts(seed)
+    _, eng = run("leg-lifts", "supine-bent-knee", [Key(0, SUPINE_REST), *k1, *k2, Key(t + 1, SUPINE_REST)],
+                 corrupt=corrupt)
+    assert eng.reps == {"left": 3, "right": 4}
+
+
+def test_rep_counts_frame_rate_independent():
+    k1, t = lift_reps("left", 3, 1.0)
+    for fps in (24.0, 60.0):
+        _, eng = run("leg-lifts", "supine-bent-knee", [Key(0, SUPINE_REST), *k1, Key(t + 1, SUPINE_REST)], fps=fps)
+        assert eng.reps == {"left": 3, "right": 0}
+
+
+def test_faults_are_intervals_with_side_and_cue():
+    k1, t = lift_reps("right", 1, 1.0)
+    k2, t = lift_reps("right", 1, t, top_knee=150.0, top_s=2.0)  # knee opened: not 90
+    k3, t = lift_reps("right", 1, t, down_s=0.3)  # dropped the leg
+    k4, t = lift_reps("right", 1, t, other_hip=106.0, top_s=2.0)  # other foot lifted
+    _, eng = run("leg-lifts", "supine-bent-knee", [Key(0, SUPINE_REST), *k1, *k2, *k3, *k4, Key(t + 1, SUPINE_REST)])
+    assert eng.reps == {"left": 0, "right": 4}
+    codes = [(f.code, f.side) for f in eng.faults]
+    assert sorted(codes) == sorted([("knee_angle", "right"), ("lowering_too_fast", "right"),
+                                    ("other_leg_lifts", "left")])
+    knee = next(f for f in eng.faults if f.code == "knee_angle")
+    assert knee.end_s - knee.start_s > 1.5  # one interval for the whole bad rep, not one fault per frame
+    assert knee.message == "Keep the lifted knee at 90°"
+
+
+CHEST = with_leg(SUPINE_REST, "right", hip=55, knee=70)
+
+
+def test_hold_timed_through_a_wobble_and_a_lost_detection():
+    wobble = with_leg(SUPINE_REST, "right", hip=80, knee=70)
+    keys = [Key(0, SUPINE_REST), Key(2, SUPINE_REST), Key(3, CHEST), Key(7, CHEST), Key(7.2, wobble), Key(7.5, CHEST),
+            Key(15, CHEST), Key(16, SUPINE_REST), Key(18, SUPINE_REST)]
+    _, eng = run("hamstring-stretch", "supine-knee-to-chest", keys, drop=lambda t: 10.0 <= t < 10.5)
+    assert len(eng.holds) == 1
+    h = eng.holds[0]
+    assert h.side == "right"
+    assert h.duration_s == pytest.approx(12.0, abs=0.6)
+    assert not h.completed  # target is 30 s
+    assert eng.faults == []
+
+
+def test_hold_completed_and_switching_legs_starts_a_new_hold():
+    left_chest = with_leg(SUPINE_REST, "left", hip=55, knee=70)
+    keys = [Key(0, SUPINE_REST), Key(1, SUPINE_REST), Key(2, CHEST), Key(33, CHEST), Key(34, SUPINE_REST),
+            Key(35, SUPINE_REST), Key(36, left_chest), Key(42, left_chest), Key(43, SUPINE_REST), Key(45, SUPINE_REST)]
+    _, eng = run("hamstring-stretch", "supine-knee-to-chest", keys, fps=24.0)
+    assert [(h.side, h.completed) for h in eng.holds] == [("right", True), ("left", False)]
+    assert eng.holds[0].duration_s == pytest.approx(31.0, abs=0.6)
+
+
+def test_variant_detected_among_same_orientation_variants():
+    k1, t = lift_reps("right", 3, 1.0)
+    s, eng = run("leg-lifts", None, [Key(0, SUPINE_REST), *k1, Key(t + 1, SUPINE_REST)])
+    assert eng.variant.name == "supine-bent-knee"
+    assert eng.reps["right"] == 3
+    keys = [Key(0, SUPINE_REST), Key(2, SUPINE_REST), Key(3, CHEST), Key(20, CHEST), Key(21, SUPINE_REST), Key(23, SUPINE_REST)]
+    s, eng = run("leg-lifts", None, keys)
+    assert eng.variant.name == "supine-leg-to-chest"
+    assert len(eng.holds) == 1
+
+
+def test_standing_straight_leg_top_hold_and_short_hold_fault():
+    stand = Posture(pelvis=(320.0, 220.0))
+    k1, t = lift_reps("left", 1, 1.0, top_hip=125, top_knee=178, top_s=11.0, rest=stand)
+    k2, t = lift_reps("left", 1, t, top_hip=125, top_knee=178, top_s=4.0, rest=stand)
+    _, eng = run("leg-lifts", "standing-straight-leg", [Key(0, stand), *k1, *k2, Key(t + 1, stand)])
+    assert eng.reps == {"left": 2, "right": 0}
+    assert [h.completed for h in eng.holds] == [True, False]
+    assert eng.holds[0].duration_s == pytest.approx(11.0, abs=0.7)
+    assert [f.code for f in eng.faults] == ["hold_too_short"]
+
+
+def test_no_pose_at_all_counts_nothing():
+    s = Session(find_exercise("leg-lifts", EXERCISES), None)
+    for i in range(100):
+        s.update(i / 30, None)
+    eng = s.finish()
+    assert eng.reps == {"left": 0, "right": 0} and eng.holds == [] and eng.faults == []
+    assert s.frames == 100 and s.frames_with_pose == 0
+
+
+def test_random_landmarks_never_raise():
+    rng = np.random.default_rng(0)
+    s = Session(find_exercise("hip-flexor-stretch", EXERCISES), None)
+    base = make_pose(Posture())
+    for i in range(300):
+        xy = base.xy + rng.normal(0, 80, base.xy.shape)
+        vis = rng.uniform(0, 1, 33)
+        s.update(i / 30, replace(base, xy=xy, visibility=vis) if i % 7 else None)
+    eng = s.finish()
+    assert all(f.start_s <= f.end_s for f in eng.faults)
+    assert all(h.start_s <= h.end_s for h in eng.holds)
