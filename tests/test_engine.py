@@ -193,3 +193,14 @@ def test_random_landmarks_never_raise():
     eng = s.finish()
     assert all(f.start_s <= f.end_s for f in eng.faults)
     assert all(h.start_s <= h.end_s for h in eng.holds)
+
+
+def test_label_swap_while_legs_apart_does_not_split_a_rep():
+    k1, t = lift_reps("right", 3, 1.0, top_s=1.5)
+    tops = [k.t for k in k1[1::4]]  # times the leg arrives at the top
+
+    def corrupt(i, t, pose):  # type: ignore[no-untyped-def]
+        return swap_labels(pose) if any(a + 0.2 <= t < a + 0.6 for a in tops) else pose
+
+    _, eng = run("leg-lifts", "supine-bent-knee", [Key(0, SUPINE_REST), *k1, Key(t + 1, SUPINE_REST)], corrupt=corrupt)
+    assert eng.reps == {"left": 0, "right": 3}

@@ -59,13 +59,13 @@ def _supine_rest(ctx: Ctx, side: str) -> Posture:
 
 
 def _kneel(ctx: Ctx, side: str, faults: frozenset) -> Posture:
-    return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=33.0 if "torso_lean" in faults else 2.0,
+    return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=34.0 if "torso_lean" in faults else 2.0,
                          shin_tilt=48.0 if "front_knee_past_toes" in faults else -4.0,
                          head_yaw=ctx.head_yaw, x=ctx.x)
 
 
 def _kneel_hand(ctx: Ctx, side: str, faults: frozenset) -> Posture:
-    return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=48.0, back_ext=18.0,
+    return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=40.0, back_ext=18.0,
                          shin_tilt=46.0 if "front_knee_past_toes" in faults else -6.0, hand_support=True,
                          head_yaw=ctx.head_yaw, x=ctx.x)
 
@@ -134,7 +134,7 @@ VARIANTS: dict[tuple[str, str], Variant] = {
                 t_up=1.0, t_down=1.7, top_s=0.5, lying=True),
         Variant("leg-lifts", "standing-straight-leg", "reps", _stand, _straight_leg,
                 ("knee_bent", "hold_too_short", "lowering_too_fast"), hold_target_s=10.0, rep_low=155.0,
-                rep_high=168.0, t_up=1.4, t_down=2.0, top_s=10.0),
+                rep_high=168.0, t_up=1.4, t_down=2.0, top_s=10.5),
         Variant("leg-lifts", "supine-leg-to-chest", "hold", _supine_rest, _knee_to_chest(False),
                 ("other_leg_lifts",), hold_target_s=30.0, lying=True),
         Variant("leg-lifts", "side-lying", "reps", _side_rest, _side_lift, ("knee_bent", "leg_too_high"),

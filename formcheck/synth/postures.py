@@ -67,13 +67,16 @@ def half_kneeling(yaw: float, shape: BodyShape, kneel_side: str, *, back_ext: fl
     90°. `back_ext` pushes the hips forward (back hip extension); `hand_support` leans the trunk and puts
     the front-side fingertips on the floor beside the front foot."""
     front = OTHER[kneel_side]
-    p = Posture(root_x=x, yaw=yaw, spine_flex=torso_flex, neck_flex=-0.6 * torso_flex, head_yaw=head_yaw,
-                shoulder_abd_l=10, shoulder_abd_r=10)
+    # People lean from the hips: three quarters of the lean is pelvic tilt, the rest spinal flexion.
+    pitch = 0.75 * torso_flex
+    p = Posture(root_x=x, yaw=yaw, pitch=pitch, spine_flex=torso_flex - pitch, neck_flex=-0.6 * torso_flex,
+                head_yaw=head_yaw, shoulder_abd_l=10, shoulder_abd_r=10)
     k = kneel_side[0]
-    p = p.with_side(kneel_side, hip_flex=-back_ext, knee_flex=84.0 - back_ext, ankle_dorsi=5.0)
+    # Back thigh `back_ext` behind vertical in the world, whatever the pelvic tilt.
+    p = p.with_side(kneel_side, hip_flex=pitch - back_ext, knee_flex=84.0 - back_ext, ankle_dorsi=5.0)
     # Toes tucked under: the foot reaches the floor level with the knee.
     p = touch(p, shape, f"ankle_dorsi_{k}", -30.0, 60.0, {f"foot_{k}"}, {f"shank_{k}"})
-    p = _front_leg(p, shape, front, 88.0, shin_tilt, 0.0, {f"shank_{k}"})
+    p = _front_leg(p, shape, front, 88.0, shin_tilt, pitch, {f"shank_{k}"})
     if hand_support:
         c = front[0]
 
@@ -92,7 +95,7 @@ def supine(yaw: float, shape: BodyShape, *, hip_flex: dict[str, float] | None = 
            x: float = 0.0) -> Posture:
     """Lying on the back. Legs listed in `knee_flex` use that knee angle; the others keep the foot flat on
     the floor (the knee is solved). `hug` pulls both hands behind that thigh, just above the knee."""
-    hip_flex = {"left": 45.0, "right": 45.0, **(hip_flex or {})}
+    hip_flex = {"left": 41.0, "right": 41.0, **(hip_flex or {})}
     knee_flex = knee_flex or {}
     p = Posture(root_x=x, yaw=yaw, pitch=-90.0, neck_flex=-6.0, head_yaw=head_yaw, shoulder_abd_l=14,
                 shoulder_abd_r=14, elbow_flex_l=6, elbow_flex_r=6)
@@ -160,18 +163,18 @@ def forward_bend(yaw: float, shape: BodyShape, *, bend: float = 72.0, spine: flo
     return p
 
 
-def split_stance(yaw: float, shape: BodyShape, back_side: str, *, lean: float = 16.0,
+def split_stance(yaw: float, shape: BodyShape, back_side: str, *, lean: float = 17.0,
                  back_knee_flex: float = 2.0, shin_tilt: float = 4.0, wall_reach: float = 0.5,
                  head_yaw: float = 0.0, x: float = 0.0) -> Posture:
     """Facing a wall, `back_side` leg stepped back and straight, front knee bent with the thigh well
     forward, trunk leaning `lean`° on a straight back, palms on the wall at shoulder height, `wall_reach`
     metres ahead of the shoulders (see `wall_plane`)."""
     front = OTHER[back_side]
-    pitch = 8.0
+    pitch = 20.0
     p = Posture(root_x=x, yaw=yaw, pitch=pitch, spine_flex=lean, neck_flex=-lean, head_yaw=head_yaw)
     p = p.with_side(back_side, knee_flex=back_knee_flex, ankle_dorsi=12.0)
     b = back_side[0]
-    p = p.with_side(front, hip_flex=58.0 + pitch, knee_flex=58.0 + shin_tilt)
+    p = p.with_side(front, hip_flex=64.0 + pitch, knee_flex=64.0 + shin_tilt)
     p = flat_foot(p, shape, front)
     # Stride length: the straight back leg's toes reach the floor level with the flat front foot.
     p = touch(p, shape, lambda q, ext: q.with_side(back_side, hip_flex=pitch - ext), 10.0, 60.0,

@@ -18,6 +18,7 @@ from .timeline import Step, Timeline
 WALK_SPEED = 1.1  # m/s
 STRIDE_S = 1.1  # one full gait cycle
 HFOV_DEG = 62.0
+MOVE_S = 1.5  # getting into or out of a stretch
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class _Builder:
     # Hold variants --------------------------------------------------------------------------------
     def hold_block(self, index: int, side: str, faults: list[Fault], walk_out_after: float | None) -> None:
         hold_side = side
-        self.add(1.8, self.target(side), "moving", side)
+        self.add(MOVE_S, self.target(side), "moving", side)
         t = 0.0
         events = sorted(faults, key=lambda f: f.at_s)
         for f in events:
@@ -66,7 +67,7 @@ class _Builder:
             self.add(1.0, self.target(side), "holding", side, hold=hold_side, fault=tag)
             t = f.at_s + f.dur_s + 2.0
         self._hold_until(side, t, self.spec.hold_s, walk_out_after)
-        self.add(1.8, self.rest(side), "moving", side)
+        self.add(MOVE_S, self.rest(side), "moving", side)
 
     def _hold_until(self, side: str, t0: float, t1: float, walk_out_after: float | None) -> None:
         if walk_out_after is not None and t0 <= walk_out_after < t1:
@@ -103,7 +104,7 @@ class _Builder:
                 self.add(0.3, self.rest(side), "moving", side, fault=tag, ease="linear")
             else:
                 self.add(v.t_down, self.rest(side), "moving", side, ease="cosine", **kw)
-            self.add(0.9, self.rest(side), "rest")
+            self.add(0.7, self.rest(side), "rest")
 
     # Walking --------------------------------------------------------------------------------------
     def walk(self, x0: float, x1: float, yaw: float) -> None:
@@ -124,7 +125,7 @@ class _Builder:
         self.walk(ctx.x, far, 90.0 * out_dir)
         self.walk(far, ctx.x, -90.0 * out_dir)
         self.add(0.9, self.rest(side), "moving")
-        self.add(1.8, self.target(side), "moving", side)
+        self.add(MOVE_S, self.target(side), "moving", side)
 
 
 def _half_width(spec: ClipSpec) -> float:

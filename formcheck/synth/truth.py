@@ -28,7 +28,9 @@ def hip_angle(sk: Skeleton, side: str) -> float:
     hip = sk.joints[f"hip_{c}"]
     thigh = sk.joints[f"knee_{c}"] - hip
     a = _angle(sk.joints[f"shoulder_{c}"] - hip, thigh)
-    return 360.0 - a if np.dot(thigh, sk.frames["pelvis"][:, 2]) < 0 else a
+    # The tolerance only absorbs rounding: a thigh exactly in the frontal plane is not "behind" it.
+    behind = np.dot(thigh, sk.frames["pelvis"][:, 2]) < -1e-6 * np.linalg.norm(thigh)
+    return 360.0 - a if behind else a
 
 
 def knee_angle(sk: Skeleton, side: str) -> float:
