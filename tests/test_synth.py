@@ -1,0 +1,122 @@
+"""The synthetic clip renderer: decodable, deterministic, truth consistent with the kinematics, and
+believable to MediaPipe standing and lying down. Renders only a few low-cost frames."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+pytest.importorskip("skimage", reason="scikit-image (the mannequin's face texture) is not installed")
+cv2 = pytest.importorskip("cv2")
+pytest.importorskip("imageio_ffmpeg", reason="imageio-ffmpeg (H.264 writer) is not installed")
+
+from formcheck.synth.body import BodyShape, Posture, forward_kinematics  # noqa: E402
+from formcheck.synth.clip import render_clip, render_frames  # noqa: E402
+from formcheck.synth.spec import ClipSpec  # noqa: E402
+from formcheck.synth.truth import count_reps, hip_angle, intervals, knee_angle, torso_incl  # noqa: E402
+
+SHAPE = BodyShape(1.75)
+
+SHORT = ClipSpec(
+    name="test__standing-toe-reach__short", exercise="hamstring-stretch", variant="standing-toe-reach",
+    description="test clip", sides=("both",), hold_s=1.0, lead_in_s=0.2, fps=24.0, width=320, height=240,
+    camera_distance=3.0, seed=5,
+)
+SHORT_FRAMES = 48  # 2 s: rest, bend down, the start of the hold
+
+
+@pytest.fixture(scope="module")
+def short_clip(tmp_path_factory):
+    out = tmp_path_factory.mktemp("clips")
+    sidecar = render_clip(SHORT, out, frames=SHORT_FRAMES)
+    return out / SHORT.clip_file, sidecar
+
+
+def test_clip_decodes_with_opencv(short_clip):
+    path, sidecar = short_clip
+    cap = cv2.VideoCapture(str(path))
+    stamps, shapes = [], set()
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        stamps.append(cap.get(cv2.CAP_PROP_POS_MSEC))
+        shapes.add(frame.shape)
+    cap.release()
+    assert len(stamps) == SHORT_FRAMES == sidecar["frames"]
+    assert shapes == {(240, 320, 3)}
+    assert stamps[0] == pytest.approx(0.0, abs=1.0)
+    assert np.allclose(np.diff(stamps), 1000.0 / 24.0, atol=1.0)
+
+
+def test_same_seed_gives_identical_frames():
+    a = [img for _, img, *_ in render_frames(SHORT, frames=3)]
+    b = [img for _, img, *_ in render_frames(SHORT, frames=3)]
+    c = [img for _, img, *_ in render_frames(replace(SHORT, seed=6), frames=3)]
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert not np.array_equal(a[0], c[0])  # the sensor noise follows the seed
+
+
+def test_sidecar_schema(short_clip):
+    path, _ = short_clip
+    data = json.loads(path.with_suffix(".json").read_text())
+    for key, kind in {"clip": str, "exercise": str, "variant": str, "fps": float, "width": int, "height": int,
+                      "duration_s": float, "frames": int, "seed": int, "facing": str, "view": str,
+                      "description": str, "reps": dict, "holds": list, "faults": list,
+                      "frames_truth": dict}.items():
+        assert isinstance(data[key], kind), key
+    assert data["clip"] == path.name and data["facing"] in ("left", "right")
+    assert data["view"] in ("side", "three-quarter", "front")
+    ft = data["frames_truth"]
+    n = data["frames"]
+    assert ft["t"] == [round(i / 24.0, 4) for i in range(n)]
+    for key in ("in_frame", "torso_incl", "working_side", "phase"):
+        assert len(ft[key]) == n, key
+    for key in ("hip", "knee"):
+        assert set(ft[key]) == {"left", "right"} and all(len(v) == n for v in ft[key].values())
+    assert set(ft["phase"]) <= {"rest", "moving", "holding", "absent", "walking"}
+    assert all(ft["in_frame"])
+    # The clip ends inside the hold, which started when the bend was complete.
+    assert ft["phase"][0] == "rest" and ft["phase"][-1] == "holding"
+    assert data["holds"][0]["side"] == "both" and data["holds"][0]["start_s"] == pytest.approx(1.7, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("posture", "hip", "knee"),
+    [
+        (Posture(hip_flex_l=90, hip_abd_l=0, knee_flex_l=90), 90.0, 90.0),  # sitting-like
+        # Shoulders are wider than hips, so the trunk line tilts ~8° sideways: an 8° adducted thigh is in
+        # line with it and the hip angle is purely the sagittal one.
+        (Posture(hip_flex_l=0, hip_abd_l=-8), 180.0, 180.0),
+        (Posture(hip_flex_l=-15, hip_abd_l=-8), 195.0, 180.0),  # lunge back leg: extension reads > 180
+        (Posture(pitch=-90, hip_flex_l=45, hip_abd_l=-8, knee_flex_l=60), 135.0, 120.0),  # lying, knee bent
+    ],
+)
+def test_truth_angles_follow_the_kinematics(posture, hip, knee):
+    sk = forward_kinematics(posture, SHAPE)
+    assert hip_angle(sk, "left") == pytest.approx(hip, abs=0.5)
+    assert knee_angle(sk, "left") == pytest.approx(knee, abs=0.01)
+
+
+def test_torso_inclination_and_rep_counting():
+    assert torso_incl(forward_kinematics(Posture(), SHAPE)) == pytest.approx(0.0, abs=0.01)
+    assert torso_incl(forward_kinematics(Posture(pitch=-90), SHAPE)) == pytest.approx(90.0, abs=0.01)
+    assert count_reps([135, 120, 100, 90, 110, 125, 130, 100, 124], 105, 122) == 2
+    assert intervals([None, "a", "a", None, "b"], 10.0) == [("a", 0.1, 0.3), ("b", 0.4, 0.5)]
+
+
+@pytest.mark.parametrize("variant", ["standing-toe-reach", "supine-knee-to-chest"])
+def test_mediapipe_believes_the_mannequin(variant):
+    mp = pytest.importorskip("mediapipe")
+    spec = replace(SHORT, variant=variant, lead_in_s=3.0, width=640, height=480,
+                   sides=("both",) if variant.startswith("standing") else ("right",),
+                   camera_distance=2.6 if variant.startswith("supine") else 3.0,
+                   camera_height=0.8 if variant.startswith("supine") else 1.0)
+    hits = 0
+    with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pose:
+        for _, img, *_ in render_frames(spec, frames=8):
+            hits += pose.process(img).pose_landmarks is not None  # frames are RGB already
+    assert hits >= 6
