@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import io
 import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -43,10 +46,32 @@ def _downscale(image: np.ndarray, max_side: int | None) -> tuple[np.ndarray, flo
     return cv2.resize(image, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA), s
 
 
-def _quiet_mediapipe_logs() -> None:
-    # MediaPipe/TFLite print C++ log lines to stderr on start; keep the CLI's output readable.
-    os.environ.setdefault("GLOG_minloglevel", "2")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Log lines the native libraries write straight to file descriptor 2 (TFLite's delegate notice, absl's
+# INFO/WARNING lines): noise for a user. Anything else written there is passed through.
+_NATIVE_NOISE = re.compile(r"^(INFO: Created TensorFlow Lite|WARNING: All log messages before absl|[IW]\d{4} )")
+
+
+@contextlib.contextmanager
+def quiet_native_stderr() -> Iterator[None]:
+    """Capture fd 2 while MediaPipe runs and replay it without the native libraries' log noise.
+
+    MediaPipe's C++ code logs from its own threads when a graph starts, so Python-level redirection
+    cannot catch it and the timing is not tied to one call. Errors still surface as exceptions.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            for line in tmp.read().decode(errors="replace").splitlines():
+                if line.strip() and not _NATIVE_NOISE.match(line):
+                    sys.stderr.write(line + "\n")
 
 
 class MediaPipeSolutionBackend:
@@ -65,7 +90,6 @@ class MediaPipeSolutionBackend:
     ) -> None:
         if model_complexity not in self._MODEL_FILES:
             raise BackendError(f"model complexity must be 0, 1 or 2, not {model_complexity}")
-        _quiet_mediapipe_logs()
         spec = importlib.util.find_spec("mediapipe")
         if spec is None or spec.origin is None:
             raise BackendError("mediapipe is not installed (pip install mediapipe==0.10.21)")
@@ -74,7 +98,7 @@ class MediaPipeSolutionBackend:
 
         try:
             # mediapipe downloads the lite/heavy models on first use; offline that fails with a long trace.
-            with contextlib.redirect_stderr(io.StringIO()):
+            with quiet_native_stderr():
                 self._pose = mp.solutions.pose.Pose(
                     static_image_mode=not video,
                     model_complexity=model_complexity,
@@ -93,13 +117,19 @@ class MediaPipeSolutionBackend:
         self.model_complexity = model_complexity
         self.max_side = max_side
         self.inference_size: tuple[int, int] | None = None
+        self._started = False
 
     def process(self, frame: Frame) -> Pose | None:
         small, s = _downscale(frame.image, self.max_side)
         h, w = small.shape[:2]
         self.inference_size = (w, h)
         rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
-        res = self._pose.process(rgb)
+        if not self._started:  # the graph starts (and logs) on the first frame
+            with quiet_native_stderr():
+                res = self._pose.process(rgb)
+            self._started = True
+        else:
+            res = self._pose.process(rgb)
         if res.pose_landmarks is None:
             return None
         pose = Pose.from_mediapipe(res.pose_landmarks, res.pose_world_landmarks, w, h)
@@ -118,20 +148,21 @@ class MediaPipeTaskBackend:
         path = Path(model_path)
         if not path.is_file():
             raise BackendError(f"pose model not found: {path}")
-        _quiet_mediapipe_logs()
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions, vision
 
         try:
-            opts = vision.PoseLandmarkerOptions(
-                base_options=BaseOptions(model_asset_path=str(path)),
-                running_mode=vision.RunningMode.VIDEO,
-                num_poses=1,
-            )
-            self._landmarker = vision.PoseLandmarker.create_from_options(opts)
+            with quiet_native_stderr():
+                opts = vision.PoseLandmarkerOptions(
+                    base_options=BaseOptions(model_asset_path=str(path)),
+                    running_mode=vision.RunningMode.VIDEO,
+                    num_poses=1,
+                )
+                self._landmarker = vision.PoseLandmarker.create_from_options(opts)
         except Exception as exc:
             raise BackendError(f"cannot load pose model {path}: {str(exc).splitlines()[0]}") from None
         self._mp = mp
+        self._started = False
         self._last_ms = -1
         self.max_side = max_side
         self.inference_size: tuple[int, int] | None = None
@@ -143,7 +174,10 @@ class MediaPipeTaskBackend:
         rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
         ms = max(int(round(frame.t * 1000)), self._last_ms + 1)
         self._last_ms = ms
-        res = self._landmarker.detect_for_video(self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb), ms)
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
+        with quiet_native_stderr() if not self._started else contextlib.nullcontext():
+            res = self._landmarker.detect_for_video(image, ms)
+        self._started = True
         if not res.pose_landmarks:
             return None
         world = res.pose_world_landmarks[0] if res.pose_world_landmarks else None

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .backends import LandmarkRecorder, PoseBackend, make_backend
+from .backends import LandmarkRecorder, PoseBackend, make_backend, quiet_native_stderr
 from .exercises import Exercise, find_exercise, load_exercises
 from .overlay import AnnotatedVideoWriter, draw_overlay
 from .report import Report
@@ -46,7 +46,7 @@ def analyze_video(
     ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(exercise, variant, poses_dir)
     session = Session(ex, variant)
     partial = False
-    with VideoFileSource(video) as src:
+    with VideoFileSource(video) as src, quiet_native_stderr():
         own_backend = backend is None
         be = backend if backend is not None else make_backend(model_complexity, model_path)
         writer = None

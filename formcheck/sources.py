@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+import os
 import queue
 import threading
 import time
@@ -17,10 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-import cv2
-import numpy as np
+# FFmpeg prints its own complaints ("moov atom not found") to stderr; formcheck explains failures itself.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
-from .errors import InputError
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .errors import InputError  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class VideoFileSource:
             raise InputError(f"{p} is empty (0 bytes)")
         cap = cv2.VideoCapture(str(p))
         if not cap.isOpened():
-            raise InputError(f"cannot open {p} as a video (not a video file, or an unsupported codec)")
+            raise InputError(f"cannot open {p} as a video (not a video file, truncated, or an unsupported codec)")
         ok, first = cap.read()
         if not ok or first is None:
             cap.release()

@@ -1,0 +1,105 @@
+"""The real CLI, run as a user would: clear one-line errors and exit codes for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def formcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "formcheck.cli", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300
+    )
+
+
+def blank_video(path: Path, frames: int = 20, fps: float = 10.0) -> Path:
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (160, 120))
+    for i in range(frames):
+        w.write(np.full((120, 160, 3), 40 + i, np.uint8))
+    w.release()
+    return path
+
+
+def assert_one_line_error(res: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:
+    assert res.returncode == code, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith("formcheck: error: ")
+    assert fragment in lines[0]
+    assert "Traceback" not in res.stderr
+
+
+def test_exercises_lists_every_variant():
+    res = formcheck("exercises")
+    assert res.returncode == 0
+    for name in ("hip-flexor-stretch", "half-kneeling", "hand-supported", "hamstring-stretch", "supine-knee-to-chest",
+                 "standing-toe-reach", "split-stance-wall", "leg-lifts", "supine-bent-knee", "standing-straight-leg",
+                 "supine-leg-to-chest", "side-lying"):
+        assert name in res.stdout
+
+
+def test_every_command_has_help_text():
+    from formcheck.cli import cli
+
+    for name, cmd in cli.commands.items():
+        assert cmd.help, f"{name} has no help"
+        for p in cmd.params:
+            if p.param_type_name == "option":
+                assert p.help, f"{name} {p.name} has no help"
+        assert f"formcheck {name}" in (ROOT / "README.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "code", "fragment"),
+    [
+        (None, ["missing.mp4", "-e", "leg-lifts"], 1, "video not found: missing.mp4"),
+        ("dir", ["{p}", "-e", "leg-lifts"], 1, "is a directory"),
+        ("empty", ["{p}", "-e", "leg-lifts"], 1, "is empty (0 bytes)"),
+        ("text", ["{p}", "-e", "leg-lifts"], 1, "cannot open"),
+        ("truncated", ["{p}", "-e", "leg-lifts"], 1, "cannot open"),
+        ("blank", ["{p}", "-e", "squats"], 1, "unknown exercise 'squats'"),
+        ("blank", ["{p}", "-e", "leg_lifts", "-v", "upside-down"], 1, "unknown variant 'upside-down'"),
+        ("blank", ["{p}"], 2, "Missing option '--exercise'"),
+        ("blank", ["{p}", "-e", "leg-lifts", "--model", "nope.task"], 1, "pose model not found: nope.task"),
+        ("blank", ["{p}", "-e", "leg-lifts", "--model", "{p}"], 1, "cannot load pose model"),
+    ],
+)
+def test_bad_input_gives_one_line_error(tmp_path, make, args, code, fragment):
+    p = tmp_path / "input.mp4"
+    if make == "dir":
+        p.mkdir()
+    elif make == "empty":
+        p.touch()
+    elif make == "text":
+        p.write_text("this is not a video\n" * 50)
+    elif make == "truncated":
+        data = blank_video(tmp_path / "full.mp4").read_bytes()
+        p.write_bytes(data[: len(data) // 3])
+    elif make == "blank":
+        blank_video(p)
+    res = formcheck("analyze", *[a.format(p=p) for a in args], cwd=tmp_path)
+    assert_one_line_error(res, code, fragment.format(p=p))
+
+
+def test_malformed_poses_dir_is_one_line(tmp_path):
+    (tmp_path / "bad.toml").write_text('name = "x"\ntitle = "X"\nvariants = [{name = "a"}]\n')
+    res = formcheck("exercises", "--poses-dir", str(tmp_path))
+    assert_one_line_error(res, 1, "bad.toml: variants.0.title: Field required")
+
+
+def test_video_without_a_person_writes_a_report_and_says_so(tmp_path):
+    video = blank_video(tmp_path / "empty-room.mp4", frames=15)
+    res = formcheck("analyze", str(video), "-e", "hamstring-stretch", "--json", str(tmp_path / "r.json"), cwd=tmp_path)
+    assert_one_line_error(res, 3, "no person detected in any of the 15 frames")
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["frames"] == 15 and report["frames_with_pose"] == 0
+    assert report["reps"] == {"left": 0, "right": 0} and report["holds"] == [] and report["faults"] == []
+    assert report["duration_s"] == pytest.approx(1.5, abs=0.01)  # from the timestamps: 15 frames at 10 fps
