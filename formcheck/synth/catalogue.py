@@ -37,11 +37,12 @@ CLIPS: tuple[ClipSpec, ...] = (
              ("right",), hold_s=30.4, facing="right", fps=24.0, seed=13, outfit=GREEN_BLACK,
              camera_distance=3.6, walk_in=True, lead_in_s=1.5, **PLAIN),
     ClipSpec(f"{HFS}__hand-supported__good-left-three-quarter", HFS, "hand-supported",
-             "three-quarter view; kneel on the left knee, right foot forward, right fingertips on the floor, "
+             "three-quarter view; kneel on the left knee, right foot forward, right hand on a yoga block, "
              "14 s hold, good form", ("left",), hold_s=14.0, facing="right", view="three-quarter", seed=14,
              outfit=YELLOW_GREY, camera_distance=3.0, **STUDIO),
     ClipSpec(f"{HFS}__hand-supported__fault-knee-past-toes", HFS, "hand-supported",
-             "kneel on the right knee, 15 s hold; the front (left) knee slides past the toes for 5 s",
+             "kneel on the right knee, left hand on a yoga block, 15 s hold; the front (left) knee slides "
+             "past the toes for 5 s",
              ("right",), hold_s=15.0, faults=(Fault("front_knee_past_toes", at_s=4.0, dur_s=5.0),),
              facing="left", seed=15, outfit=WHITE_MAROON, camera_distance=2.8, **BRICKS),
     # --- hamstring stretch ---------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def _kneel(ctx: Ctx, side: str, faults: frozenset) -> Posture:
 
 
 def _kneel_hand(ctx: Ctx, side: str, faults: frozenset) -> Posture:
-    return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=40.0, back_ext=18.0,
+    return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=44.0, back_ext=22.0,
                          shin_tilt=46.0 if "front_knee_past_toes" in faults else -6.0, hand_support=True,
                          head_yaw=ctx.head_yaw, x=ctx.x)
 

@@ -82,7 +82,7 @@ def half_kneeling(yaw: float, shape: BodyShape, kneel_side: str, *, back_ext: fl
 
         def floor_spot(sk: Skeleton) -> np.ndarray:
             out = sk.frames["pelvis"][:, 0] * (1.0 if front == "left" else -1.0)
-            spot = sk.joints[f"toe_{c}"] + 0.14 * out - 0.02 * sk.frames["pelvis"][:, 2]
+            spot = sk.joints[f"ankle_{c}"] + 0.15 * out - 0.12 * sk.frames["pelvis"][:, 2]
             return np.array([spot[0], floor_height(sk, shape) + 0.01, spot[2]])
 
         p = p.with_side(front, wrist_flex=10.0)

@@ -10,8 +10,8 @@ import numpy as np
 
 from .body import BodyShape, Posture
 from .exercises import VARIANTS, Ctx, Variant, side_lying_top
-from .mannequin import Box, Outfit, pose_body
-from .postures import heading, toward_camera, walking, wall_normal
+from .mannequin import Box, Outfit, pose_body, world_bounds
+from .postures import OTHER, heading, toward_camera, walking, wall_normal
 from .spec import ClipSpec, Fault
 from .timeline import Step, Timeline
 
@@ -144,18 +144,39 @@ def _extent(postures: list[Posture], shape: BodyShape) -> tuple[float, float, fl
     return min(xs), max(xs), min(ys), max(ys)
 
 
+def _slab(centre: np.ndarray, fwd: np.ndarray, half_side: float, half_height: float, half_fwd: float) -> Box:
+    """Upright box standing on the floor, its local z along the horizontal direction `fwd`."""
+    up = np.array([0.0, 1.0, 0.0])
+    side_axis = np.cross(up, fwd)
+    rot = np.stack([side_axis, up, fwd], axis=1)
+    centre = np.array([centre[0], half_height, centre[2]])
+    return Box(centre, rot, np.array([half_side, half_height, half_fwd]), "scene")
+
+
 def _wall(posture: Posture, shape: BodyShape, reach: float = 0.5) -> Box:
     """A wall slab whose face is `reach` metres ahead of the shoulders, where the palms rest."""
-    body = pose_body(posture, shape, Outfit())
-    sk = body.skeleton
+    sk = pose_body(posture, shape, Outfit()).skeleton
     fwd = wall_normal(sk)
     mid = 0.5 * (sk.joints["shoulder_l"] + sk.joints["shoulder_r"])
-    thick, tall, wide = 0.12, 2.4, 1.3
-    centre = mid + (reach + thick / 2) * fwd
-    centre[1] = tall / 2
-    side_axis = np.cross(np.array([0.0, 1.0, 0.0]), fwd)
-    rot = np.stack([side_axis, np.array([0.0, 1.0, 0.0]), fwd], axis=1)
-    return Box(centre, rot, np.array([wide / 2, tall / 2, thick / 2]), "scene")
+    thick = 0.12
+    return _slab(mid + (reach + thick / 2) * fwd, fwd, 0.65, 1.2, thick / 2)
+
+
+def _block(posture: Posture, shape: BodyShape, side: str) -> Box:
+    """A yoga block under the supporting hand: at a 40° lean this body's fingertips stop ~20 cm short
+    of the floor, as many real people's do."""
+    sk = pose_body(posture, shape, Outfit()).skeleton
+    tip = sk.joints[f"hand_{side[0]}"]
+    height = max(float(tip[1]) - 0.012, 0.02)
+    return _slab(tip - 0.04 * sk.frames[f"hand_{side[0]}"][:, 1], wall_normal(sk), 0.075, height / 2, 0.115)
+
+
+def _props(variant: Variant, b: _Builder, spec: ClipSpec) -> tuple[Box, ...]:
+    if variant.name == "split-stance-wall":
+        return (_wall(b.target(spec.sides[0]), b.ctx.shape),)
+    if variant.name == "hand-supported":
+        return tuple(_block(b.target(s), b.ctx.shape, OTHER[s]) for s in dict.fromkeys(spec.sides))
+    return ()
 
 
 def build_script(spec: ClipSpec) -> Script:
@@ -177,17 +198,14 @@ def build_script(spec: ClipSpec) -> Script:
     # Centre the exercise horizontally in the frame, from the rest and target postures at x = 0.
     probe = _Builder(spec, variant, ctx)
     key = [probe.rest(s) for s in spec.sides] + [probe.target(s) for s in spec.sides]
-    props: tuple[Box, ...] = ()
     x0, x1, y0, y1 = _extent(key, shape)
-    if variant.name == "split-stance-wall":
-        wall = _wall(probe.target(spec.sides[0]), shape)
-        lo, hi = wall.center[0] - wall.half[2], wall.center[0] + wall.half[2]
-        x0, x1 = min(x0, lo), max(x1, hi)
+    for prop in _props(variant, probe, spec):
+        lo, hi = world_bounds(prop)
+        x0, x1 = min(x0, lo[0]), max(x1, hi[0])
     dx = -0.5 * (x0 + x1)
     ctx = replace(ctx, x=dx)
     b = _Builder(spec, variant, ctx)
-    if variant.name == "split-stance-wall":
-        props = (_wall(b.target(spec.sides[0]), shape),)
+    props = _props(variant, b, spec)
 
     start = b.rest(spec.sides[0])
     if spec.walk_in:
