@@ -83,11 +83,24 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("clips", nargs="+", type=Path)
     ap.add_argument("--json", action="store_true", help="print one JSON report per clip")
+    ap.add_argument("--markdown", action="store_true", help="print a Markdown table row per clip")
     args = ap.parse_args()
+    if args.markdown:
+        print("| clip | fps | duration | size | detected | hip L mean/max | hip R mean/max | knee L mean/max "
+              "| knee R mean/max |")
+        print("|---|---|---|---|---|---|---|---|---|")
     for clip in args.clips:
         r = compare(clip)
         if args.json:
             print(json.dumps(r))
+            continue
+        if args.markdown:
+            truth = json.loads(clip.with_suffix(".json").read_text())
+            cells = [f"`{clip.stem}`", f"{truth['fps']:g}", f"{truth['duration_s']:.1f} s",
+                     f"{clip.stat().st_size / 1e6:.2f} MB", f"{100 * r['detection_rate']:.1f}%"]
+            cells += [f"{r[k]['mean_2d']}° / {r[k]['max_2d']}°" for k in ("hip_left", "hip_right", "knee_left",
+                                                                        "knee_right")]
+            print("| " + " | ".join(cells) + " |", flush=True)
             continue
         print(f"{r['clip']}: detected {r['detected']}/{r['in_frame']} in-frame frames "
               f"({100 * r['detection_rate']:.1f}%), timestamps {'ok' if r['timestamps_ok'] else 'BAD'}")

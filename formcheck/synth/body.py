@@ -114,17 +114,6 @@ class Posture:
         """Copy with per-side fields set, e.g. `p.with_side("left", hip_flex=90)`."""
         return replace(self, **{f"{k}_{side[0]}": v for k, v in angles.items()})
 
-    def mirrored(self) -> Posture:
-        """Swap left and right limb angles (lateral torso/head angles change sign)."""
-        values = {}
-        for f in fields(self):
-            if f.name.endswith("_l"):
-                values[f.name] = getattr(self, f.name[:-2] + "_r")
-            elif f.name.endswith("_r"):
-                values[f.name] = getattr(self, f.name[:-2] + "_l")
-        return replace(self, spine_lat=-self.spine_lat, head_lat=-self.head_lat, head_yaw=-self.head_yaw,
-                       roll=-self.roll, **values)
-
 
 def lerp_posture(a: Posture, b: Posture, s: float) -> Posture:
     """Field-wise linear blend; the timeline eases `s` before calling this."""

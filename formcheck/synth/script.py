@@ -52,7 +52,7 @@ class _Builder:
         self.steps.append(Step(duration, pose, phase, side, **kw))
 
     # Hold variants --------------------------------------------------------------------------------
-    def hold_block(self, index: int, side: str, faults: list[Fault], walk_out_after: float | None) -> None:
+    def hold_block(self, side: str, faults: list[Fault], walk_out_after: float | None) -> None:
         hold_side = side
         self.add(MOVE_S, self.target(side), "moving", side)
         t = 0.0
@@ -77,7 +77,7 @@ class _Builder:
         self.add(t1 - t0, self.target(side), "holding", side, hold=side)
 
     # Rep variants ---------------------------------------------------------------------------------
-    def rep_block(self, index: int, side: str, faults: list[Fault]) -> None:
+    def rep_block(self, side: str, faults: list[Fault]) -> None:
         v = self.v
         holding = v.hold_target_s is not None
         by_rep = {f.rep: f for f in faults}
@@ -222,9 +222,9 @@ def build_script(spec: ClipSpec) -> Script:
             if f.code not in variant.faults:
                 raise ValueError(f"{spec.name}: {f.code} is not a fault of {variant.name}")
         if variant.kind == "hold":
-            b.hold_block(i, side, faults, spec.walk_out_after_s if i == 0 else None)
+            b.hold_block(side, faults, spec.walk_out_after_s if i == 0 else None)
         else:
-            b.rep_block(i, side, faults)
+            b.rep_block(side, faults)
         b.add(2.0 if i < len(spec.sides) - 1 else spec.tail_s, b.rest(side), "rest")
     look_at = 0.5 * (y0 + y1) - (y0 if y0 > 0 else 0.0)
     return Script(Timeline(start, tuple(b.steps)), variant, props, max(look_at, 0.25))
