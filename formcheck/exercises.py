@@ -24,11 +24,12 @@ else:  # pragma: no cover
 
 # Features a rule, target or detector may name. Leg features are read from the leg playing a role;
 # body features from the whole body. ``hip_min`` etc. are the smaller/larger of the two legs.
-LEG_FEATURES = ("hip", "knee", "knee_past_toes")
+LEG_FEATURES = ("hip", "knee", "knee_past_toes", "hip_3d", "knee_3d")
 BODY_FEATURES = (
-    "torso_incl", "hip_height", "knee_floor", "hand_to_floor", "hip_min", "hip_max", "knee_min", "knee_max",
+    "torso_incl", "hip_height", "knee_floor", "shank_rise", "lr_vertical", "hand_to_floor",
+    "hip_min", "hip_max", "knee_min", "knee_max",
 )
-ANGLE_FEATURES = {"hip", "knee", "torso_incl", "hip_min", "hip_max", "knee_min", "knee_max"}
+ANGLE_FEATURES = {"hip", "knee", "hip_3d", "knee_3d", "torso_incl", "hip_min", "hip_max", "knee_min", "knee_max"}
 ORIENTATION = Literal["standing", "kneeling", "supine", "side-lying"]
 # Which legs a rule looks at. "working"/"support": the moving leg and the other one (lift variants);
 # "front"/"back": the legs of a split stance; "all"/"any": both legs must / one leg may violate.

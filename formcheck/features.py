@@ -43,6 +43,8 @@ class LegFeatures:
     knee: float = NAN
     hip_u: float = NAN  # always unsigned [0, 180]: for front views, where front/back is not visible
     knee_u: float = NAN
+    hip_3d: float = NAN  # unsigned, from MediaPipe's 3D world landmarks: sees flexion towards the camera
+    knee_3d: float = NAN
     hip_speed: float = 0.0
     knee_speed: float = 0.0
     knee_past_toes: float = NAN  # knee ahead of the foot tip, in shank lengths (>0: past the toes)
@@ -61,10 +63,12 @@ class BodyFeatures:
     t: float
     has_pose: bool
     orientation: str | None = None
-    chirality: int = 0  # +1 camera sees the left side, -1 the right side, 0 unknown
+    chirality: int = 0  # +1 faces image-right when upright (camera sees the right side), -1 mirrored, 0 unknown
     torso_incl: float = NAN
     hip_height: float = NAN  # mid-hip above the floor line, torso lengths
     knee_floor: float = NAN  # lowest knee above the floor line, torso lengths
+    shank_rise: float = NAN  # the flattest shank's rise, sin of its angle to horizontal (~0: a knee on the floor)
+    lr_vertical: float = NAN  # how vertical the body's left-right axis is in 3D (~1: lying on one side)
     hand_to_floor: float = NAN  # lowest wrist above the floor line, torso lengths
     stacked: float = NAN  # shoulders/hips one above the other (front view of a side-lying body)
     legs: tuple[LegFeatures, ...] = field(default_factory=tuple)
@@ -96,7 +100,7 @@ class FeatureExtractor:
         self._torso_scale = NAN
 
     def _new_leg_state(self) -> _LegState:
-        names = ("hip", "knee", "hip_u", "knee_u")
+        names = ("hip", "knee", "hip_u", "knee_u", "hip_3d", "knee_3d")
         return _LegState({n: make_filter(self._filter_name, **self._filter_params) for n in names})
 
     def update(self, t: float, pose: Pose | None) -> BodyFeatures:
@@ -138,12 +142,27 @@ class FeatureExtractor:
             wrists = [xy[i, 1] for i in (LM.LEFT_WRIST, LM.RIGHT_WRIST) if vis[i] >= VIS_MIN]
             if wrists:
                 out.hand_to_floor = (floor_y - max(wrists)) / scale
+        rises = [
+            (xy[a, 1] - xy[k, 1]) / n
+            for k, a in ((LM.LEFT_KNEE, LM.LEFT_ANKLE), (LM.RIGHT_KNEE, LM.RIGHT_ANKLE))
+            if vis[k] >= VIS_MIN and vis[a] >= VIS_MIN and (n := g.seg_len(xy[k], xy[a])) > 0
+        ]
+        if rises:
+            out.shank_rise = float(min(rises))
+        if pose.world is not None:
+            # World landmarks are metric and camera-aligned (y down): whatever the camera's angle, a body on
+            # its side has its left-right axis vertical, a body on its back has it horizontal.
+            w = pose.world
+            lr = (w[LM.LEFT_HIP] - w[LM.RIGHT_HIP]) + (w[LM.LEFT_SHOULDER] - w[LM.RIGHT_SHOULDER])
+            n = float(np.linalg.norm(lr))
+            if n > 0:
+                out.lr_vertical = abs(float(lr[1])) / n
         if len(shoulders) == 2 and len(hips) == 2:
             sh_sep = g.seg_len(xy[LM.LEFT_SHOULDER], xy[LM.RIGHT_SHOULDER])
             hip_sep = g.seg_len(xy[LM.LEFT_HIP], xy[LM.RIGHT_HIP])
             out.stacked = (sh_sep + hip_sep) / (2.0 * scale)
 
-        out.legs = self._legs_features(t, xy, vis, mid_hip, trunk, scale, chir)
+        out.legs = self._legs_features(t, pose, mid_hip, trunk, scale, chir)
         out.orientation = classify_orientation(out)
         self._last_t = t
         return out
@@ -156,9 +175,10 @@ class FeatureExtractor:
             ev += 0.6 * g.chirality_evidence(trunk, xy[LM.NOSE], xy[ears].mean(axis=0))
             w += 0.6
         if pose.z is not None:
-            # The side nearer the camera (smaller z) is the side the camera sees.
-            dz = (pose.z[LM.RIGHT_SHOULDER] - pose.z[LM.LEFT_SHOULDER]) + (
-                pose.z[LM.RIGHT_HIP] - pose.z[LM.LEFT_HIP]
+            # The side nearer the camera (smaller z) is the side the camera sees; chirality +1 (facing
+            # image-right when upright) shows the right side.
+            dz = (pose.z[LM.LEFT_SHOULDER] - pose.z[LM.RIGHT_SHOULDER]) + (
+                pose.z[LM.LEFT_HIP] - pose.z[LM.RIGHT_HIP]
             )
             ev += 0.4 * float(np.clip(dz / (2.0 * scale), -1.0, 1.0))
             w += 0.4
@@ -179,17 +199,17 @@ class FeatureExtractor:
     def _legs_features(
         self,
         t: float,
-        xy: np.ndarray,
-        vis: np.ndarray,
+        pose: Pose,
         mid_hip: np.ndarray,
         trunk: np.ndarray,
         scale: float,
         chir: int,
     ) -> tuple[LegFeatures, ...]:
+        xy, vis, world = pose.xy, pose.visibility, pose.world
         raw: list[dict[str, float]] = []
         obs: list[LegObservation] = []
         fwd_x = g.anterior(trunk, chir)[0] if chir else 0.0
-        for label, (_sh, hip_i, knee_i, ankle_i, _heel_i, foot_i) in LEG_CHAIN.items():
+        for label, (sh_i, hip_i, knee_i, ankle_i, _heel_i, foot_i) in LEG_CHAIN.items():
             hip, knee, ankle = xy[hip_i], xy[knee_i], xy[ankle_i]
             conf = float(np.mean(vis[[hip_i, knee_i, ankle_i]]))
             thigh = g.seg_len(hip, knee) / scale
@@ -205,6 +225,8 @@ class FeatureExtractor:
                 "hip_u": g.hip_angle(trunk, hip, knee, None),
                 "knee_u": g.knee_angle(hip, knee, ankle, None),
                 "knee_past_toes": NAN,
+                "hip_3d": g.joint_angle(world[sh_i], world[hip_i], world[knee_i]) if world is not None else NAN,
+                "knee_3d": g.joint_angle(world[hip_i], world[knee_i], world[ankle_i]) if world is not None else NAN,
             }
             if ok and not (HIP_RANGE[0] <= vals["hip"] <= HIP_RANGE[1]):
                 ok = False
@@ -240,7 +262,8 @@ class FeatureExtractor:
                 )
                 if not jump:
                     for name, f in st.filters.items():
-                        setattr(lf, name, f(t, vals[name]))
+                        if not math.isnan(vals[name]):
+                            setattr(lf, name, f(t, vals[name]))
                     lf.hip_speed = st.filters["hip"].speed
                     lf.knee_speed = st.filters["knee"].speed
                     lf.raw_hip, lf.raw_knee = vals["hip"], vals["knee"]
@@ -252,15 +275,21 @@ class FeatureExtractor:
 
 
 def classify_orientation(f: BodyFeatures) -> str | None:
-    """Standing / kneeling / supine / side-lying from the trunk's tilt and how high the hips are."""
+    """Standing / kneeling / supine / side-lying from the trunk's tilt, the hips' height and the shanks.
+
+    Kneeling is told by a shank lying flat (knee as low as its ankle), not by the knee's height above the
+    lowest point: in a three-quarter view the far knee sits higher in the image than the near foot.
+    """
     incl, hh = f.torso_incl, f.hip_height
     if math.isnan(incl) or math.isnan(hh):
         return None
     if incl < 45.0:
-        if not math.isnan(f.knee_floor) and f.knee_floor < 0.35 and hh < 1.3:
+        if not math.isnan(f.shank_rise) and f.shank_rise < 0.4 and hh < 1.5:
             return "kneeling"
         return "standing"
     if hh < 0.7 and incl > 55.0:
+        if not math.isnan(f.lr_vertical):
+            return "side-lying" if f.lr_vertical > 0.6 else "supine"
         if not math.isnan(f.stacked) and f.stacked > 0.45:
             return "side-lying"
         return "supine"

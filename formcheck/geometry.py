@@ -7,9 +7,10 @@ Image coordinates have x to the right and y *down*. Angle conventions (shared wi
 - knee angle: thigh to shank measured behind the knee. 180 = straight, 90 = right angle.
 - torso inclination: trunk line from straight up, 0 = upright, 90 = lying.
 
-Front/back is only knowable with the body's *chirality* in the image: ``+1`` when the camera sees the
-person's left side (standing, they face image-right; lying on the back, the head is on the image-left),
-``-1`` for the right side. Chirality is invariant to in-plane rotation, so it holds across postures.
+Front/back is only knowable with the body's *chirality* in the image: ``+1`` when the front of the body is
+90 degrees clockwise (on screen) from the trunk's head direction: standing, the person faces image-right
+and the camera sees their right side; lying on the back, the head is on the image-left. ``-1`` is the
+mirror image. Chirality is invariant to in-plane rotation, so it holds across postures.
 Without it, angles fall back to unsigned values in [0, 180].
 """
 
@@ -79,7 +80,7 @@ def anterior(trunk_up: Vec, chirality: int) -> Vec:
 
 
 def chirality_evidence(trunk_up: Vec, nose: Vec, ear_mid: Vec) -> float:
-    """How strongly the face points to one side of the trunk, in [-1, 1] (+1: camera sees the left side).
+    """How strongly the face points to one side of the trunk, in [-1, 1] (the sign of the chirality).
 
     The nose is in front of the ears: its offset along the trunk's normal says which way the front is.
     Normalised by the nose-ear distance so a frontal face (nose between the ears) gives about 0.
@@ -88,8 +89,8 @@ def chirality_evidence(trunk_up: Vec, nose: Vec, ear_mid: Vec) -> float:
     dist = float(np.linalg.norm(offset))
     if dist == 0.0:
         return 0.0
-    normal_left = anterior(trunk_up, 1)  # the front if the camera sees the left side
-    return float(np.clip(np.dot(offset, normal_left) / dist, -1.0, 1.0))
+    front_if_positive = anterior(trunk_up, 1)
+    return float(np.clip(np.dot(offset, front_if_positive) / dist, -1.0, 1.0))
 
 
 def midpoint(a: Vec, b: Vec) -> Vec:

@@ -18,6 +18,7 @@ from .pose import Pose
 
 @dataclass
 class FrameResult:
+    pose: Pose | None
     features: BodyFeatures
     snapshot: Snapshot
 
@@ -56,7 +57,7 @@ class Session:
             if name == current:
                 snap = s
         assert snap is not None
-        return FrameResult(f, snap)
+        return FrameResult(pose, f, snap)
 
     def finish(self) -> VariantEngine:
         for eng in self.engines.values():

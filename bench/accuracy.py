@@ -1,0 +1,154 @@
+#!/usr/bin/env python
+"""Accuracy of formcheck on the sample clips with known truth (sample_videos/*.json).
+
+For every clip: reps error, hold-time error, fault recall/precision, and the mean absolute error of the
+hip and knee angles against the truth, from the image-plane landmarks (what formcheck uses) and, side by
+side, from MediaPipe's 3D world landmarks. The variant is recognised (not given) unless --given-variant.
+
+    python bench/accuracy.py                      # run the model on every clip
+    python bench/accuracy.py --cache out/lm       # ... and keep the landmarks
+    python bench/accuracy.py --cache out/lm --replay   # re-analyse from the kept landmarks (no model)
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from formcheck import geometry as g  # noqa: E402
+from formcheck.backends import ReplayBackend  # noqa: E402
+from formcheck.evaluate import Evaluation, Truth, evaluate  # noqa: E402
+from formcheck.exercises import find_exercise, load_exercises  # noqa: E402
+from formcheck.features import leg_value  # noqa: E402
+from formcheck.pipeline import analyze_video  # noqa: E402
+from formcheck.pose import LEG_CHAIN  # noqa: E402
+
+
+class AngleLog:
+    """Per-frame measured angles by anatomical side: 2D (formcheck's features) and 3D (world landmarks)."""
+
+    def __init__(self, view: str) -> None:
+        self.view = view
+        self.rows: list[dict[str, float]] = []
+
+    def __call__(self, frame, res) -> None:  # type: ignore[no-untyped-def]
+        row: dict[str, float] = {}
+        for side in ("left", "right"):
+            leg = res.features.leg(side)
+            row[f"hip_{side}"] = leg_value(leg, "hip", self.view) if leg else math.nan
+            row[f"knee_{side}"] = leg_value(leg, "knee", self.view) if leg else math.nan
+            w = res.pose.world if res.pose is not None else None
+            if w is not None:
+                sh, hip, knee, ankle = (w[i] for i in LEG_CHAIN[side][:4])
+                row[f"hip3d_{side}"] = g.joint_angle(sh, hip, knee)
+                row[f"knee3d_{side}"] = g.joint_angle(hip, knee, ankle)
+        self.rows.append(row)
+
+
+def angle_mae(log: AngleLog, truth: Truth, joint: str, three_d: bool) -> tuple[float, float]:
+    """Mean absolute error (deg) over in-frame frames where both are known, and the share of those frames."""
+    ft = truth.data["frames_truth"]
+    errs: list[float] = []
+    total = 0
+    for i, row in enumerate(log.rows[: len(ft["t"])]):
+        if not ft["in_frame"][i]:
+            continue
+        for side in ("left", "right"):
+            tv = ft[joint][side][i]
+            total += 1
+            mv = row.get(f"{joint}3d_{side}" if three_d else f"{joint}_{side}", math.nan)
+            if math.isnan(mv) or tv is None:
+                continue
+            if three_d or log.view == "front":
+                tv = min(tv, 360.0 - tv)  # unsigned comparisons
+            errs.append(abs(mv - tv))
+    return (float(np.mean(errs)) if errs else math.nan, len(errs) / total if total else 0.0)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("clips", nargs="*", type=Path, help="truth JSON files (default: sample_videos/*.json)")
+    ap.add_argument("--cache", type=Path, help="directory for per-clip landmark files")
+    ap.add_argument("--replay", action="store_true", help="use cached landmarks instead of the model")
+    ap.add_argument("--given-variant", action="store_true", help="pass the true variant instead of detecting it")
+    args = ap.parse_args()
+    paths = args.clips or sorted((ROOT / "sample_videos").glob("*.json"))
+    exercises = load_exercises()
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
+
+    header = (f"{'clip':58} {'var':>3} {'reps T/M':>9} {'hold err s':>10} {'faults R/P':>10} "
+              f"{'hip2D':>6} {'knee2D':>6} {'hip3D':>6} {'knee3D':>6} {'cov':>5} {'fps':>5}")
+    print(header)
+    print("-" * len(header))
+    evals: list[Evaluation] = []
+    maes: dict[str, list[float]] = {"hip2D": [], "knee2D": [], "hip3D": [], "knee3D": []}
+    for path in paths:
+        truth = Truth.load(path)
+        ex = find_exercise(truth.exercise, exercises)
+        view = ex.variant(truth.variant).view
+        log = AngleLog(view)
+        lm = args.cache / (truth.video.stem + ".npz") if args.cache else None
+        backend = ReplayBackend(lm) if (args.replay and lm is not None and lm.exists()) else None
+        t0 = time.perf_counter()
+        report = analyze_video(truth.video, ex, truth.variant if args.given_variant else None, backend=backend,
+                               save_landmarks=lm if backend is None else None, on_frame=log)
+        speed = report.frames / (time.perf_counter() - t0)
+        ev = evaluate(report, truth)
+        evals.append(ev)
+        cells = {}
+        for joint in ("hip", "knee"):
+            for three_d, tag in ((False, "2D"), (True, "3D")):
+                mae, cov = angle_mae(log, truth, joint, three_d)
+                cells[joint + tag] = mae
+                if not math.isnan(mae):
+                    maes[joint + tag].append(mae)
+                if joint == "hip" and not three_d:
+                    cells["cov"] = cov
+        herr = [h.error_s for h in ev.holds]
+        hold = f"{max(herr):.2f}" if herr else "-"
+        faults = f"{ev.faults_found}/{ev.faults_true} {ev.faults_correct}/{ev.faults_reported}"
+        reps = f"{sum(ev.reps_true.values())}/{sum(ev.reps_measured.values())}" + ("" if ev.reps_exact else "!")
+        print(f"{ev.clip[:58]:58} {'ok' if ev.variant_ok else 'NO':>3} {reps:>9} {hold:>10} {faults:>10} "
+              f"{cells['hip2D']:6.1f} {cells['knee2D']:6.1f} {cells['hip3D']:6.1f} {cells['knee3D']:6.1f} "
+              f"{100 * cells['cov']:4.0f}% {speed:5.0f}")
+        for m in ev.missed_faults:
+            print(f"    missed fault: {m}")
+        for m in ev.false_faults:
+            print(f"    false fault:  {m}")
+        if ev.extra_holds:
+            print(f"    {ev.extra_holds} extra hold(s): {[(h.side, h.start_s, h.duration_s) for h in report.holds]}")
+        if not ev.reps_exact:
+            print(f"    reps true {ev.reps_true} measured {ev.reps_measured}")
+
+    hold_errs = [h.error_s for e in evals for h in e.holds]
+    finite = [e for e in hold_errs if math.isfinite(e)]
+    found = sum(e.faults_found for e in evals)
+    true = sum(e.faults_true for e in evals)
+    correct = sum(e.faults_correct for e in evals)
+    reported = sum(e.faults_reported for e in evals)
+    print("-" * len(header))
+    print(
+        f"TOTAL {len(evals)} clips: reps exact {sum(e.reps_exact for e in evals)}/{len(evals)}; "
+        f"variant right {sum(e.variant_ok for e in evals)}/{len(evals)}; "
+        f"holds {len(finite)}/{len(hold_errs)} found, error median "
+        f"{statistics.median(finite) if finite else math.nan:.2f} s, worst {max(hold_errs) if hold_errs else 0:.2f} s; "
+        f"fault recall {found}/{true} = {100 * found / true if true else 100:.0f}%, "
+        f"precision {correct}/{reported} = {100 * correct / reported if reported else 100:.0f}%; "
+        "angle MAE (mean over clips) "
+        + ", ".join(f"{k} {statistics.mean(v):.1f}°" for k, v in maes.items() if v)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
