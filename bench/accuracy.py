@@ -86,8 +86,10 @@ def main() -> int:
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
 
-    header = (f"{'clip':58} {'var':>3} {'reps T/M':>9} {'hold err s':>10} {'faults R/P':>10} "
-              f"{'hip2D':>6} {'knee2D':>6} {'hip3D':>6} {'knee3D':>6} {'cov':>5} {'fps':>5}")
+    header = (
+        f"{'clip':58} {'var':>3} {'reps T/M':>9} {'hold err s':>10} {'faults R/P':>10} "
+        f"{'hip2D':>6} {'knee2D':>6} {'hip3D':>6} {'knee3D':>6} {'cov':>5} {'fps':>5}"
+    )
     print(header)
     print("-" * len(header))
     evals: list[Evaluation] = []
@@ -100,8 +102,14 @@ def main() -> int:
         lm = args.cache / (truth.video.stem + ".npz") if args.cache else None
         backend = ReplayBackend(lm) if (args.replay and lm is not None and lm.exists()) else None
         t0 = time.perf_counter()
-        report = analyze_video(truth.video, ex, truth.variant if args.given_variant else None, backend=backend,
-                               save_landmarks=lm if backend is None else None, on_frame=log)
+        report = analyze_video(
+            truth.video,
+            ex,
+            truth.variant if args.given_variant else None,
+            backend=backend,
+            save_landmarks=lm if backend is None else None,
+            on_frame=log,
+        )
         speed = report.frames / (time.perf_counter() - t0)
         ev = evaluate(report, truth)
         evals.append(ev)
@@ -118,9 +126,11 @@ def main() -> int:
         hold = f"{max(herr):.2f}" if herr else "-"
         faults = f"{ev.faults_found}/{ev.faults_true} {ev.faults_correct}/{ev.faults_reported}"
         reps = f"{sum(ev.reps_true.values())}/{sum(ev.reps_measured.values())}" + ("" if ev.reps_exact else "!")
-        print(f"{ev.clip[:58]:58} {'ok' if ev.variant_ok else 'NO':>3} {reps:>9} {hold:>10} {faults:>10} "
-              f"{cells['hip2D']:6.1f} {cells['knee2D']:6.1f} {cells['hip3D']:6.1f} {cells['knee3D']:6.1f} "
-              f"{100 * cells['cov']:4.0f}% {speed:5.0f}")
+        print(
+            f"{ev.clip[:58]:58} {'ok' if ev.variant_ok else 'NO':>3} {reps:>9} {hold:>10} {faults:>10} "
+            f"{cells['hip2D']:6.1f} {cells['knee2D']:6.1f} {cells['hip3D']:6.1f} {cells['knee3D']:6.1f} "
+            f"{100 * cells['cov']:4.0f}% {speed:5.0f}"
+        )
         for m in ev.missed_faults:
             print(f"    missed fault: {m}")
         for m in ev.false_faults:
@@ -144,8 +154,7 @@ def main() -> int:
         f"{statistics.median(finite) if finite else math.nan:.2f} s, worst {max(hold_errs) if hold_errs else 0:.2f} s; "
         f"fault recall {found}/{true} = {100 * found / true if true else 100:.0f}%, "
         f"precision {correct}/{reported} = {100 * correct / reported if reported else 100:.0f}%; "
-        "angle MAE (mean over clips) "
-        + ", ".join(f"{k} {statistics.mean(v):.1f}°" for k, v in maes.items() if v)
+        "angle MAE (mean over clips) " + ", ".join(f"{k} {statistics.mean(v):.1f}°" for k, v in maes.items() if v)
     )
     return 0
 

@@ -18,7 +18,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import cv2
 import numpy as np
@@ -76,7 +76,11 @@ def quiet_native_stderr() -> Iterator[None]:
 
 class MediaPipeSolutionBackend:
     name = "mediapipe-solutions"
-    _MODEL_FILES = {0: "pose_landmark_lite.tflite", 1: "pose_landmark_full.tflite", 2: "pose_landmark_heavy.tflite"}
+    _MODEL_FILES: ClassVar[dict[int, str]] = {
+        0: "pose_landmark_lite.tflite",
+        1: "pose_landmark_full.tflite",
+        2: "pose_landmark_heavy.tflite",
+    }
 
     def __init__(
         self,
@@ -172,7 +176,7 @@ class MediaPipeTaskBackend:
         h, w = small.shape[:2]
         self.inference_size = (w, h)
         rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
-        ms = max(int(round(frame.t * 1000)), self._last_ms + 1)
+        ms = max(round(frame.t * 1000), self._last_ms + 1)
         self._last_ms = ms
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
         with quiet_native_stderr() if not self._started else contextlib.nullcontext():

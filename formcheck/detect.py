@@ -38,8 +38,7 @@ class VariantDetector:
         """The most likely variant so far, and a score per variant (seconds of supporting evidence)."""
         variants = self.exercise.variants
         scores = {
-            v.name: self.orientation_s.get(v.orientation, 0.0) + self.signature_s.get(v.name, 0.0)
-            for v in variants
+            v.name: self.orientation_s.get(v.orientation, 0.0) + self.signature_s.get(v.name, 0.0) for v in variants
         }
         used = {v.orientation for v in variants}
         seen = {o: s for o, s in self.orientation_s.items() if o in used and s > 0}

@@ -95,9 +95,7 @@ class VariantEngine:
 
     def __post_init__(self) -> None:
         v = self.variant
-        self.counters = (
-            [RepCounter(v.reps.enter_below, v.reps.exit_above) for _ in (0, 1)] if v.reps else []
-        )
+        self.counters = [RepCounter(v.reps.enter_below, v.reps.exit_above) for _ in (0, 1)] if v.reps else []
         self._rep_votes = [_Episode(), _Episode()]
         self.hold = HoldTimer(min_hold_s=v.min_hold_s) if v.mode == "hold" else None
         top = v.reps.hold_target_s if v.reps else None
@@ -206,7 +204,9 @@ class VariantEngine:
     def _hold_event(self, hold, side: str) -> HoldEvent:  # type: ignore[no-untyped-def]
         target = self.variant.reps.hold_target_s if self.variant.reps else self.variant.hold_target_s
         dur = hold.duration_s
-        return HoldEvent(side, round(hold.start_s, 3), round(hold.end_s, 3), round(dur, 3), bool(target and dur >= target))
+        return HoldEvent(
+            side, round(hold.start_s, 3), round(hold.end_s, 3), round(dur, 3), bool(target and dur >= target)
+        )
 
     def _assign_roles(
         self, t: float, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None, working: int | None
@@ -266,14 +266,10 @@ class VariantEngine:
             return False
         tracks = set(self._roles.values()) or {0, 1}
         return all(
-            abs(legs[k].hip_speed) < SETTLE_DPS and abs(legs[k].knee_speed) < SETTLE_DPS
-            for k in tracks
-            if legs[k].seen
+            abs(legs[k].hip_speed) < SETTLE_DPS and abs(legs[k].knee_speed) < SETTLE_DPS for k in tracks if legs[k].seen
         )
 
-    def _update_hold(
-        self, t: float, legs: tuple[LegFeatures, ...] | None, in_pos: bool | None, settled: bool
-    ) -> None:
+    def _update_hold(self, t: float, legs: tuple[LegFeatures, ...] | None, in_pos: bool | None, settled: bool) -> None:
         assert self.hold is not None
         v = self.variant
         role = v.hold_side or ("working" if v.legs == "lift" else None)
@@ -321,8 +317,10 @@ class VariantEngine:
         working: int | None,
         holding: bool,
     ) -> None:
-        active = rule.during == "always" or (rule.during == "up" and working is not None) or (
-            rule.during == "hold" and holding
+        active = (
+            rule.during == "always"
+            or (rule.during == "up" and working is not None)
+            or (rule.during == "hold" and holding)
         )
         side: str | None = None
         violated: bool | None = False
@@ -421,4 +419,6 @@ class VariantEngine:
             side = self._side_of(working, working)
         elif self._hold_track is not None:
             side = self._side_of(self._hold_track, None)
-        return Snapshot(v.name, dict(self.reps), phase, side, elapsed, target, self.open_cues(), v.cues.get(phase), in_pos)
+        return Snapshot(
+            v.name, dict(self.reps), phase, side, elapsed, target, self.open_cues(), v.cues.get(phase), in_pos
+        )

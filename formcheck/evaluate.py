@@ -109,7 +109,9 @@ def evaluate(report: Report, truth: Truth) -> Evaluation:
                 best, best_ov = i, ov
         if best is not None:
             used.add(best)
-        holds.append(HoldMatch(th["side"], th["duration_s"], report.holds[best].duration_s if best is not None else None))
+        holds.append(
+            HoldMatch(th["side"], th["duration_s"], report.holds[best].duration_s if best is not None else None)
+        )
 
     def same(tf: dict[str, Any], f: Any) -> bool:
         return (

@@ -26,8 +26,16 @@ else:  # pragma: no cover
 # body features from the whole body. ``hip_min`` etc. are the smaller/larger of the two legs.
 LEG_FEATURES = ("hip", "knee", "knee_past_toes", "hip_3d", "knee_3d")
 BODY_FEATURES = (
-    "torso_incl", "hip_height", "knee_floor", "shank_rise", "lr_vertical", "hand_to_floor",
-    "hip_min", "hip_max", "knee_min", "knee_max",
+    "torso_incl",
+    "hip_height",
+    "knee_floor",
+    "shank_rise",
+    "lr_vertical",
+    "hand_to_floor",
+    "hip_min",
+    "hip_max",
+    "knee_min",
+    "knee_max",
 )
 ANGLE_FEATURES = {"hip", "knee", "hip_3d", "knee_3d", "torso_incl", "hip_min", "hip_max", "knee_min", "knee_max"}
 ORIENTATION = Literal["standing", "kneeling", "supine", "side-lying"]

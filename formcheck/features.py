@@ -177,9 +177,7 @@ class FeatureExtractor:
         if pose.z is not None:
             # The side nearer the camera (smaller z) is the side the camera sees; chirality +1 (facing
             # image-right when upright) shows the right side.
-            dz = (pose.z[LM.LEFT_SHOULDER] - pose.z[LM.RIGHT_SHOULDER]) + (
-                pose.z[LM.LEFT_HIP] - pose.z[LM.RIGHT_HIP]
-            )
+            dz = (pose.z[LM.LEFT_SHOULDER] - pose.z[LM.RIGHT_SHOULDER]) + (pose.z[LM.LEFT_HIP] - pose.z[LM.RIGHT_HIP])
             ev += 0.4 * float(np.clip(dz / (2.0 * scale), -1.0, 1.0))
             w += 0.4
         if w == 0.0:
@@ -237,9 +235,7 @@ class FeatureExtractor:
                 if shank_px > 0:
                     vals["knee_past_toes"] = (knee[0] - xy[foot_i][0]) * np.sign(fwd_x) / shank_px
             raw.append(vals)
-            obs.append(
-                LegObservation(label, (knee - mid_hip) / scale, (ankle - mid_hip) / scale, ok, conf)
-            )
+            obs.append(LegObservation(label, (knee - mid_hip) / scale, (ankle - mid_hip) / scale, ok, conf))
 
         assign = self.tracker.update(t, obs)
         sides = self.tracker.sides()
@@ -255,11 +251,7 @@ class FeatureExtractor:
                         f.reset()
                 prev = st.filters["hip"].value
                 dt = t - st.last_t
-                jump = (
-                    not math.isnan(prev)
-                    and 0 < dt < FILTER_RESET_S
-                    and abs(vals["hip"] - prev) / dt > MAX_STEP_DPS
-                )
+                jump = not math.isnan(prev) and 0 < dt < FILTER_RESET_S and abs(vals["hip"] - prev) / dt > MAX_STEP_DPS
                 if not jump:
                     for name, f in st.filters.items():
                         if not math.isnan(vals[name]):

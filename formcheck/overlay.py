@@ -26,7 +26,7 @@ def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour
 
 
 def _pt(p: np.ndarray) -> tuple[int, int]:
-    return int(round(p[0])), int(round(p[1]))
+    return round(float(p[0])), round(float(p[1]))
 
 
 def draw_overlay(
@@ -76,7 +76,9 @@ def draw_overlay(
         bar_w = int(w * 0.5)
         frac = min(1.0, elapsed / snap.hold_target_s)
         cv2.rectangle(out, (10, y), (10 + bar_w, y + int(12 * s + 4)), (90, 90, 90), -1)
-        cv2.rectangle(out, (10, y), (10 + int(bar_w * frac), y + int(12 * s + 4)), GOOD if frac >= 1 else (0, 200, 255), -1)
+        cv2.rectangle(
+            out, (10, y), (10 + int(bar_w * frac), y + int(12 * s + 4)), GOOD if frac >= 1 else (0, 200, 255), -1
+        )
         _text(out, f"hold {elapsed:4.1f} / {snap.hold_target_s:g} s", (20 + bar_w, y + int(11 * s + 3)), 0.5 * s + 0.15)
 
     # The current cue, large, at the bottom.

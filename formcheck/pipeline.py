@@ -77,9 +77,17 @@ def analyze_video(
         info = src.info
         inference = getattr(be, "inference_size", None)
     engine = session.finish()
-    return build_report(session, engine_variant=engine.variant.name, video=str(video), fps=info.fps,
-                        size=(info.width, info.height), backend=be.name, inference_size=inference,
-                        partial=partial, notes=notes)
+    return build_report(
+        session,
+        engine_variant=engine.variant.name,
+        video=str(video),
+        fps=info.fps,
+        size=(info.width, info.height),
+        backend=be.name,
+        inference_size=inference,
+        partial=partial,
+        notes=notes,
+    )
 
 
 def build_report(

@@ -74,9 +74,13 @@ class Report:
             lines.append(f"  Reps: left {self.reps['left']}, right {self.reps['right']}{tgt}")
         if self.holds or self.hold_target_s:
             tgt = f" (target {self.hold_target_s:g} s)" if self.hold_target_s else ""
-            lines.append(f"  Holds{tgt}: " + (", ".join(
-                f"{h.side} {h.duration_s:.1f} s{' ✓' if h.completed else ''}" for h in self.holds
-            ) or "none"))
+            lines.append(
+                f"  Holds{tgt}: "
+                + (
+                    ", ".join(f"{h.side} {h.duration_s:.1f} s{' ✓' if h.completed else ''}" for h in self.holds)
+                    or "none"
+                )
+            )
         if self.faults:
             lines.append(f"  Form: {len(self.faults)} fault(s)")
             for f in self.faults:

@@ -21,10 +21,10 @@ from types import TracebackType
 # FFmpeg prints its own complaints ("moov atom not found") to stderr; formcheck explains failures itself.
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
+import cv2
+import numpy as np
 
-from .errors import InputError  # noqa: E402
+from .errors import InputError
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """A 2D stick figure that produces ``Pose`` landmarks with exactly known joint angles (test helper).
 
-Side view only. ``chirality`` +1: the camera sees the person's left side. Angles follow formcheck's
-conventions (hip 180 = straight, 90 = thigh forward; knee 180 = straight).
+Side view only. ``chirality`` +1: facing image-right when upright (the camera sees the right side).
+Angles follow formcheck's conventions (hip 180 = straight, 90 = thigh forward; knee 180 = straight).
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ def make_pose(p: Posture, chirality: int = 1, torso: float = 100.0, size=(640, 4
         kflex = 180.0 - p.knee[k]
         s_dir = _unit(p.trunk_deg + 180.0 - 90.0 * chirality * flex / 90.0 + 90.0 * chirality * kflex / 90.0)
         ankle = knee + s_dir * shank_len
-        foot_dir = _unit(p.trunk_deg + 180.0 - 90.0 * chirality * flex / 90.0 + 90.0 * chirality * kflex / 90.0
-                         - 90.0 * chirality)
+        foot_dir = _unit(
+            p.trunk_deg + 180.0 - 90.0 * chirality * flex / 90.0 + 90.0 * chirality * kflex / 90.0 - 90.0 * chirality
+        )
         pre = "LEFT_" if side == "left" else "RIGHT_"
         xy[LM[pre + "HIP"]] = hip
         xy[LM[pre + "KNEE"]] = knee
@@ -70,8 +71,8 @@ def make_pose(p: Posture, chirality: int = 1, torso: float = 100.0, size=(640, 4
         if not xy[i].any():
             xy[i] = head if i < 11 else xy[LM.LEFT_WRIST]
     z = np.zeros(NUM_LANDMARKS)
-    near = "LEFT_" if chirality > 0 else "RIGHT_"
-    far = "RIGHT_" if chirality > 0 else "LEFT_"
+    near = "RIGHT_" if chirality > 0 else "LEFT_"
+    far = "LEFT_" if chirality > 0 else "RIGHT_"
     for part in ("SHOULDER", "HIP", "KNEE", "ANKLE"):
         z[LM[near + part]] = -0.2 * torso
         z[LM[far + part]] = 0.2 * torso
@@ -106,7 +107,7 @@ class Key:
 def timeline(keys: Sequence[Key], fps: float = 30.0, end: float | None = None) -> Iterator[tuple[float, Posture]]:
     """Postures at every frame time, eased between keyframes."""
     end = keys[-1].t if end is None else end
-    n = int(round(end * fps)) + 1
+    n = round(end * fps) + 1
     for i in range(n):
         t = i / fps
         if t <= keys[0].t:

@@ -40,9 +40,20 @@ def assert_one_line_error(res: subprocess.CompletedProcess[str], code: int, frag
 def test_exercises_lists_every_variant():
     res = formcheck("exercises")
     assert res.returncode == 0
-    for name in ("hip-flexor-stretch", "half-kneeling", "hand-supported", "hamstring-stretch", "supine-knee-to-chest",
-                 "standing-toe-reach", "split-stance-wall", "leg-lifts", "supine-bent-knee", "standing-straight-leg",
-                 "supine-leg-to-chest", "side-lying"):
+    for name in (
+        "hip-flexor-stretch",
+        "half-kneeling",
+        "hand-supported",
+        "hamstring-stretch",
+        "supine-knee-to-chest",
+        "standing-toe-reach",
+        "split-stance-wall",
+        "leg-lifts",
+        "supine-bent-knee",
+        "standing-straight-leg",
+        "supine-leg-to-chest",
+        "side-lying",
+    ):
         assert name in res.stdout
 
 

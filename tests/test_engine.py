@@ -16,8 +16,9 @@ from formcheck.session import Session
 EXERCISES = load_exercises()
 
 
-def run(exercise: str, variant: str | None, keys: list[Key], fps: float = 30.0, chirality: int = 1,
-        corrupt=None, drop=None):  # type: ignore[no-untyped-def]
+def run(
+    exercise: str, variant: str | None, keys: list[Key], fps: float = 30.0, chirality: int = 1, corrupt=None, drop=None
+):  # type: ignore[no-untyped-def]
     s = Session(find_exercise(exercise, EXERCISES), variant)
     for i, (t, posture) in enumerate(timeline(keys, fps)):
         pose: Pose | None = make_pose(posture, chirality=chirality)
@@ -29,8 +30,19 @@ def run(exercise: str, variant: str | None, keys: list[Key], fps: float = 30.0, 
     return s, s.finish()
 
 
-def lift_reps(side: str, n: int, t0: float, up_s=1.0, top_s=0.6, down_s=1.6, rest_s=1.0, top_hip=90.0,
-              top_knee=90.0, rest=SUPINE_REST, other_hip=None) -> tuple[list[Key], float]:  # type: ignore[no-untyped-def]
+def lift_reps(
+    side: str,
+    n: int,
+    t0: float,
+    up_s=1.0,
+    top_s=0.6,
+    down_s=1.6,
+    rest_s=1.0,
+    top_hip=90.0,
+    top_knee=90.0,
+    rest=SUPINE_REST,
+    other_hip=None,
+) -> tuple[list[Key], float]:  # type: ignore[no-untyped-def]
     keys, t = [], t0
     other = "left" if side == "right" else "right"
     for _ in range(n):
@@ -99,8 +111,9 @@ def test_reps_survive_label_swaps_and_collapsed_legs(seed):
     k1, t = lift_reps("right", 4, 1.0)
     k2, t = lift_reps("left", 3, t + 1.0)
     corrupt = Bursts(seed)
-    _, eng = run("leg-lifts", "supine-bent-knee", [Key(0, SUPINE_REST), *k1, *k2, Key(t + 1, SUPINE_REST)],
-                 corrupt=corrupt)
+    _, eng = run(
+        "leg-lifts", "supine-bent-knee", [Key(0, SUPINE_REST), *k1, *k2, Key(t + 1, SUPINE_REST)], corrupt=corrupt
+    )
     assert eng.reps == {"left": 3, "right": 4}
 
 
@@ -119,8 +132,9 @@ def test_faults_are_intervals_with_side_and_cue():
     _, eng = run("leg-lifts", "supine-bent-knee", [Key(0, SUPINE_REST), *k1, *k2, *k3, *k4, Key(t + 1, SUPINE_REST)])
     assert eng.reps == {"left": 0, "right": 4}
     codes = [(f.code, f.side) for f in eng.faults]
-    assert sorted(codes) == sorted([("knee_angle", "right"), ("lowering_too_fast", "right"),
-                                    ("other_leg_lifts", "left")])
+    assert sorted(codes) == sorted(
+        [("knee_angle", "right"), ("lowering_too_fast", "right"), ("other_leg_lifts", "left")]
+    )
     knee = next(f for f in eng.faults if f.code == "knee_angle")
     assert knee.end_s - knee.start_s > 1.5  # one interval for the whole bad rep, not one fault per frame
     assert knee.message == "Keep the lifted knee at 90°"
@@ -131,8 +145,17 @@ CHEST = with_leg(SUPINE_REST, "right", hip=55, knee=70)
 
 def test_hold_timed_through_a_wobble_and_a_lost_detection():
     wobble = with_leg(SUPINE_REST, "right", hip=80, knee=70)
-    keys = [Key(0, SUPINE_REST), Key(2, SUPINE_REST), Key(3, CHEST), Key(7, CHEST), Key(7.2, wobble), Key(7.5, CHEST),
-            Key(15, CHEST), Key(16, SUPINE_REST), Key(18, SUPINE_REST)]
+    keys = [
+        Key(0, SUPINE_REST),
+        Key(2, SUPINE_REST),
+        Key(3, CHEST),
+        Key(7, CHEST),
+        Key(7.2, wobble),
+        Key(7.5, CHEST),
+        Key(15, CHEST),
+        Key(16, SUPINE_REST),
+        Key(18, SUPINE_REST),
+    ]
     _, eng = run("hamstring-stretch", "supine-knee-to-chest", keys, drop=lambda t: 10.0 <= t < 10.5)
     assert len(eng.holds) == 1
     h = eng.holds[0]
@@ -144,8 +167,18 @@ def test_hold_timed_through_a_wobble_and_a_lost_detection():
 
 def test_hold_completed_and_switching_legs_starts_a_new_hold():
     left_chest = with_leg(SUPINE_REST, "left", hip=55, knee=70)
-    keys = [Key(0, SUPINE_REST), Key(1, SUPINE_REST), Key(2, CHEST), Key(33, CHEST), Key(34, SUPINE_REST),
-            Key(35, SUPINE_REST), Key(36, left_chest), Key(42, left_chest), Key(43, SUPINE_REST), Key(45, SUPINE_REST)]
+    keys = [
+        Key(0, SUPINE_REST),
+        Key(1, SUPINE_REST),
+        Key(2, CHEST),
+        Key(33, CHEST),
+        Key(34, SUPINE_REST),
+        Key(35, SUPINE_REST),
+        Key(36, left_chest),
+        Key(42, left_chest),
+        Key(43, SUPINE_REST),
+        Key(45, SUPINE_REST),
+    ]
     _, eng = run("hamstring-stretch", "supine-knee-to-chest", keys, fps=24.0)
     assert [(h.side, h.completed) for h in eng.holds] == [("right", True), ("left", False)]
     assert eng.holds[0].duration_s == pytest.approx(31.0, abs=0.6)
@@ -153,11 +186,18 @@ def test_hold_completed_and_switching_legs_starts_a_new_hold():
 
 def test_variant_detected_among_same_orientation_variants():
     k1, t = lift_reps("right", 3, 1.0)
-    s, eng = run("leg-lifts", None, [Key(0, SUPINE_REST), *k1, Key(t + 1, SUPINE_REST)])
+    _, eng = run("leg-lifts", None, [Key(0, SUPINE_REST), *k1, Key(t + 1, SUPINE_REST)])
     assert eng.variant.name == "supine-bent-knee"
     assert eng.reps["right"] == 3
-    keys = [Key(0, SUPINE_REST), Key(2, SUPINE_REST), Key(3, CHEST), Key(20, CHEST), Key(21, SUPINE_REST), Key(23, SUPINE_REST)]
-    s, eng = run("leg-lifts", None, keys)
+    keys = [
+        Key(0, SUPINE_REST),
+        Key(2, SUPINE_REST),
+        Key(3, CHEST),
+        Key(20, CHEST),
+        Key(21, SUPINE_REST),
+        Key(23, SUPINE_REST),
+    ]
+    _, eng = run("leg-lifts", None, keys)
     assert eng.variant.name == "supine-leg-to-chest"
     assert len(eng.holds) == 1
 

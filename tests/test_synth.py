@@ -21,9 +21,18 @@ from formcheck.synth.truth import count_reps, hip_angle, intervals, knee_angle, 
 SHAPE = BodyShape(1.75)
 
 SHORT = ClipSpec(
-    name="test__standing-toe-reach__short", exercise="hamstring-stretch", variant="standing-toe-reach",
-    description="test clip", sides=("both",), hold_s=1.0, lead_in_s=0.2, fps=24.0, width=320, height=240,
-    camera_distance=3.0, seed=5,
+    name="test__standing-toe-reach__short",
+    exercise="hamstring-stretch",
+    variant="standing-toe-reach",
+    description="test clip",
+    sides=("both",),
+    hold_s=1.0,
+    lead_in_s=0.2,
+    fps=24.0,
+    width=320,
+    height=240,
+    camera_distance=3.0,
+    seed=5,
 )
 SHORT_FRAMES = 48  # 2 s: rest, bend down, the start of the hold
 
@@ -63,10 +72,24 @@ def test_same_seed_gives_identical_frames():
 def test_sidecar_schema(short_clip):
     path, _ = short_clip
     data = json.loads(path.with_suffix(".json").read_text())
-    for key, kind in {"clip": str, "exercise": str, "variant": str, "fps": float, "width": int, "height": int,
-                      "duration_s": float, "frames": int, "seed": int, "facing": str, "view": str,
-                      "description": str, "reps": dict, "holds": list, "faults": list,
-                      "frames_truth": dict}.items():
+    for key, kind in {
+        "clip": str,
+        "exercise": str,
+        "variant": str,
+        "fps": float,
+        "width": int,
+        "height": int,
+        "duration_s": float,
+        "frames": int,
+        "seed": int,
+        "facing": str,
+        "view": str,
+        "description": str,
+        "reps": dict,
+        "holds": list,
+        "faults": list,
+        "frames_truth": dict,
+    }.items():
         assert isinstance(data[key], kind), key
     assert data["clip"] == path.name and data["facing"] in ("left", "right")
     assert data["view"] in ("side", "three-quarter", "front")
@@ -111,10 +134,16 @@ def test_torso_inclination_and_rep_counting():
 @pytest.mark.parametrize("variant", ["standing-toe-reach", "supine-knee-to-chest"])
 def test_mediapipe_believes_the_mannequin(variant):
     mp = pytest.importorskip("mediapipe")
-    spec = replace(SHORT, variant=variant, lead_in_s=3.0, width=640, height=480,
-                   sides=("both",) if variant.startswith("standing") else ("right",),
-                   camera_distance=2.6 if variant.startswith("supine") else 3.0,
-                   camera_height=0.8 if variant.startswith("supine") else 1.0)
+    spec = replace(
+        SHORT,
+        variant=variant,
+        lead_in_s=3.0,
+        width=640,
+        height=480,
+        sides=("both",) if variant.startswith("standing") else ("right",),
+        camera_distance=2.6 if variant.startswith("supine") else 3.0,
+        camera_height=0.8 if variant.startswith("supine") else 1.0,
+    )
     hits = 0
     with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pose:
         for _, img, *_ in render_frames(spec, frames=8):
