@@ -1,0 +1,86 @@
+"""Pose backends: the recorded-landmarks round trip, the model boundary, and the overlay on real output."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from stickfigure import SUPINE_REST, make_pose
+
+from formcheck.backends import LandmarkRecorder, MediaPipeSolutionBackend, MediaPipeTaskBackend, ReplayBackend
+from formcheck.errors import BackendError
+from formcheck.exercises import load_exercises
+from formcheck.overlay import draw_overlay
+from formcheck.session import Session
+from formcheck.sources import Frame
+
+
+def test_recorded_landmarks_replay_identically(tmp_path):
+    rec = LandmarkRecorder()
+    image = np.zeros((480, 640, 3), np.uint8)
+    poses = [make_pose(SUPINE_REST), None, make_pose(SUPINE_REST, chirality=-1)]
+    for i, p in enumerate(poses):
+        rec.add(Frame(i, i / 30, image), p)
+    rec.save(tmp_path / "lm.npz")
+    rb = ReplayBackend(tmp_path / "lm.npz")
+    assert len(rb) == 3
+    assert rb.process(Frame(1, 1 / 30, image)) is None
+    for i in (0, 2):
+        got = rb.process(Frame(i, i / 30, image))
+        assert got is not None
+        np.testing.assert_allclose(got.xy, poses[i].xy, atol=1e-3)
+        np.testing.assert_allclose(got.visibility, poses[i].visibility, atol=1e-6)
+
+
+def test_replay_of_a_bad_file_is_a_clear_error(tmp_path):
+    (tmp_path / "x.npz").write_text("nope")
+    with pytest.raises(BackendError, match="cannot read landmarks file"):
+        ReplayBackend(tmp_path / "x.npz")
+
+
+def test_mediapipe_complexity_outside_range_is_refused():
+    with pytest.raises(BackendError, match="must be 0, 1 or 2"):
+        MediaPipeSolutionBackend(model_complexity=3)
+
+
+def test_task_backend_rejects_missing_model():
+    with pytest.raises(BackendError, match="pose model not found"):
+        MediaPipeTaskBackend("/nonexistent/pose_landmarker.task")
+
+
+TASK_MODEL = os.environ.get("FORMCHECK_TASK_MODEL")
+
+
+@pytest.mark.skipif(
+    not TASK_MODEL,
+    reason="needs a PoseLandmarker .task model file (set FORMCHECK_TASK_MODEL): none ships with mediapipe and "
+    "none can be downloaded here (the bundled legacy .tflite files lack the metadata the Tasks API requires)",
+)
+def test_task_backend_finds_the_person_in_a_sample_clip():
+    from formcheck.sources import VideoFileSource
+
+    clip = sorted((Path(__file__).parents[1] / "sample_videos").glob("*good*.mp4"))[0]
+    backend = MediaPipeTaskBackend(TASK_MODEL)
+    with VideoFileSource(clip) as src:
+        found = [backend.process(f) is not None for f in itertools.islice(src, 60)]
+    backend.close()
+    assert sum(found) > 50
+
+
+def test_overlay_draws_skeleton_counts_and_cue():
+    ex = load_exercises()["leg-lifts"]
+    s = Session(ex, "supine-bent-knee")
+    pose = make_pose(SUPINE_REST)
+    for i in range(10):
+        res = s.update(i / 30, pose)
+    image = np.full((480, 640, 3), 128, np.uint8)
+    out = draw_overlay(image, pose, res.features, res.snapshot, "Leg lifts")
+    assert out.shape == image.shape and out is not image
+    changed = np.any(out != image, axis=2)
+    assert changed[:60].mean() > 0.3  # the panel with the counts
+    assert changed[400:].any()  # the cue at the bottom
+    knee = pose.xy[25].astype(int)
+    assert changed[knee[1] - 3 : knee[1] + 4, knee[0] - 3 : knee[0] + 4].any()  # the skeleton at the knee
