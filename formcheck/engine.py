@@ -250,8 +250,12 @@ class VariantEngine:
         tgt = self.variant.target
         checks: list[bool | None] = [_in_range(self._body_value(f, n), r) for n, r in tgt.body.items()]
         if self.variant.legs == "both":
+            # Legs side by side often show as one (the hidden one collapsed): judge the legs that are seen.
+            seen = [lg for lg in legs if lg.seen]
+            if not seen:
+                return None
             for feats in tgt.legs.values():
-                for lg in legs:
+                for lg in seen:
                     checks += [_in_range(self._leg_value(lg, n), r) for n, r in feats.items()]
         else:
             for role, feats in tgt.legs.items():
@@ -333,10 +337,12 @@ class VariantEngine:
             else:
                 ks = self._rule_legs(rule, working)
                 vals = [self._violates(rule, self._leg_value(legs[k], rule.feature)) for k in ks]
-                if not ks:
+                if rule.leg == "all":
+                    # every leg that is seen (overlapping legs often show as one)
+                    known = [x for x in vals if x is not None]
+                    violated = _all(known) if known else None
+                elif not ks:
                     violated = None
-                elif rule.leg == "all":
-                    violated = _all(vals)
                 elif rule.leg == "any":
                     violated = True if any(vals) else (None if None in vals else False)
                 else:

@@ -32,6 +32,7 @@ BODY_FEATURES = (
     "shank_rise",
     "lr_vertical",
     "hand_to_floor",
+    "hand_drop",
     "hip_min",
     "hip_max",
     "knee_min",

@@ -70,6 +70,7 @@ class BodyFeatures:
     shank_rise: float = NAN  # the flattest shank's rise, sin of its angle to horizontal (~0: a knee on the floor)
     lr_vertical: float = NAN  # how vertical the body's left-right axis is in 3D (~1: lying on one side)
     hand_to_floor: float = NAN  # lowest wrist above the floor line, torso lengths
+    hand_drop: float = NAN  # lowest wrist below the hips, torso lengths (hands on hips ~0, on the floor ~1)
     stacked: float = NAN  # shoulders/hips one above the other (front view of a side-lying body)
     legs: tuple[LegFeatures, ...] = field(default_factory=tuple)
 
@@ -142,6 +143,7 @@ class FeatureExtractor:
             wrists = [xy[i, 1] for i in (LM.LEFT_WRIST, LM.RIGHT_WRIST) if vis[i] >= VIS_MIN]
             if wrists:
                 out.hand_to_floor = (floor_y - max(wrists)) / scale
+                out.hand_drop = (max(wrists) - mid_hip[1]) / scale
         rises = [
             (xy[a, 1] - xy[k, 1]) / n
             for k, a in ((LM.LEFT_KNEE, LM.LEFT_ANKLE), (LM.RIGHT_KNEE, LM.RIGHT_ANKLE))

@@ -89,7 +89,9 @@ class LegTracker:
             # Near: already there. A track unseen for a while may also rejoin from close by (a leg lowered
             # back beside the other while it was hidden); a lifted leg is farther than REJOIN_DIST.
             near = [
-                di < DUPLICATE_DIST * 2.5 or (t - tr.last_t > REJOIN_S and di < REJOIN_DIST)
+                tr.knee is None  # never seen: nothing says this leg is anywhere else
+                or di < DUPLICATE_DIST * 2.5
+                or (t - tr.last_t > REJOIN_S and di < REJOIN_DIST)
                 for di, tr in zip(d, self.tracks)
             ]
             if not any(near) or all(near):
