@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import io
 import os
 import re
 import sys
@@ -102,7 +103,8 @@ class MediaPipeSolutionBackend:
 
         try:
             # mediapipe downloads the lite/heavy models on first use; offline that fails with a long trace.
-            with quiet_native_stderr():
+            # (it also prints "Downloading model to ..." on stdout: the error below says it better)
+            with quiet_native_stderr(), contextlib.redirect_stdout(io.StringIO()):
                 self._pose = mp.solutions.pose.Pose(
                     static_image_mode=not video,
                     model_complexity=model_complexity,

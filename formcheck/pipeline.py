@@ -131,6 +131,8 @@ def build_report(
         rep_events=list(engine.rep_events),
         reps_target=v.reps_target,
         hold_target_s=v.reps.hold_target_s if v.reps and v.reps.hold_target_s else v.hold_target_s,
+        orientation=session.orientation(),
+        camera_side=session.camera_side(),
         video=video,
         fps=fps,
         width=size[0],

@@ -41,6 +41,8 @@ class Report:
     fps: float = 0.0
     width: int = 0
     height: int = 0
+    orientation: str | None = None  # standing / kneeling / supine / side-lying, the most seen
+    camera_side: str | None = None  # which side of the body faced the camera (side views)
     backend: str = ""
     inference_size: tuple[int, int] | None = None
     partial: bool = False

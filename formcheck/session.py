@@ -35,6 +35,7 @@ class Session:
         self.frames_with_pose = 0
         self.first_t: float | None = None
         self.last_t = 0.0
+        self._chirality_frames = {1: 0, -1: 0}
 
     def current_variant(self) -> str:
         if self.fixed_variant:
@@ -49,6 +50,8 @@ class Session:
         f = self.features.update(t, pose)
         if f.has_pose:
             self.frames_with_pose += 1
+            if f.chirality:
+                self._chirality_frames[f.chirality] += 1
         self.detector.update(f)
         snap = None
         current = self.current_variant()
@@ -63,6 +66,17 @@ class Session:
         for eng in self.engines.values():
             eng.finish()
         return self.engines[self.current_variant()]
+
+    def camera_side(self) -> str | None:
+        """The side of the body the camera saw most (chirality +1: the right side), if it could tell."""
+        right, left = self._chirality_frames[1], self._chirality_frames[-1]
+        if right == left:
+            return None
+        return "right" if right > left else "left"
+
+    def orientation(self) -> str | None:
+        seen = self.detector.orientation_s
+        return max(seen, key=lambda o: seen[o]) if seen else None
 
     def variant_scores(self) -> dict[str, float]:
         return {k: round(v, 2) for k, v in self.detector.best()[1].items()}

@@ -114,3 +114,15 @@ def test_video_without_a_person_writes_a_report_and_says_so(tmp_path):
     assert report["frames"] == 15 and report["frames_with_pose"] == 0
     assert report["reps"] == {"left": 0, "right": 0} and report["holds"] == [] and report["faults"] == []
     assert report["duration_s"] == pytest.approx(1.5, abs=0.01)  # from the timestamps: 15 frames at 10 fps
+
+
+def test_model_that_needs_a_download_fails_cleanly_offline(tmp_path):
+    import importlib.util
+
+    lite = Path(importlib.util.find_spec("mediapipe").origin).parent / "modules/pose_landmark/pose_landmark_lite.tflite"
+    if lite.exists():
+        pytest.skip(f"{lite} was downloaded on this machine, so complexity 0 does not need the network")
+    video = blank_video(tmp_path / "v.mp4")
+    res = formcheck("analyze", str(video), "-e", "leg-lifts", "--model-complexity", "0", cwd=tmp_path)
+    assert_one_line_error(res, 1, "model complexity 0 needs pose_landmark_lite.tflite")
+    assert res.stdout == ""
