@@ -86,3 +86,17 @@ def test_cli_writes_contract_and_annotated_video(tmp_path):
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == report["frames"]
     ok, frame = cap.read()
     assert ok and frame.shape[:2] == (truth.data["height"], truth.data["width"])
+
+
+def test_cli_with_a_task_model_counts_the_same(tmp_path, task_model):
+    truth = Truth.load(ROOT / "sample_videos" / "leg-lifts__side-lying__good-left.json")
+    out_json = tmp_path / "r.json"
+    res = subprocess.run(
+        [sys.executable, "-m", "formcheck.cli", "analyze", str(truth.video), "-e", "leg-lifts", "--model",
+         str(task_model), "--json", str(out_json), "-q"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert res.returncode == 0, res.stderr
+    report = json.loads(out_json.read_text())
+    assert report["backend"] == "mediapipe-task"
+    assert report["reps"] == truth.data["reps"]
