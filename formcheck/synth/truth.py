@@ -113,8 +113,10 @@ FAULT_RULES: dict[str, FaultRule] = {
     "other_leg_lifts": lambda tr, s, th: _arr(tr.hip[s]) <= 112.0,
     "knees_locked": lambda tr, s, th: (_arr(tr.knee["left"]) > 174.0) & (_arr(tr.knee["right"]) > 174.0),
     "back_knee_bent": lambda tr, s, th: _arr(tr.knee[s]) < 155.0,
-    "knee_angle": lambda tr, s, th: (_arr(tr.knee[s]) < 65.0) | (_arr(tr.knee[s]) > 115.0),
-    "knee_bent": lambda tr, s, th: _arr(tr.knee[s]) < 150.0,
+    # Knee faults of lifts only count while the leg is up (hip past the rep threshold).
+    "knee_angle": lambda tr, s, th: ((_arr(tr.knee[s]) < 65.0) | (_arr(tr.knee[s]) > 115.0))
+    & (_arr(tr.hip[s]) < th["rep_low"]),
+    "knee_bent": lambda tr, s, th: (_arr(tr.knee[s]) < 150.0) & (_arr(tr.hip[s]) < th["rep_low"]),
     "leg_too_high": lambda tr, s, th: _arr(tr.hip[s]) < 125.0,
     # Present while the hip sweeps through the rep band during the scripted fast descent.
     "lowering_too_fast": lambda tr, s, th: (_arr(tr.hip[s]) > th["rep_low"]) & (_arr(tr.hip[s]) < th["rep_high"]),
