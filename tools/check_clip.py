@@ -79,35 +79,48 @@ def compare(clip: Path) -> dict:
     return report
 
 
+def markdown_table(reports: list[dict], folder: Path) -> str:
+    """The README table: one row per report, sizes and durations read from the clip and its sidecar."""
+    rows = ["| clip | fps | duration | size | detected (in-frame) | hip L mean/max | hip R mean/max "
+            "| knee L mean/max | knee R mean/max |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in reports:
+        clip = folder / r["clip"]
+        truth = json.loads(clip.with_suffix(".json").read_text())
+        cells = [f"`{clip.stem}`", f"{truth['fps']:g}", f"{truth['duration_s']:.1f} s",
+                 f"{clip.stat().st_size / 1e6:.2f} MB", f"{100 * r['detection_rate']:.1f}%"]
+        cells += [f"{r[k]['mean_2d']}° / {r[k]['max_2d']}°" for k in ("hip_left", "hip_right", "knee_left",
+                                                                    "knee_right")]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("clips", nargs="+", type=Path)
+    ap.add_argument("clips", nargs="*", type=Path)
     ap.add_argument("--json", action="store_true", help="print one JSON report per clip")
-    ap.add_argument("--markdown", action="store_true", help="print a Markdown table row per clip")
+    ap.add_argument("--markdown", action="store_true", help="print a Markdown table of the clips")
+    ap.add_argument("--table-from", type=Path, metavar="JSONL",
+                    help="print the Markdown table from reports saved with --json (clips in sample_videos/)")
     args = ap.parse_args()
-    if args.markdown:
-        print("| clip | fps | duration | size | detected | hip L mean/max | hip R mean/max | knee L mean/max "
-              "| knee R mean/max |")
-        print("|---|---|---|---|---|---|---|---|---|")
+    if args.table_from:
+        reports = [json.loads(line) for line in args.table_from.read_text().splitlines() if line.strip()]
+        print(markdown_table(reports, Path(__file__).resolve().parents[1] / "sample_videos"))
+        return 0
+    reports = []
     for clip in args.clips:
         r = compare(clip)
+        reports.append(r)
         if args.json:
-            print(json.dumps(r))
-            continue
-        if args.markdown:
-            truth = json.loads(clip.with_suffix(".json").read_text())
-            cells = [f"`{clip.stem}`", f"{truth['fps']:g}", f"{truth['duration_s']:.1f} s",
-                     f"{clip.stat().st_size / 1e6:.2f} MB", f"{100 * r['detection_rate']:.1f}%"]
-            cells += [f"{r[k]['mean_2d']}° / {r[k]['max_2d']}°" for k in ("hip_left", "hip_right", "knee_left",
-                                                                        "knee_right")]
-            print("| " + " | ".join(cells) + " |", flush=True)
-            continue
-        print(f"{r['clip']}: detected {r['detected']}/{r['in_frame']} in-frame frames "
-              f"({100 * r['detection_rate']:.1f}%), timestamps {'ok' if r['timestamps_ok'] else 'BAD'}")
-        for key in ("hip_left", "hip_right", "knee_left", "knee_right"):
-            e = r[key]
-            print(f"  {key:10s} 2D err mean {e['mean_2d']}  p90 {e['p90_2d']}  max {e['max_2d']}   "
-                  f"(vs 3D truth mean {e['mean_3d']})")
+            print(json.dumps(r), flush=True)
+        elif not args.markdown:
+            print(f"{r['clip']}: detected {r['detected']}/{r['in_frame']} in-frame frames "
+                  f"({100 * r['detection_rate']:.1f}%), timestamps {'ok' if r['timestamps_ok'] else 'BAD'}")
+            for key in ("hip_left", "hip_right", "knee_left", "knee_right"):
+                e = r[key]
+                print(f"  {key:10s} 2D err mean {e['mean_2d']}  p90 {e['p90_2d']}  max {e['max_2d']}   "
+                      f"(vs 3D truth mean {e['mean_3d']})")
+    if args.markdown and args.clips:
+        print(markdown_table(reports, args.clips[0].parent))
     return 0
 
 

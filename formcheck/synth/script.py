@@ -29,10 +29,6 @@ class Script:
     look_at_y: float  # camera aim height
 
 
-def _shift(p: Posture, dx: float) -> Posture:
-    return replace(p, root_x=p.root_x + dx)
-
-
 class _Builder:
     def __init__(self, spec: ClipSpec, variant: Variant, ctx: Ctx) -> None:
         self.spec, self.v, self.ctx = spec, variant, ctx
@@ -53,7 +49,6 @@ class _Builder:
 
     # Hold variants --------------------------------------------------------------------------------
     def hold_block(self, side: str, faults: list[Fault], walk_out_after: float | None) -> None:
-        hold_side = side
         self.add(MOVE_S, self.target(side), "moving", side)
         t = 0.0
         events = sorted(faults, key=lambda f: f.at_s)
@@ -62,19 +57,21 @@ class _Builder:
             if f.at_s > t:
                 self._hold_until(side, t, f.at_s, walk_out_after)
             bad = self.target(side, frozenset({f.code}))
-            self.add(1.0, bad, "holding", side, hold=hold_side, fault=tag)
-            self.add(f.dur_s, bad, "holding", side, hold=hold_side, fault=tag)
-            self.add(1.0, self.target(side), "holding", side, hold=hold_side, fault=tag)
+            self.add(1.0, bad, "holding", side, hold=side, fault=tag)
+            self.add(f.dur_s, bad, "holding", side, hold=side, fault=tag)
+            self.add(1.0, self.target(side), "holding", side, hold=side, fault=tag)
             t = f.at_s + f.dur_s + 2.0
         self._hold_until(side, t, self.spec.hold_s, walk_out_after)
         self.add(MOVE_S, self.rest(side), "moving", side)
 
     def _hold_until(self, side: str, t0: float, t1: float, walk_out_after: float | None) -> None:
-        if walk_out_after is not None and t0 <= walk_out_after < t1:
+        """Hold the stretch from `t0` to `t1` seconds into the hold, leaving the frame on the way if due."""
+        if walk_out_after is not None and t0 < walk_out_after < t1:
             self.add(walk_out_after - t0, self.target(side), "holding", side, hold=side)
             self.walk_out_and_back(side)
             t0 = walk_out_after
-        self.add(t1 - t0, self.target(side), "holding", side, hold=side)
+        if t1 > t0:
+            self.add(t1 - t0, self.target(side), "holding", side, hold=side)
 
     # Rep variants ---------------------------------------------------------------------------------
     def rep_block(self, side: str, faults: list[Fault]) -> None:
