@@ -35,7 +35,7 @@ CLIPS: tuple[ClipSpec, ...] = (
     ClipSpec(f"{HFS}__half-kneeling__fault-torso-lean", HFS, "half-kneeling",
              "kneel on the left knee, 16 s hold; the trunk leans ~32° forward for 5 s in the middle",
              ("left",), hold_s=16.0, faults=(Fault("torso_lean", at_s=5.0, dur_s=5.0),), facing="left",
-             seed=12, outfit=RED_DENIM, camera_distance=3.3, **GRADIENT),
+             seed=12, outfit=RED_DENIM, camera_distance=4.2, **GRADIENT),
     ClipSpec(f"{HFS}__half-kneeling__walk-in-long-hold", HFS, "half-kneeling",
              "frame empty for ~2.5 s, walks in, kneels on the right knee and holds 30.4 s (completed), 24 fps",
              ("right",), hold_s=30.4, facing="right", fps=24.0, seed=13, outfit=GREEN_GREY,
@@ -45,8 +45,8 @@ CLIPS: tuple[ClipSpec, ...] = (
              "14 s hold, good form", ("left",), hold_s=14.0, facing="right", view="three-quarter", seed=14,
              outfit=YELLOW_CHARCOAL, camera_distance=3.0, **STUDIO),
     ClipSpec(f"{HFS}__hand-supported__fault-knee-past-toes", HFS, "hand-supported",
-             "kneel on the right knee, left hand on a yoga block, 15 s hold; the front (left) knee slides "
-             "past the toes for 5 s",
+             "kneel on the right knee, left hand on a yoga block, 15 s hold; the front (left) foot is drawn "
+             "back so the knee passes the toes for 5 s",
              ("right",), hold_s=15.0, faults=(Fault("front_knee_past_toes", at_s=4.0, dur_s=5.0),),
              facing="left", seed=15, outfit=WHITE_MAROON, camera_distance=2.8, **BRICKS),
     # --- hamstring stretch ---------------------------------------------------------------------------
@@ -71,8 +71,8 @@ CLIPS: tuple[ClipSpec, ...] = (
              hold_s=30.4, facing="right", seed=25, outfit=WHITE_MAROON, camera_distance=3.0,
              lead_in_s=2.0, **STUDIO),
     ClipSpec(f"{HS}__split-stance-wall__faults", HS, "split-stance-wall",
-             "right leg back, 18 s hold: back knee bends to ~135° for 3 s, later the front knee slides "
-             "past the toes for 3 s", ("right",), hold_s=18.0,
+             "right leg back, 18 s hold: back knee bends to ~135° for 3 s, later the front foot is drawn "
+             "back so the knee passes the toes for 3 s", ("right",), hold_s=18.0,
              faults=(Fault("back_knee_bent", at_s=3.0, dur_s=3.0),
                      Fault("front_knee_past_toes", at_s=10.0, dur_s=3.0)),
              facing="left", seed=26, outfit=NAVY_GREY, camera_distance=3.2, lead_in_s=2.0, **GRADIENT),
@@ -96,7 +96,7 @@ CLIPS: tuple[ClipSpec, ...] = (
              "3 reps left leg: knee bent to ~126°, a 4 s hold, a 0.3 s drop", ("left",), reps=3,
              faults=(Fault("knee_bent", rep=0), Fault("hold_too_short", rep=1),
                      Fault("lowering_too_fast", rep=2)),
-             facing="left", seed=34, outfit=RED_DENIM, camera_distance=4.2, lead_in_s=2.0, **PLAIN),
+             facing="left", seed=34, outfit=RED_DENIM, camera_distance=3.4, lead_in_s=2.0, **PLAIN),
     ClipSpec(f"{LL}__supine-leg-to-chest__good-right", LL, "supine-leg-to-chest",
              "right knee to chest, 14 s hold, good form", ("right",), hold_s=14.0, facing="left", seed=35,
              outfit=WHITE_MAROON, camera_distance=2.5, camera_height=1.05, lead_in_s=2.5, **BRICKS),

@@ -59,15 +59,23 @@ def _supine_rest(ctx: Ctx, side: str) -> Posture:
 
 
 def _kneel(ctx: Ctx, side: str, faults: frozenset) -> Posture:
+    good = half_kneeling(ctx.yaw, ctx.shape, side, head_yaw=ctx.head_yaw, x=ctx.x)
+    if not faults:
+        return good
+    # Faults keep the knee and foot planted where good form put them.
     return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=34.0 if "torso_lean" in faults else 2.0,
                          shin_tilt=48.0 if "front_knee_past_toes" in faults else -4.0,
+                         keep_contacts_of=good if "front_knee_past_toes" in faults else None,
                          head_yaw=ctx.head_yaw, x=ctx.x)
 
 
 def _kneel_hand(ctx: Ctx, side: str, faults: frozenset) -> Posture:
-    return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=44.0, back_ext=22.0,
-                         shin_tilt=46.0 if "front_knee_past_toes" in faults else -6.0, hand_support=True,
-                         head_yaw=ctx.head_yaw, x=ctx.x)
+    good = half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=44.0, back_ext=22.0, shin_tilt=-6.0,
+                         hand_support=True, head_yaw=ctx.head_yaw, x=ctx.x)
+    if "front_knee_past_toes" not in faults:
+        return good
+    return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=44.0, back_ext=22.0, shin_tilt=46.0, hand_support=True,
+                         keep_contacts_of=good, head_yaw=ctx.head_yaw, x=ctx.x)
 
 
 def _knee_to_chest(hug: bool) -> PostureFn:
@@ -89,8 +97,12 @@ def _toe_reach(ctx: Ctx, side: str, faults: frozenset) -> Posture:
 
 
 def _split(ctx: Ctx, side: str, faults: frozenset) -> Posture:
+    good = split_stance(ctx.yaw, ctx.shape, side, head_yaw=0.5 * ctx.head_yaw, x=ctx.x)
+    if not faults:
+        return good
+    # Faults keep both feet and both palms where good form put them.
     return split_stance(ctx.yaw, ctx.shape, side, back_knee_flex=45.0 if "back_knee_bent" in faults else 2.0,
-                        shin_tilt=46.0 if "front_knee_past_toes" in faults else 2.0,
+                        shin_tilt=46.0 if "front_knee_past_toes" in faults else 4.0, keep_contacts_of=good,
                         head_yaw=0.5 * ctx.head_yaw, x=ctx.x)
 
 

@@ -8,11 +8,12 @@ the whole body onto the floor.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
-from .body import BodyShape, Posture, Skeleton
+from .body import BodyShape, Posture, Skeleton, forward_kinematics
 from .solve import flat_foot, floor_height, reach, touch
 
 OTHER = {"left": "right", "right": "left"}
@@ -60,33 +61,56 @@ def _front_leg(p: Posture, shape: BodyShape, side: str, thigh_world: float, shin
     return touch(p, shape, setter, thigh_world - 45.0, thigh_world + 45.0, {f"foot_{side[0]}"}, against)
 
 
+def _anchor(p: Posture, shape: BodyShape, joint: str, ref: Posture) -> Posture:
+    """Slide the whole body horizontally so `joint` is where it is in `ref` (a planted contact stays put)."""
+    d = forward_kinematics(ref, shape).joints[joint] - forward_kinematics(p, shape).joints[joint]
+    return replace(p, root_x=p.root_x + d[0], root_z=p.root_z + d[2])
+
+
+def _floor_spot(ref: Posture, shape: BodyShape, joint: str) -> Callable[[Skeleton], np.ndarray]:
+    """Target fixed in the room: where `joint` is in `ref`, at the same height above the floor."""
+    sk = forward_kinematics(ref, shape)
+    spot = sk.joints[joint].copy()
+    height = spot[1] - floor_height(sk, shape)
+    return lambda q: np.array([spot[0], floor_height(q, shape) + height, spot[2]])
+
+
 def half_kneeling(yaw: float, shape: BodyShape, kneel_side: str, *, back_ext: float = 14.0,
                   torso_flex: float = 2.0, shin_tilt: float = -4.0, hand_support: bool = False,
-                  head_yaw: float = 0.0, x: float = 0.0) -> Posture:
+                  keep_contacts_of: Posture | None = None, head_yaw: float = 0.0, x: float = 0.0) -> Posture:
     """Kneel on `kneel_side` (shin on the floor, toes tucked), the other foot forward with the knee near
     90°. `back_ext` pushes the hips forward (back hip extension); `hand_support` leans the trunk and puts
-    the front-side fingertips on the floor beside the front foot."""
+    the front-side hand down beside the front foot (on a block: see script). With `keep_contacts_of`, the
+    back knee, front foot and hand stay where they are in that posture and `back_ext` is solved instead
+    (a knee sliding past the toes moves the hips, not the foot)."""
     front = OTHER[kneel_side]
+    k, f = kneel_side[0], front[0]
     # People lean from the hips: three quarters of the lean is pelvic tilt, the rest spinal flexion.
     pitch = 0.75 * torso_flex
-    p = Posture(root_x=x, yaw=yaw, pitch=pitch, spine_flex=torso_flex - pitch, neck_flex=-0.6 * torso_flex,
-                head_yaw=head_yaw, shoulder_abd_l=10, shoulder_abd_r=10)
-    k = kneel_side[0]
-    # Back thigh `back_ext` behind vertical in the world, whatever the pelvic tilt.
-    p = p.with_side(kneel_side, hip_flex=pitch - back_ext, knee_flex=84.0 - back_ext, ankle_dorsi=5.0)
-    # Toes tucked under: the foot reaches the floor level with the knee.
-    p = touch(p, shape, f"ankle_dorsi_{k}", -30.0, 60.0, {f"foot_{k}"}, {f"shank_{k}"})
-    p = _front_leg(p, shape, front, 88.0, shin_tilt, pitch, {f"shank_{k}"})
+    base = Posture(root_x=x, yaw=yaw, pitch=pitch, spine_flex=torso_flex - pitch, neck_flex=-0.6 * torso_flex,
+                   head_yaw=head_yaw, shoulder_abd_l=10, shoulder_abd_r=10)
+
+    def legs(ext: float) -> Posture:
+        # Back thigh `ext` behind vertical in the world, whatever the pelvic tilt.
+        p = base.with_side(kneel_side, hip_flex=pitch - ext, knee_flex=84.0 - ext, ankle_dorsi=5.0)
+        # Toes tucked under: the foot reaches the floor level with the knee.
+        p = touch(p, shape, f"ankle_dorsi_{k}", -30.0, 60.0, {f"foot_{k}"}, {f"shank_{k}"})
+        return _front_leg(p, shape, front, 88.0, shin_tilt, pitch, {f"shank_{k}"})
+
+    p = legs(back_ext)
+    if keep_contacts_of is not None:
+        p = _anchor(p, shape, f"knee_{k}", keep_contacts_of)
     if hand_support:
-        c = front[0]
+        if keep_contacts_of is not None:
+            spot = _floor_spot(keep_contacts_of, shape, f"hand_{f}")
+        else:
 
-        def floor_spot(sk: Skeleton) -> np.ndarray:
-            out = sk.frames["pelvis"][:, 0] * (1.0 if front == "left" else -1.0)
-            spot = sk.joints[f"ankle_{c}"] + 0.15 * out - 0.12 * sk.frames["pelvis"][:, 2]
-            return np.array([spot[0], floor_height(sk, shape) + 0.01, spot[2]])
+            def spot(sk: Skeleton) -> np.ndarray:
+                out = sk.frames["pelvis"][:, 0] * (1.0 if front == "left" else -1.0)
+                at = sk.joints[f"ankle_{f}"] + 0.15 * out - 0.12 * sk.frames["pelvis"][:, 2]
+                return np.array([at[0], floor_height(sk, shape) + 0.01, at[2]])
 
-        p = p.with_side(front, wrist_flex=10.0)
-        p = reach(p, shape, front, floor_spot, effector="hand")
+        p = reach(p.with_side(front, wrist_flex=10.0), shape, front, spot, effector="hand")
     return p
 
 
@@ -165,30 +189,42 @@ def forward_bend(yaw: float, shape: BodyShape, *, bend: float = 72.0, spine: flo
 
 def split_stance(yaw: float, shape: BodyShape, back_side: str, *, lean: float = 17.0,
                  back_knee_flex: float = 2.0, shin_tilt: float = 4.0, wall_reach: float = 0.5,
-                 head_yaw: float = 0.0, x: float = 0.0) -> Posture:
+                 keep_contacts_of: Posture | None = None, head_yaw: float = 0.0, x: float = 0.0) -> Posture:
     """Facing a wall, `back_side` leg stepped back and straight, front knee bent with the thigh well
     forward, trunk leaning `lean`° on a straight back, palms on the wall at shoulder height, `wall_reach`
-    metres ahead of the shoulders (see `wall_plane`)."""
+    metres ahead of the shoulders. With `keep_contacts_of`, the back foot and both palms stay where they
+    are in that posture (a forward front shin draws the front foot back: a too-short stance)."""
     front = OTHER[back_side]
+    b, f = back_side[0], front[0]
     pitch = 20.0
-    p = Posture(root_x=x, yaw=yaw, pitch=pitch, spine_flex=lean, neck_flex=-lean, head_yaw=head_yaw)
-    p = p.with_side(back_side, knee_flex=back_knee_flex, ankle_dorsi=12.0)
-    b = back_side[0]
-    p = p.with_side(front, hip_flex=64.0 + pitch, knee_flex=64.0 + shin_tilt)
-    p = flat_foot(p, shape, front)
-    # Stride length: the straight back leg's toes reach the floor level with the flat front foot.
-    p = touch(p, shape, lambda q, ext: q.with_side(back_side, hip_flex=pitch - ext), 10.0, 60.0,
-              {f"foot_{b}"}, {f"foot_{front[0]}"})
-    for side, s in (("left", 1.0), ("right", -1.0)):
+    base = Posture(root_x=x, yaw=yaw, pitch=pitch, spine_flex=lean, neck_flex=-lean, head_yaw=head_yaw)
+    base = base.with_side(back_side, knee_flex=back_knee_flex, ankle_dorsi=12.0)
 
-        def on_wall(sk: Skeleton, s: float = s) -> np.ndarray:
-            mid = 0.5 * (sk.joints["shoulder_l"] + sk.joints["shoulder_r"])
-            fwd = wall_normal(sk)
-            side_axis = np.cross(np.array([0.0, 1.0, 0.0]), fwd)
-            return mid + (wall_reach - 0.03) * fwd + s * 0.20 * side_axis
+    def legs(thigh: float) -> Posture:
+        p = base.with_side(front, hip_flex=thigh + pitch, knee_flex=thigh + shin_tilt)
+        p = flat_foot(p, shape, front)
+        # Stride length: the back leg's toes reach the floor level with the flat front foot.
+        return touch(p, shape, lambda q, ext: q.with_side(back_side, hip_flex=pitch - ext), 0.0, 70.0,
+                     {f"foot_{b}"}, {f"foot_{f}"})
 
+    if keep_contacts_of is None:
+        p = legs(64.0)
+        hands = {}
+        for side, s in (("left", 1.0), ("right", -1.0)):
+
+            def on_wall(sk: Skeleton, s: float = s) -> np.ndarray:
+                mid = 0.5 * (sk.joints["shoulder_l"] + sk.joints["shoulder_r"])
+                fwd = wall_normal(sk)
+                side_axis = np.cross(np.array([0.0, 1.0, 0.0]), fwd)
+                return mid + (wall_reach - 0.03) * fwd + s * 0.20 * side_axis
+
+            hands[side] = on_wall
+    else:
+        p = _anchor(legs(64.0), shape, f"toe_{b}", keep_contacts_of)
+        hands = {side: _floor_spot(keep_contacts_of, shape, f"wrist_{side[0]}") for side in ("left", "right")}
+    for side in ("left", "right"):
         p = reach(p.with_side(side, shoulder_flex=80.0, elbow_flex=30.0, wrist_flex=-60.0), shape, side,
-                  on_wall)
+                  hands[side])
     return p
 
 
