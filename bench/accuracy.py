@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from formcheck import geometry as g  # noqa: E402
-from formcheck.backends import ReplayBackend  # noqa: E402
+from formcheck.backends import MediaPipeSolutionBackend, ReplayBackend  # noqa: E402
 from formcheck.evaluate import Evaluation, Truth, evaluate  # noqa: E402
 from formcheck.exercises import find_exercise, load_exercises  # noqa: E402
 from formcheck.features import leg_value  # noqa: E402
@@ -80,6 +80,7 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, help="directory for per-clip landmark files")
     ap.add_argument("--replay", action="store_true", help="use cached landmarks instead of the model")
     ap.add_argument("--given-variant", action="store_true", help="pass the true variant instead of detecting it")
+    ap.add_argument("--static", action="store_true", help="run the model per image (no tracking between frames)")
     args = ap.parse_args()
     paths = args.clips or sorted((ROOT / "sample_videos").glob("*.json"))
     exercises = load_exercises()
@@ -101,6 +102,8 @@ def main() -> int:
         log = AngleLog(view)
         lm = args.cache / (truth.video.stem + ".npz") if args.cache else None
         backend = ReplayBackend(lm) if (args.replay and lm is not None and lm.exists()) else None
+        if backend is None and args.static:
+            backend = MediaPipeSolutionBackend(video=False)
         t0 = time.perf_counter()
         report = analyze_video(
             truth.video,

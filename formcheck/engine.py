@@ -15,6 +15,7 @@ from .machines import HoldState, HoldTimer, IntervalTracker, RepCounter, RepStat
 
 SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
 ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
+MERGE_S = 0.3  # a lowered leg unseen this long beside the resting leg has come down
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,14 @@ class VariantEngine:
         for k in (0, 1):
             c, other = self.counters[k], self.counters[1 - k]
             val = self._leg_value(legs[k], spec.signal) if legs is not None else None
+            if c.state is RepState.UNSEEN and other.state is RepState.REST and legs is not None and not legs[k].seen:
+                # Side-on, a leg at rest hides behind the other: unseen while the other rests is resting too.
+                c.state = RepState.REST
             was = c.state
             ev = c.update(t, val, other.state is RepState.UP)
+            if ev is None and self._merged_back(t, c, other, legs, 1 - k):
+                c.complete()
+                ev = "rep"
             if ev == "up" or (c.state is RepState.LOCKED and was is not RepState.LOCKED):
                 self._rep_votes[k] = _Episode()
             if c.state in (RepState.UP, RepState.LOCKED) and legs is not None:
@@ -184,6 +191,24 @@ class VariantEngine:
                 self._finish_top_hold(k, side, c.up_since, t)
         ups = [k for k in (0, 1) if self.counters[k].state is RepState.UP]
         return ups[0] if ups else None
+
+    def _merged_back(
+        self, t: float, c: RepCounter, other: RepCounter, legs: tuple[LegFeatures, ...] | None, o: int
+    ) -> bool:
+        """Side-on, a leg lowered back beside the resting one often vanishes into it: when the working leg
+        was last seen on its way down (past the enter threshold) and has been unseen for a moment while the
+        other leg is seen at rest, the rep is complete. A leg lost at the top (last seen up) is not."""
+        spec = self.variant.reps
+        if c.state is not RepState.UP or legs is None or legs[1 - o].seen or spec is None:
+            return False
+        other_val = self._leg_value(legs[o], spec.signal)
+        return (
+            c.last_value > spec.enter_below
+            and t - c.last_seen >= MERGE_S
+            and other.state is RepState.REST
+            and not math.isnan(other_val)
+            and other_val > spec.exit_above
+        )
 
     def _finish_top_hold(self, k: int, side: str, up_s: float, down_s: float) -> None:
         if not self.top_holds:

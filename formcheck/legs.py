@@ -22,8 +22,8 @@ DUPLICATE_DIST = 0.12
 NEAR_DIST = 0.35
 FAR_DIST = 0.6
 STALE_S = 2.0
-REJOIN_S = 0.5
-REJOIN_DIST = 0.7
+REJOIN_S = 0.3
+REJOIN_DIST = 1.0
 # Swap the pairing only when it is clearly cheaper; equal costs (overlapping legs) keep the identities.
 SWAP_RATIO = 0.7
 SWAP_MIN_GAIN = 0.08
@@ -107,10 +107,11 @@ class LegTracker:
             i = usable[0]
             d = [_dist(tr, obs[i]) for tr in self.tracks]
             if math.isinf(d[0]) and math.isinf(d[1]):
-                other = 0 if obs[i].label == "left" else 1
+                k = 0 if obs[i].label == "left" else 1
             else:
-                other = 0 if d[0] <= d[1] else 1
-            pairing = (i, None) if other == 0 else (None, i)
+                k = 0 if d[0] <= d[1] else 1
+            pairing = (i, None) if k == 0 else (None, i)
+
         else:
             straight = _dist(t0, obs[0]) + _dist(t1, obs[1])
             swapped = _dist(t0, obs[1]) + _dist(t1, obs[0])

@@ -31,13 +31,20 @@ class RepCounter:
     confirm_s: float = 0.1
     state: RepState = RepState.UNSEEN
     up_since: float = math.nan
+    last_value: float = math.nan  # the last value seen, and when: a leg that vanishes keeps them
+    last_seen: float = math.nan
     _cand: RepState | None = field(default=None, repr=False)
     _cand_since: float = field(default=math.nan, repr=False)
+
+    def complete(self) -> None:
+        """End an UP phase without seeing the leg back at rest (it merged with the resting leg)."""
+        self.state, self._cand = RepState.REST, None
 
     def update(self, t: float, value: float | None, other_up: bool = False) -> str | None:
         """Returns "up" when the leg is confirmed up, "rep" when a full cycle completes, else None."""
         if value is None or math.isnan(value):
             return None
+        self.last_value, self.last_seen = value, t
         if value < self.enter_below:
             want = RepState.UP
         elif value > self.exit_above:
