@@ -96,7 +96,7 @@ CLIPS: tuple[ClipSpec, ...] = (
              "3 reps left leg: knee bent to ~126°, a 4 s hold, a 0.3 s drop", ("left",), reps=3,
              faults=(Fault("knee_bent", rep=0), Fault("hold_too_short", rep=1),
                      Fault("lowering_too_fast", rep=2)),
-             facing="left", seed=34, outfit=RED_DENIM, camera_distance=3.4, lead_in_s=2.0, **PLAIN),
+             facing="left", seed=34, outfit=NAVY_GREY, camera_distance=3.0, lead_in_s=2.0, **GRADIENT),
     ClipSpec(f"{LL}__supine-leg-to-chest__good-right", LL, "supine-leg-to-chest",
              "right knee to chest, 14 s hold, good form", ("right",), hold_s=14.0, facing="left", seed=35,
              outfit=WHITE_MAROON, camera_distance=2.5, camera_height=1.05, lead_in_s=2.5, **BRICKS),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,7 +63,6 @@ def render_clip(spec: ClipSpec, out_dir: Path, frames: int | None = None,
     n = frame_count(spec, script) if frames is None else frames
     truth = TruthSeries(spec.fps)
     steps: list[Step] = []
-    started = time.time()
     with h264_writer(out_dir / spec.clip_file, spec.width, spec.height, spec.fps, spec.crf) as send:
         for i, img, sk, mask, step in render_frames(spec, script, n):
             send(img)
@@ -76,7 +74,6 @@ def render_clip(spec: ClipSpec, out_dir: Path, frames: int | None = None,
             if progress:
                 progress(i + 1, n)
     sidecar = build_sidecar(spec, script, truth, steps)
-    sidecar["render_s_per_frame"] = round((time.time() - started) / max(n, 1), 3)
     (out_dir / f"{spec.name}.json").write_text(json.dumps(sidecar, separators=(",", ":")) + "\n")
     return sidecar
 
