@@ -4,6 +4,7 @@ faults, optional walk-in and walk-out, and the scene props (the wall for split-s
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -44,7 +45,8 @@ class _Builder:
     def rest(self, side: str) -> Posture:
         return self.v.rest(self.ctx, side)
 
-    def add(self, duration: float, pose, phase: str, side: str | None = None, **kw) -> None:
+    def add(self, duration: float, pose: Posture | Callable[[float], Posture], phase: str,
+            side: str | None = None, **kw: object) -> None:
         self.steps.append(Step(duration, pose, phase, side, **kw))
 
     # Hold variants --------------------------------------------------------------------------------
@@ -223,5 +225,7 @@ def build_script(spec: ClipSpec) -> Script:
         else:
             b.rep_block(side, faults)
         b.add(2.0 if i < len(spec.sides) - 1 else spec.tail_s, b.rest(side), "rest")
+    # Aim at half the body's joint span above its lowest joint (about mid-body for any posture).
+    # Aim half the joints' vertical span above the lowest joint: about mid-body in any posture.
     look_at = 0.5 * (y0 + y1) - (y0 if y0 > 0 else 0.0)
     return Script(Timeline(start, tuple(b.steps)), variant, props, max(look_at, 0.25))
