@@ -226,6 +226,5 @@ def build_script(spec: ClipSpec) -> Script:
             b.rep_block(side, faults)
         b.add(2.0 if i < len(spec.sides) - 1 else spec.tail_s, b.rest(side), "rest")
     # Aim at half the body's joint span above its lowest joint (about mid-body for any posture).
-    # Aim half the joints' vertical span above the lowest joint: about mid-body in any posture.
     look_at = 0.5 * (y0 + y1) - (y0 if y0 > 0 else 0.0)
     return Script(Timeline(start, tuple(b.steps)), variant, props, max(look_at, 0.25))
