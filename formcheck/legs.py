@@ -24,6 +24,9 @@ FAR_DIST = 0.6
 STALE_S = 2.0
 REJOIN_S = 0.3
 REJOIN_DIST = 1.0
+# Both tracks jumping at least this far in one frame (knee + ankle, torso lengths; or this speed) is a glitch.
+GLITCH_JUMP = 0.25
+GLITCH_SPEED = 7.5
 # Swap the pairing only when it is clearly cheaper; equal costs (overlapping legs) keep the identities.
 SWAP_RATIO = 0.7
 SWAP_MIN_GAIN = 0.08
@@ -77,6 +80,11 @@ class LegTracker:
         if not usable:
             return Assignment((None, None), (0.0, 0.0), False)
 
+        if len(usable) == 2 and self._glitch(t, obs):
+            # Both legs jumped at once: a moving leg can be fast, but the other one does not jump with it.
+            # MediaPipe's transient misplacements (often a label swap on the far side) look like this;
+            # keeping the tracks where they were lets continuity sort the legs out on the next frame.
+            return Assignment((None, None), (0.0, 0.0), True)
         collapsed = len(usable) == 2 and _coincide(obs[0], obs[1], DUPLICATE_DIST)
         phantom = None
         if len(usable) == 2 and not collapsed and _coincide(obs[0], obs[1], NEAR_DIST):
@@ -139,6 +147,15 @@ class LegTracker:
             tr.vote = tr.vote * decay + votes[k]
             tr.last_t = t
         return Assignment(pairing, (votes[0], votes[1]), collapsed)
+
+    def _glitch(self, t: float, obs: list[LegObservation]) -> bool:
+        jumps = []
+        for tr in self.tracks:
+            dt = t - tr.last_t
+            if not (0 < dt < 0.2):
+                return False
+            jumps.append(min(_dist(tr, o) for o in obs) / max(GLITCH_JUMP, GLITCH_SPEED * dt))
+        return min(jumps) > 1.0
 
     def _phantom(self, t: float, obs: list[LegObservation]) -> tuple[int | None, int | None] | None:
         """Two observations side by side while one track was far away a moment ago: a leg cannot jump
