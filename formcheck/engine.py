@@ -56,6 +56,7 @@ class Snapshot:
     alerts: list[str]  # cues of the form faults open right now
     hint: str | None  # what to do next in this phase, when there is no fault to fix
     in_position: bool | None
+    reps_target: tuple[int, int] | None = None
 
 
 @dataclass
