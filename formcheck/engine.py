@@ -452,5 +452,14 @@ class VariantEngine:
         elif self._hold_track is not None:
             side = self._side_of(self._hold_track, None)
         return Snapshot(
-            v.name, dict(self.reps), phase, side, elapsed, target, self.open_cues(), v.cues.get(phase), in_pos
+            v.name,
+            dict(self.reps),
+            phase,
+            side,
+            elapsed,
+            target,
+            self.open_cues(),
+            v.cues.get(phase),
+            in_pos,
+            v.reps_target,
         )

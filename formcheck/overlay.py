@@ -67,7 +67,8 @@ def draw_overlay(
     y = int(24 * s + 6)
     _text(out, title, (10, y), 0.6 * s + 0.15, WHITE, 1)
     y += int(26 * s + 6)
-    reps = f"Reps  L {snap.reps['left']}   R {snap.reps['right']}"
+    goal = f"/{snap.reps_target[0]}" if snap.reps_target else ""
+    reps = f"Reps  L {snap.reps['left']}{goal}   R {snap.reps['right']}{goal}"
     side = f"   working: {snap.working_side}" if snap.working_side else ""
     _text(out, reps + side + f"   [{snap.phase}]", (10, y), 0.55 * s + 0.15, WHITE, 1)
     y += int(14 * s + 4)
