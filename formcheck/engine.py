@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .exercises import Rule, Variant
 from .features import BodyFeatures, LegFeatures, body_value, leg_value
-from .machines import HoldState, HoldTimer, IntervalTracker, RepCounter, RepState, TransitionWatch
+from .machines import Hold, HoldState, HoldTimer, IntervalTracker, RepCounter, RepState, TransitionWatch
 
 SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
 ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
@@ -115,7 +115,7 @@ class VariantEngine:
             for k in (0, 1)
         }
         self._sides = ("left", "right")
-        self._last_t = 0.0
+        self._rep_end = [math.nan, math.nan]  # when each track last completed a rep
 
     # --- feature access -------------------------------------------------------------------------
     def _leg_value(self, leg: LegFeatures, name: str) -> float:
@@ -127,7 +127,6 @@ class VariantEngine:
     # --- per frame --------------------------------------------------------------------------------
     def update(self, f: BodyFeatures) -> Snapshot:
         t = f.t
-        self._last_t = t
         legs = f.legs if f.has_pose and len(f.legs) == 2 else None
         if legs is not None:
             self._sides = (legs[0].side, legs[1].side)
@@ -189,6 +188,7 @@ class VariantEngine:
                 side = self._rep_votes[k].side(self._sides[k])
                 self.reps[side] += 1
                 self.rep_events.append(RepEvent(side, c.up_since, t))
+                self._rep_end[k] = t
                 self._finish_top_hold(k, side, c.up_since, t)
         ups = [k for k in (0, 1) if self.counters[k].state is RepState.UP]
         return ups[0] if ups else None
@@ -227,7 +227,7 @@ class VariantEngine:
                     start, end = (ev.start_s, ev.end_s) if ev else (up_s, down_s)
                     self.faults.append(FaultEvent(rule.code, side, start, end, rule.message))
 
-    def _hold_event(self, hold, side: str) -> HoldEvent:  # type: ignore[no-untyped-def]
+    def _hold_event(self, hold: Hold, side: str) -> HoldEvent:
         target = self.variant.reps.hold_target_s if self.variant.reps else self.variant.hold_target_s
         dur = hold.duration_s
         return HoldEvent(
@@ -316,7 +316,7 @@ class VariantEngine:
         if done is not None or (self.hold.state is HoldState.IDLE and not was_idle):
             self._end_hold(done)
 
-    def _end_hold(self, hold) -> None:  # type: ignore[no-untyped-def]
+    def _end_hold(self, hold: Hold | None) -> None:
         if hold is not None:
             if self.variant.legs == "both" or self._hold_track is None:
                 side = "both"
@@ -325,7 +325,7 @@ class VariantEngine:
             self.holds.append(self._hold_event(hold, side))
         self._hold_track = None
 
-    def _rule_legs(self, rule: Rule, working: int | None) -> list[int]:
+    def _rule_legs(self, rule: Rule) -> list[int]:
         if rule.leg in ("all", "any"):
             return [0, 1]
         k = self._roles.get(rule.leg or "")
@@ -361,7 +361,7 @@ class VariantEngine:
             if rule.leg is None:
                 violated = self._violates(rule, self._body_value(f, rule.feature))
             else:
-                ks = self._rule_legs(rule, working)
+                ks = self._rule_legs(rule)
                 vals = [self._violates(rule, self._leg_value(legs[k], rule.feature)) for k in ks]
                 if rule.leg == "all":
                     # every leg that is seen (overlapping legs often show as one)
@@ -385,9 +385,7 @@ class VariantEngine:
             watch = self._transitions[(rule.code, k)]
             # Only the leg doing the rep (up, or just coming down from it) is watched.
             c = self.counters[k]
-            recent = c.state is RepState.UP or (
-                c.state is RepState.REST and self.rep_events and t - self.rep_events[-1].end_s < 1.0
-            )
+            recent = c.state is RepState.UP or t - self._rep_end[k] < 1.0
             if legs is None or not recent:
                 watch.reset()
                 continue

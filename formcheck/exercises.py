@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal, Optional, Union
@@ -49,6 +50,10 @@ LEG_ROLES = {
 }
 
 Range = tuple[float, float]
+
+
+def _duplicates(names: Iterable[str]) -> set[str]:
+    return {name for name, n in Counter(names).items() if n > 1}
 
 
 class _Model(BaseModel):
@@ -204,8 +209,7 @@ class Variant(_Model):
                 raise ValueError(f"rule {rule.code!r}: kind {rule.kind!r} needs a [reps] section")
             if rule.during == "up" and self.reps is None:
                 raise ValueError(f"rule {rule.code!r}: during='up' needs a [reps] section")
-        codes = [r.code for r in self.rules]
-        dup = {c for c in codes if codes.count(c) > 1}
+        dup = _duplicates(r.code for r in self.rules)
         if dup:
             raise ValueError(f"duplicated rule code(s): {', '.join(sorted(dup))}")
         if self.mode == "reps" and self.reps is None:
@@ -230,8 +234,7 @@ class Exercise(_Model):
 
     @model_validator(mode="after")
     def _unique(self) -> Exercise:
-        names = [v.name for v in self.variants]
-        dup = {n for n in names if names.count(n) > 1}
+        dup = _duplicates(v.name for v in self.variants)
         if dup:
             raise ValueError(f"duplicated variant name(s): {', '.join(sorted(dup))}")
         return self
