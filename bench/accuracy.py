@@ -87,8 +87,8 @@ def main() -> int:
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
 
-    header = (
-        f"{'clip':58} {'var':>3} {'reps T/M':>9} {'hold err s':>10} {'faults R/P':>10} "
+    header = (  # reps/err: true reps left+right / absolute error summed over both sides
+        f"{'clip':58} {'var':>3} {'reps/err':>9} {'hold err s':>10} {'faults R/P':>10} "
         f"{'hip2D':>6} {'knee2D':>6} {'hip3D':>6} {'knee3D':>6} {'cov':>5} {'fps':>5}"
     )
     print(header)
@@ -128,7 +128,7 @@ def main() -> int:
         herr = [h.error_s for h in ev.holds]
         hold = f"{max(herr):.2f}" if herr else "-"
         faults = f"{ev.faults_found}/{ev.faults_true} {ev.faults_correct}/{ev.faults_reported}"
-        reps = f"{sum(ev.reps_true.values())}/{sum(ev.reps_measured.values())}" + ("" if ev.reps_exact else "!")
+        reps = f"{ev.reps_true['left']}+{ev.reps_true['right']}/{ev.reps_error}"
         print(
             f"{ev.clip[:58]:58} {'ok' if ev.variant_ok else 'NO':>3} {reps:>9} {hold:>10} {faults:>10} "
             f"{cells['hip2D']:6.1f} {cells['knee2D']:6.1f} {cells['hip3D']:6.1f} {cells['knee3D']:6.1f} "
@@ -157,7 +157,8 @@ def main() -> int:
         f"{statistics.median(finite) if finite else math.nan:.2f} s, worst {max(hold_errs) if hold_errs else 0:.2f} s; "
         f"fault recall {found}/{true} = {100 * found / true if true else 100:.0f}%, "
         f"precision {correct}/{reported} = {100 * correct / reported if reported else 100:.0f}%; "
-        "angle MAE (mean over clips) " + ", ".join(f"{k} {statistics.mean(v):.1f}°" for k, v in maes.items() if v)
+        "angle MAE mean (worst clip) "
+        + ", ".join(f"{k} {statistics.mean(v):.1f}° ({max(v):.1f}°)" for k, v in maes.items() if v)
     )
     return 0
 
