@@ -1,0 +1,62 @@
+"""analyze_video as a whole: interruption keeps what was measured, landmarks replay to the same result."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from formcheck.backends import ReplayBackend
+from formcheck.pipeline import analyze_video
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIP = ROOT / "sample_videos" / "leg-lifts__side-lying__good-left.mp4"
+
+
+def test_interrupted_analysis_returns_a_partial_report():
+    seen = []
+
+    def stop_after_60(frame, res):  # type: ignore[no-untyped-def]
+        seen.append(frame.t)
+        if len(seen) == 60:
+            raise KeyboardInterrupt
+
+    report = analyze_video(CLIP, "leg-lifts", on_frame=stop_after_60)
+    assert report.partial
+    assert report.frames == 60
+    assert report.duration_s == pytest.approx(60 / 30, abs=0.05)  # from the timestamps of the frames seen
+
+
+@pytest.mark.slow
+def test_saved_landmarks_replay_to_the_same_report(tmp_path):
+    lm = tmp_path / "lm.npz"
+    live = analyze_video(CLIP, "leg-lifts", save_landmarks=lm)
+    replayed = analyze_video(CLIP, "leg-lifts", backend=ReplayBackend(lm))
+    assert replayed.reps == live.reps and live.reps["left"] > 0
+    assert replayed.faults == live.faults
+    assert replayed.variant == live.variant
+    assert replayed.frames_with_pose == live.frames_with_pose
+
+
+@pytest.mark.slow
+def test_sigterm_writes_a_partial_report(tmp_path):
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "formcheck.cli", "analyze", str(CLIP), "-e", "leg-lifts", "--json", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4.0)  # model loaded and some frames analysed
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("formcheck: error: interrupted: partial report written")
+    report = json.loads(out.read_text())
+    assert report["partial"] is True
+    assert 0 < report["frames"] < 590
