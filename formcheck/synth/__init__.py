@@ -11,7 +11,8 @@ Modules, in pipeline order:
 - `postures`: the base postures (standing, walking, half-kneeling, supine, side-lying, forward bend,
   split stance, standing leg lift);
 - `exercises`: each exercise variant's rest/target postures, faults, timings and thresholds;
-- `spec`, `catalogue`: the data describing a clip, and the sample clip set;
+- `spec`, `catalogue`, `heldout`: the data describing a clip, the sample clip set, and a held-out set
+  that no analysis code was tuned on;
 - `timeline`, `script`: keyframes with easing, and the script built from a spec;
 - `texture`, `raycast`, `render`: face and floor/wall textures, ray/primitive hits, camera and shading;
 - `truth`: hip/knee/torso angles, holds, faults and rep counts for the sidecar;
@@ -26,6 +27,7 @@ Rendering needs the `synth` extra (scikit-image for the face photo, imageio-ffmp
 
 from .catalogue import CLIPS, by_name
 from .clip import render_clip
+from .heldout import HELDOUT
 from .spec import ClipSpec, Fault
 
-__all__ = ["CLIPS", "ClipSpec", "Fault", "by_name", "render_clip"]
+__all__ = ["CLIPS", "HELDOUT", "ClipSpec", "Fault", "by_name", "render_clip"]

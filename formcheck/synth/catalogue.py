@@ -114,8 +114,11 @@ CLIPS: tuple[ClipSpec, ...] = (
 
 
 def by_name(name: str) -> ClipSpec:
+    """A sample clip or a held-out clip (`heldout.HELDOUT`) by name, with or without .mp4."""
+    from .heldout import HELDOUT
+
     stem = name.removesuffix(".mp4")
-    for spec in CLIPS:
+    for spec in CLIPS + HELDOUT:
         if spec.name == stem:
             return spec
-    raise KeyError(f"no clip named {stem!r}; known: {', '.join(s.name for s in CLIPS)}")
+    raise KeyError(f"no clip named {stem!r}; known: {', '.join(s.name for s in CLIPS + HELDOUT)}")
