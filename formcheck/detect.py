@@ -31,8 +31,12 @@ class VariantDetector:
         for v in self.exercise.variants:
             if v.orientation != f.orientation or not v.detect:
                 continue
-            if all(_inside(body_value(f, n, v.view), r) for n, r in v.detect.items()):
-                self.signature_s[v.name] += dt
+            # A feature that cannot be measured this frame (e.g. a hidden wrist) is no evidence either way:
+            # score the share of the measurable conditions that hold.
+            values = [(body_value(f, n, v.view), r) for n, r in v.detect.items()]
+            known = [(x, r) for x, r in values if not math.isnan(x)]
+            if known:
+                self.signature_s[v.name] += dt * sum(r[0] <= x <= r[1] for x, r in known) / len(known)
 
     def best(self) -> tuple[Variant, dict[str, float]]:
         """The most likely variant so far, and a score per variant (seconds of supporting evidence)."""
@@ -53,7 +57,3 @@ class VariantDetector:
     @property
     def evidence_s(self) -> float:
         return sum(self.orientation_s.values())
-
-
-def _inside(value: float, rng: tuple[float, float]) -> bool:
-    return not math.isnan(value) and rng[0] <= value <= rng[1]

@@ -16,6 +16,9 @@ from .machines import Hold, HoldState, HoldTimer, IntervalTracker, RepCounter, R
 SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
 ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
 MERGE_S = 0.3  # a lowered leg unseen this long beside the resting leg has come down
+# Shoulders and hips this far apart in the image (torso lengths) mean the camera is well off side-on
+# (about 25 degrees or more): angles in the body's plane of movement are then foreshortened.
+OBLIQUE_STACKED = 0.25
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class VariantEngine:
 
     def __post_init__(self) -> None:
         v = self.variant
+        self.skipped_s: dict[str, float] = {}  # side-view-only rules not judged, seconds per rule code
+        self._prev_t = math.nan
         self.counters = [RepCounter(v.reps.enter_below, v.reps.exit_above) for _ in (0, 1)] if v.reps else []
         self._rep_votes = [_Episode(), _Episode()]
         self.hold = HoldTimer(min_hold_s=v.min_hold_s) if v.mode == "hold" else None
@@ -104,10 +109,13 @@ class VariantEngine:
         self.top_holds = [HoldTimer(min_hold_s=0.5) for _ in (0, 1)] if top else []
         self._top_done: list[HoldEvent | None] = [None, None]
         self._hold_track: int | None = None
+        self._episode_track: int | None = None  # the leg of the current or last hold (for fault sides)
         self._hold_votes = _Episode()
         self._roles: dict[str, int] = {}
         self._role_alt_since = math.nan
-        self._trackers: dict[tuple[str, str | None], IntervalTracker] = {}
+        # Fault intervals per (rule code, leg track or None for the body); the side is named when the
+        # interval closes, from the votes of the rep or hold it belongs to.
+        self._trackers: dict[tuple[str, int | None], IntervalTracker] = {}
         self._transitions = {
             (r.code, k): TransitionWatch(r.from_value, r.to_value)  # type: ignore[arg-type]
             for r in v.rules
@@ -127,6 +135,9 @@ class VariantEngine:
     # --- per frame --------------------------------------------------------------------------------
     def update(self, f: BodyFeatures) -> Snapshot:
         t = f.t
+        dt = 0.0 if math.isnan(self._prev_t) else min(max(t - self._prev_t, 0.0), 0.5)
+        self._prev_t = t
+        oblique = self.variant.view == "side" and f.stacked > OBLIQUE_STACKED
         legs = f.legs if f.has_pose and len(f.legs) == 2 else None
         if legs is not None:
             self._sides = (legs[0].side, legs[1].side)
@@ -149,6 +160,10 @@ class VariantEngine:
             holding = self.top_holds[working].state is not HoldState.IDLE
         for rule in v.rules:
             if rule.kind == "range":
+                if rule.side_view_only and oblique:
+                    self.skipped_s[rule.code] = self.skipped_s.get(rule.code, 0.0) + dt
+                    self._track_fault(t, rule, None, None)
+                    continue
                 self._apply_range_rule(t, rule, f, legs, working, holding)
             elif rule.kind == "transition":
                 self._apply_transition_rule(t, rule, legs, working)
@@ -311,6 +326,7 @@ class VariantEngine:
         done = self.hold.update(t, in_pos, settled)
         if was_idle and self.hold.state is not HoldState.IDLE:
             self._hold_track, self._hold_votes = track, _Episode()
+            self._episode_track = track
         if self.hold.state is not HoldState.IDLE and legs is not None and self._hold_track is not None:
             self._hold_votes.vote += legs[self._hold_track].label_vote
         if done is not None or (self.hold.state is HoldState.IDLE and not was_idle):
@@ -331,11 +347,16 @@ class VariantEngine:
         k = self._roles.get(rule.leg or "")
         return [] if k is None else [k]
 
-    def _side_of(self, k: int, working: int | None) -> str:
-        if k == working:
+    def _side_of(self, k: int) -> str:
+        """The side a leg is reported on: voted over its current or last rep, or over the current or last
+        hold (the other leg of a stance is the opposite side); these outlast MediaPipe's label swaps."""
+        if self.counters and self._rep_votes[k].vote:
             return self._rep_votes[k].side(self._sides[k])
-        if self._hold_track == k:
+        if self._episode_track == k:
             return self._hold_votes.side(self._sides[k])
+        if self._episode_track == 1 - k:
+            held = self._hold_votes.side(self._sides[1 - k])
+            return "left" if held == "right" else "right"
         return self._sides[k]
 
     def _apply_range_rule(
@@ -352,7 +373,7 @@ class VariantEngine:
             or (rule.during == "up" and working is not None)
             or (rule.during == "hold" and holding)
         )
-        side: str | None = None
+        leg: int | None = None
         violated: bool | None = False
         if active and legs is None:
             violated = None
@@ -373,8 +394,8 @@ class VariantEngine:
                     violated = True if any(vals) else (None if None in vals else False)
                 else:
                     violated = vals[0]
-                    side = self._side_of(ks[0], working)
-        self._track_fault(t, rule, side, violated)
+                    leg = ks[0]
+        self._track_fault(t, rule, leg, violated)
 
     def _apply_transition_rule(
         self, t: float, rule: Rule, legs: tuple[LegFeatures, ...] | None, working: int | None
@@ -391,7 +412,7 @@ class VariantEngine:
                 continue
             res = watch.update(t, self._leg_value(legs[k], spec.signal))
             if res is not None and res[2] > rule.max_speed:
-                side = self._rep_votes[k].side(self._sides[k])
+                side = self._side_of(k)
                 self.faults.append(FaultEvent(rule.code, side, round(res[0], 3), round(res[1], 3), rule.message))
 
     @staticmethod
@@ -400,8 +421,8 @@ class VariantEngine:
             return None
         return (rule.above is not None and value > rule.above) or (rule.below is not None and value < rule.below)
 
-    def _track_fault(self, t: float, rule: Rule, side: str | None, violated: bool | None) -> None:
-        key = (rule.code, side)
+    def _track_fault(self, t: float, rule: Rule, leg: int | None, violated: bool | None) -> None:
+        key = (rule.code, leg)
         tr = self._trackers.get(key)
         if tr is None:
             if not violated:
@@ -409,18 +430,21 @@ class VariantEngine:
             tr = self._trackers[key] = IntervalTracker(min_s=rule.min_s)
         closed = tr.update(t, violated)
         if closed is not None:
-            self.faults.append(FaultEvent(rule.code, side, round(closed[0], 3), round(closed[1], 3), rule.message))
+            self._add_fault(rule, leg, closed)
+
+    def _add_fault(self, rule: Rule, leg: int | None, interval: tuple[float, float]) -> None:
+        side = None if leg is None else self._side_of(leg)
+        self.faults.append(FaultEvent(rule.code, side, round(interval[0], 3), round(interval[1], 3), rule.message))
 
     # --- end and display --------------------------------------------------------------------------
     def finish(self) -> None:
         """Close what is still open at the end of the video (holds, fault intervals)."""
         if self.hold is not None:
             self._end_hold(self.hold.finish())
-        for (code, side), tr in self._trackers.items():
+        for (code, leg), tr in self._trackers.items():
             closed = tr.close()
             if closed is not None:
-                rule = next(r for r in self.variant.rules if r.code == code)
-                self.faults.append(FaultEvent(code, side, round(closed[0], 3), round(closed[1], 3), rule.message))
+                self._add_fault(next(r for r in self.variant.rules if r.code == code), leg, closed)
         self.faults.sort(key=lambda e: (e.start_s, e.code))
         self.holds.sort(key=lambda e: e.start_s)
 
@@ -446,9 +470,9 @@ class VariantEngine:
             phase = "in position" if in_pos else "rest"
         side = None
         if working is not None:
-            side = self._side_of(working, working)
+            side = self._side_of(working)
         elif self._hold_track is not None:
-            side = self._side_of(self._hold_track, None)
+            side = self._side_of(self._hold_track)
         return Snapshot(
             v.name,
             dict(self.reps),

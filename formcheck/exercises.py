@@ -136,6 +136,7 @@ class Rule(_Model):
     below: Optional[float] = None
     during: Literal["up", "hold", "always"] = "hold"
     min_s: float = Field(default=0.5, ge=0)
+    side_view_only: bool = False  # only judged while the camera is side-on (the angle is invisible otherwise)
     from_value: Optional[float] = None
     to_value: Optional[float] = None
     max_speed: Optional[float] = Field(default=None, gt=0, description="degrees per second")

@@ -113,6 +113,9 @@ def build_report(
         missing = 1 - session.frames_with_pose / session.frames
         if missing >= 0.05:
             notes.append(f"no person detected in {100 * missing:.0f}% of frames")
+    for code, secs in engine.skipped_s.items():
+        if secs >= 1.0:
+            notes.append(f"{code} not judged for {secs:.0f} s: the camera was not side-on (film from the side)")
     if session.fixed_variant is None and session.detector.evidence_s < 1.0:
         notes.append(f"too little of the body was seen to recognise the variant; assumed {v.name}")
     return Report(

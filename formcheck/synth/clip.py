@@ -19,13 +19,20 @@ from .video import h264_writer, postprocess
 
 
 def camera_for(spec: ClipSpec, script: Script) -> Camera:
-    return Camera(spec.width, spec.height, (0.0, spec.camera_height, spec.camera_distance),
-                  (0.0, script.look_at_y, 0.0), HFOV_DEG)
+    return Camera(
+        spec.width, spec.height, (0.0, spec.camera_height, spec.camera_distance), (0.0, script.look_at_y, 0.0), HFOV_DEG
+    )
 
 
 def scene_for(spec: ClipSpec, script: Script) -> Scene:
-    return Scene(wall_rgb=spec.wall_rgb, floor_rgb=spec.floor_rgb, wall_style=spec.wall_style,
-                 floor_style=spec.floor_style, props=script.props, seed=spec.seed)
+    return Scene(
+        wall_rgb=spec.wall_rgb,
+        floor_rgb=spec.floor_rgb,
+        wall_style=spec.wall_style,
+        floor_style=spec.floor_style,
+        props=script.props,
+        seed=spec.seed,
+    )
 
 
 def frame_count(spec: ClipSpec, script: Script) -> int:
@@ -43,8 +50,7 @@ def render_frames(spec: ClipSpec, script: Script | None = None, frames: int | No
         body = pose_body(posture, shape, spec.outfit)
         rgb, mask = render_frame(body.prims, cam, scene, spec.outfit)
         rng = np.random.default_rng([spec.seed, i])
-        yield i, postprocess(rgb, rng, spec.noise_sigma, spec.blur_sigma), body.skeleton, mask, \
-            script.timeline.steps[k]
+        yield i, postprocess(rgb, rng, spec.noise_sigma, spec.blur_sigma), body.skeleton, mask, script.timeline.steps[k]
 
 
 def _in_frame(mask: np.ndarray) -> bool:
@@ -53,8 +59,9 @@ def _in_frame(mask: np.ndarray) -> bool:
     return not (mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
 
 
-def render_clip(spec: ClipSpec, out_dir: Path, frames: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> dict:
+def render_clip(
+    spec: ClipSpec, out_dir: Path, frames: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> dict:
     """Write `<name>.mp4` and `<name>.json` into `out_dir`; returns the sidecar dict."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -68,8 +75,7 @@ def render_clip(spec: ClipSpec, out_dir: Path, frames: int | None = None,
             send(img)
             visible = bool(mask.any())
             phase = step.phase if visible else "absent"
-            truth.add(i, sk, lambda pts: cam.project(pts)[0], _in_frame(mask), phase,
-                      step.side if visible else None)
+            truth.add(i, sk, lambda pts: cam.project(pts)[0], _in_frame(mask), phase, step.side if visible else None)
             steps.append(step)
             if progress:
                 progress(i + 1, n)
@@ -85,8 +91,15 @@ def build_sidecar(spec: ClipSpec, script: Script, truth: TruthSeries, steps: lis
     holds = []
     for side, t0, t1 in intervals([s.hold for s in steps], fps):
         dur = round(t1 - t0, 3)
-        holds.append({"side": side, "start_s": round(t0, 3), "end_s": round(t1, 3), "duration_s": dur,
-                      "completed": v.hold_target_s is not None and dur >= v.hold_target_s})
+        holds.append(
+            {
+                "side": side,
+                "start_s": round(t0, 3),
+                "end_s": round(t1, 3),
+                "duration_s": dur,
+                "completed": v.hold_target_s is not None and dur >= v.hold_target_s,
+            }
+        )
     faults = fault_intervals(truth, [s.fault for s in steps], thresholds)
     reps = {"left": 0, "right": 0}
     if v.kind == "reps":
@@ -97,12 +110,23 @@ def build_sidecar(spec: ClipSpec, script: Script, truth: TruthSeries, steps: lis
                 raise ValueError(f"{spec.name}: truth counts {reps[side]} {side} reps, script has {scripted}")
     n = len(truth.t)
     return {
-        "clip": spec.clip_file, "exercise": spec.exercise, "variant": spec.variant, "fps": fps,
-        "width": spec.width, "height": spec.height, "duration_s": round(n / fps, 3), "frames": n,
-        "seed": spec.seed, "facing": spec.facing, "view": spec.view, "description": spec.description,
+        "clip": spec.clip_file,
+        "exercise": spec.exercise,
+        "variant": spec.variant,
+        "fps": fps,
+        "width": spec.width,
+        "height": spec.height,
+        "duration_s": round(n / fps, 3),
+        "frames": n,
+        "seed": spec.seed,
+        "facing": spec.facing,
+        "view": spec.view,
+        "description": spec.description,
         "facing_convention": "standing/kneeling: the way the toes point in the image; lying: the image side "
-                             "the feet are on",
-        "reps": reps, "holds": holds, "faults": faults,
+        "the feet are on",
+        "reps": reps,
+        "holds": holds,
+        "faults": faults,
         "hold_target_s": v.hold_target_s,
         "rep_thresholds": {"low": v.rep_low, "high": v.rep_high} if v.kind == "reps" else None,
         "body_height_m": spec.body_height,

@@ -63,19 +63,44 @@ def _kneel(ctx: Ctx, side: str, faults: frozenset) -> Posture:
     if not faults:
         return good
     # Faults keep the knee and foot planted where good form put them.
-    return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=34.0 if "torso_lean" in faults else 2.0,
-                         shin_tilt=48.0 if "front_knee_past_toes" in faults else -4.0,
-                         keep_contacts_of=good if "front_knee_past_toes" in faults else None,
-                         head_yaw=ctx.head_yaw, x=ctx.x)
+    return half_kneeling(
+        ctx.yaw,
+        ctx.shape,
+        side,
+        torso_flex=34.0 if "torso_lean" in faults else 2.0,
+        shin_tilt=48.0 if "front_knee_past_toes" in faults else -4.0,
+        keep_contacts_of=good if "front_knee_past_toes" in faults else None,
+        head_yaw=ctx.head_yaw,
+        x=ctx.x,
+    )
 
 
 def _kneel_hand(ctx: Ctx, side: str, faults: frozenset) -> Posture:
-    good = half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=44.0, back_ext=22.0, shin_tilt=-6.0,
-                         hand_support=True, head_yaw=ctx.head_yaw, x=ctx.x)
+    good = half_kneeling(
+        ctx.yaw,
+        ctx.shape,
+        side,
+        torso_flex=44.0,
+        back_ext=22.0,
+        shin_tilt=-6.0,
+        hand_support=True,
+        head_yaw=ctx.head_yaw,
+        x=ctx.x,
+    )
     if "front_knee_past_toes" not in faults:
         return good
-    return half_kneeling(ctx.yaw, ctx.shape, side, torso_flex=44.0, back_ext=22.0, shin_tilt=46.0, hand_support=True,
-                         keep_contacts_of=good, head_yaw=ctx.head_yaw, x=ctx.x)
+    return half_kneeling(
+        ctx.yaw,
+        ctx.shape,
+        side,
+        torso_flex=44.0,
+        back_ext=22.0,
+        shin_tilt=46.0,
+        hand_support=True,
+        keep_contacts_of=good,
+        head_yaw=ctx.head_yaw,
+        x=ctx.x,
+    )
 
 
 def _knee_to_chest(hug: bool) -> PostureFn:
@@ -85,15 +110,23 @@ def _knee_to_chest(hug: bool) -> PostureFn:
         knees = {side: 105.0 if hug else 98.0}
         if "other_leg_lifts" in faults:
             hips[other], knees[other] = 72.0, 92.0
-        return supine(ctx.yaw, ctx.shape, hip_flex=hips, knee_flex=knees, hug=side if hug else None,
-                      head_yaw=ctx.head_yaw, x=ctx.x)
+        return supine(
+            ctx.yaw,
+            ctx.shape,
+            hip_flex=hips,
+            knee_flex=knees,
+            hug=side if hug else None,
+            head_yaw=ctx.head_yaw,
+            x=ctx.x,
+        )
 
     return build
 
 
 def _toe_reach(ctx: Ctx, side: str, faults: frozenset) -> Posture:
-    return forward_bend(ctx.yaw, ctx.shape, knee_flex=0.0 if "knees_locked" in faults else 20.0,
-                        head_yaw=0.5 * ctx.head_yaw, x=ctx.x)
+    return forward_bend(
+        ctx.yaw, ctx.shape, knee_flex=0.0 if "knees_locked" in faults else 20.0, head_yaw=0.5 * ctx.head_yaw, x=ctx.x
+    )
 
 
 def _split(ctx: Ctx, side: str, faults: frozenset) -> Posture:
@@ -101,9 +134,16 @@ def _split(ctx: Ctx, side: str, faults: frozenset) -> Posture:
     if not faults:
         return good
     # Faults keep both feet and both palms where good form put them.
-    return split_stance(ctx.yaw, ctx.shape, side, back_knee_flex=45.0 if "back_knee_bent" in faults else 2.0,
-                        shin_tilt=46.0 if "front_knee_past_toes" in faults else 4.0, keep_contacts_of=good,
-                        head_yaw=0.5 * ctx.head_yaw, x=ctx.x)
+    return split_stance(
+        ctx.yaw,
+        ctx.shape,
+        side,
+        back_knee_flex=45.0 if "back_knee_bent" in faults else 2.0,
+        shin_tilt=46.0 if "front_knee_past_toes" in faults else 4.0,
+        keep_contacts_of=good,
+        head_yaw=0.5 * ctx.head_yaw,
+        x=ctx.x,
+    )
 
 
 def _bent_knee_lift(ctx: Ctx, side: str, faults: frozenset) -> Posture:
@@ -115,8 +155,9 @@ def _bent_knee_lift(ctx: Ctx, side: str, faults: frozenset) -> Posture:
 
 
 def _straight_leg(ctx: Ctx, side: str, faults: frozenset) -> Posture:
-    return standing_leg_lift(ctx.yaw, side, hip_flex=50.0, knee_flex=54.0 if "knee_bent" in faults else 2.0,
-                             head_yaw=ctx.head_yaw, x=ctx.x)
+    return standing_leg_lift(
+        ctx.yaw, side, hip_flex=50.0, knee_flex=54.0 if "knee_bent" in faults else 2.0, head_yaw=ctx.head_yaw, x=ctx.x
+    )
 
 
 def _side_rest(ctx: Ctx, side: str) -> Posture:
@@ -124,33 +165,111 @@ def _side_rest(ctx: Ctx, side: str) -> Posture:
 
 
 def _side_lift(ctx: Ctx, side: str, faults: frozenset) -> Posture:
-    return side_lying(ctx.shape, side, abduction=62.0 if "leg_too_high" in faults else 30.0,
-                      top_knee_flex=62.0 if "knee_bent" in faults else 3.0, x=ctx.x)
+    return side_lying(
+        ctx.shape,
+        side,
+        abduction=62.0 if "leg_too_high" in faults else 30.0,
+        top_knee_flex=62.0 if "knee_bent" in faults else 3.0,
+        x=ctx.x,
+    )
 
 
 VARIANTS: dict[tuple[str, str], Variant] = {
     (v.exercise, v.name): v
     for v in (
-        Variant("hip-flexor-stretch", "half-kneeling", "hold", _stand, _kneel,
-                ("torso_lean", "front_knee_past_toes"), hold_target_s=30.0),
-        Variant("hip-flexor-stretch", "hand-supported", "hold", _stand, _kneel_hand,
-                ("front_knee_past_toes",), hold_target_s=30.0),
-        Variant("hamstring-stretch", "supine-knee-to-chest", "hold", _supine_rest, _knee_to_chest(True),
-                ("other_leg_lifts",), hold_target_s=30.0, lying=True),
-        Variant("hamstring-stretch", "standing-toe-reach", "hold", _stand, _toe_reach,
-                ("knees_locked",), hold_target_s=30.0),
-        Variant("hamstring-stretch", "split-stance-wall", "hold", _stand, _split,
-                ("back_knee_bent", "front_knee_past_toes"), hold_target_s=30.0),
-        Variant("leg-lifts", "supine-bent-knee", "reps", _supine_rest, _bent_knee_lift,
-                ("knee_angle", "lowering_too_fast", "other_leg_lifts"), rep_low=105.0, rep_high=122.0,
-                t_up=1.0, t_down=1.7, top_s=0.5, lying=True),
-        Variant("leg-lifts", "standing-straight-leg", "reps", _stand, _straight_leg,
-                ("knee_bent", "hold_too_short", "lowering_too_fast"), hold_target_s=10.0, rep_low=155.0,
-                rep_high=168.0, t_up=1.4, t_down=2.0, top_s=10.5),
-        Variant("leg-lifts", "supine-leg-to-chest", "hold", _supine_rest, _knee_to_chest(False),
-                ("other_leg_lifts",), hold_target_s=30.0, lying=True),
-        Variant("leg-lifts", "side-lying", "reps", _side_rest, _side_lift, ("knee_bent", "leg_too_high"),
-                rep_low=160.0, rep_high=170.0, t_up=1.1, t_down=1.6, top_s=0.4, lying=True, view="front"),
+        Variant(
+            "hip-flexor-stretch",
+            "half-kneeling",
+            "hold",
+            _stand,
+            _kneel,
+            ("torso_lean", "front_knee_past_toes"),
+            hold_target_s=30.0,
+        ),
+        Variant(
+            "hip-flexor-stretch",
+            "hand-supported",
+            "hold",
+            _stand,
+            _kneel_hand,
+            ("front_knee_past_toes",),
+            hold_target_s=30.0,
+        ),
+        Variant(
+            "hamstring-stretch",
+            "supine-knee-to-chest",
+            "hold",
+            _supine_rest,
+            _knee_to_chest(True),
+            ("other_leg_lifts",),
+            hold_target_s=30.0,
+            lying=True,
+        ),
+        Variant(
+            "hamstring-stretch", "standing-toe-reach", "hold", _stand, _toe_reach, ("knees_locked",), hold_target_s=30.0
+        ),
+        Variant(
+            "hamstring-stretch",
+            "split-stance-wall",
+            "hold",
+            _stand,
+            _split,
+            ("back_knee_bent", "front_knee_past_toes"),
+            hold_target_s=30.0,
+        ),
+        Variant(
+            "leg-lifts",
+            "supine-bent-knee",
+            "reps",
+            _supine_rest,
+            _bent_knee_lift,
+            ("knee_angle", "lowering_too_fast", "other_leg_lifts"),
+            rep_low=105.0,
+            rep_high=122.0,
+            t_up=1.0,
+            t_down=1.7,
+            top_s=0.5,
+            lying=True,
+        ),
+        Variant(
+            "leg-lifts",
+            "standing-straight-leg",
+            "reps",
+            _stand,
+            _straight_leg,
+            ("knee_bent", "hold_too_short", "lowering_too_fast"),
+            hold_target_s=10.0,
+            rep_low=155.0,
+            rep_high=168.0,
+            t_up=1.4,
+            t_down=2.0,
+            top_s=10.5,
+        ),
+        Variant(
+            "leg-lifts",
+            "supine-leg-to-chest",
+            "hold",
+            _supine_rest,
+            _knee_to_chest(False),
+            ("other_leg_lifts",),
+            hold_target_s=30.0,
+            lying=True,
+        ),
+        Variant(
+            "leg-lifts",
+            "side-lying",
+            "reps",
+            _side_rest,
+            _side_lift,
+            ("knee_bent", "leg_too_high"),
+            rep_low=160.0,
+            rep_high=170.0,
+            t_up=1.1,
+            t_down=1.6,
+            top_s=0.4,
+            lying=True,
+            view="front",
+        ),
     )
 }
 

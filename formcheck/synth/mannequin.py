@@ -78,12 +78,25 @@ def build_mannequin(sk: Skeleton, shape: BodyShape, outfit: Outfit) -> list[Elli
     j, fr = sk.joints, sk.frames
     fore_mat = "shirt" if outfit.long_sleeves else "skin"
     prims: list[Ellipsoid | Capsule] = [
-        Ellipsoid(j["root"] + fr["pelvis"] @ np.array([0, 0.025, -0.012]) * s, fr["pelvis"],
-                  np.array([0.160, 0.125, 0.108]) * s, "trousers", "pelvis"),
-        Ellipsoid(j["lumbar"] + fr["torso"] @ np.array([0, 0.07, 0.0]) * s, fr["torso"],
-                  np.array([0.142, 0.135, 0.100]) * s, "shirt"),
-        Ellipsoid(j["lumbar"] + fr["torso"] @ np.array([0, 0.255, 0.005]) * s, fr["torso"],
-                  np.array([0.158, 0.175, 0.108]) * s, "shirt"),
+        Ellipsoid(
+            j["root"] + fr["pelvis"] @ np.array([0, 0.025, -0.012]) * s,
+            fr["pelvis"],
+            np.array([0.160, 0.125, 0.108]) * s,
+            "trousers",
+            "pelvis",
+        ),
+        Ellipsoid(
+            j["lumbar"] + fr["torso"] @ np.array([0, 0.07, 0.0]) * s,
+            fr["torso"],
+            np.array([0.142, 0.135, 0.100]) * s,
+            "shirt",
+        ),
+        Ellipsoid(
+            j["lumbar"] + fr["torso"] @ np.array([0, 0.255, 0.005]) * s,
+            fr["torso"],
+            np.array([0.158, 0.175, 0.108]) * s,
+            "shirt",
+        ),
         Capsule(j["shoulder_l"], j["shoulder_r"], 0.056 * s, "shirt"),
         Capsule(j["neck"] - fr["torso"][:, 1] * 0.03 * s, j["head_pivot"], 0.048 * s, "skin"),
         Ellipsoid(j["head"], fr["head"], np.array([0.080, 0.113, 0.098]) * s, "head", "head"),
@@ -96,17 +109,36 @@ def build_mannequin(sk: Skeleton, shape: BodyShape, outfit: Outfit) -> list[Elli
         prims += [
             Capsule(j[f"shoulder_{c}"], j[f"elbow_{c}"], 0.047 * s, "shirt", f"upper_arm_{c}"),
             Capsule(j[f"elbow_{c}"], j[f"wrist_{c}"], 0.037 * s, fore_mat, f"forearm_{c}"),
-            Ellipsoid(j[f"wrist_{c}"] + fr[f"hand_{c}"] @ np.array([0, -0.45 * shape.hand, 0]),
-                      fr[f"hand_{c}"], np.array([0.042, 0.55 * shape.hand / s, 0.022]) * s, "skin",
-                      f"hand_{c}"),
+            Ellipsoid(
+                j[f"wrist_{c}"] + fr[f"hand_{c}"] @ np.array([0, -0.45 * shape.hand, 0]),
+                fr[f"hand_{c}"],
+                np.array([0.042, 0.55 * shape.hand / s, 0.022]) * s,
+                "skin",
+                f"hand_{c}",
+            ),
             Capsule(hip, knee, 0.064 * s, "trousers", f"thigh_{c}"),
-            Ellipsoid(hip + 0.42 * (knee - hip), fr[f"thigh_{c}"],
-                      np.array([0.080 * s, 0.5 * thigh_len, 0.084 * s]), "trousers", f"thigh_{c}"),
+            Ellipsoid(
+                hip + 0.42 * (knee - hip),
+                fr[f"thigh_{c}"],
+                np.array([0.080 * s, 0.5 * thigh_len, 0.084 * s]),
+                "trousers",
+                f"thigh_{c}",
+            ),
             Capsule(knee, ankle, 0.045 * s, "trousers", f"shank_{c}"),
-            Ellipsoid(knee + 0.34 * (ankle - knee) - fr[f"shank_{c}"][:, 2] * 0.012 * s, fr[f"shank_{c}"],
-                      np.array([0.056 * s, 0.30 * shank_len, 0.060 * s]), "trousers", f"shank_{c}"),
-            Ellipsoid(ankle + fr[f"foot_{c}"] @ np.array([0.0, -0.030 * s, 0.066 * s]), fr[f"foot_{c}"],
-                      np.array([0.048, 0.038, 0.127]) * s, "shoes", f"foot_{c}"),
+            Ellipsoid(
+                knee + 0.34 * (ankle - knee) - fr[f"shank_{c}"][:, 2] * 0.012 * s,
+                fr[f"shank_{c}"],
+                np.array([0.056 * s, 0.30 * shank_len, 0.060 * s]),
+                "trousers",
+                f"shank_{c}",
+            ),
+            Ellipsoid(
+                ankle + fr[f"foot_{c}"] @ np.array([0.0, -0.030 * s, 0.066 * s]),
+                fr[f"foot_{c}"],
+                np.array([0.048, 0.038, 0.127]) * s,
+                "shoes",
+                f"foot_{c}",
+            ),
         ]
     return prims
 

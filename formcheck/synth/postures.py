@@ -43,14 +43,20 @@ def walking(yaw: float, x: float, phase: float, head_yaw: float = 0.0) -> Postur
     for side, shift in (("left", 0.0), ("right", math.pi)):
         ph = phase + shift
         swing = max(0.0, math.cos(ph)) ** 2  # large while this hip is moving forward
-        p = p.with_side(side, hip_flex=20.0 * math.sin(ph), knee_flex=5.0 + 55.0 * swing,
-                        ankle_dorsi=5.0 * math.sin(ph), shoulder_flex=-16.0 * math.sin(ph),
-                        elbow_flex=15.0 + 10.0 * max(0.0, -math.sin(ph)))
+        p = p.with_side(
+            side,
+            hip_flex=20.0 * math.sin(ph),
+            knee_flex=5.0 + 55.0 * swing,
+            ankle_dorsi=5.0 * math.sin(ph),
+            shoulder_flex=-16.0 * math.sin(ph),
+            elbow_flex=15.0 + 10.0 * max(0.0, -math.sin(ph)),
+        )
     return replace(p, spine_flex=3.0)
 
 
-def _front_leg(p: Posture, shape: BodyShape, side: str, thigh_world: float, shin_tilt: float,
-               pitch: float, against: set[str]) -> Posture:
+def _front_leg(
+    p: Posture, shape: BodyShape, side: str, thigh_world: float, shin_tilt: float, pitch: float, against: set[str]
+) -> Posture:
     """Front leg of a lunge: the shin leans `shin_tilt` degrees forward of vertical (knee ahead of the
     ankle), the foot is flat and the sole level with `against`; solves the thigh angle."""
 
@@ -75,9 +81,19 @@ def _floor_spot(ref: Posture, shape: BodyShape, joint: str) -> Callable[[Skeleto
     return lambda q: np.array([spot[0], floor_height(q, shape) + height, spot[2]])
 
 
-def half_kneeling(yaw: float, shape: BodyShape, kneel_side: str, *, back_ext: float = 14.0,
-                  torso_flex: float = 2.0, shin_tilt: float = -4.0, hand_support: bool = False,
-                  keep_contacts_of: Posture | None = None, head_yaw: float = 0.0, x: float = 0.0) -> Posture:
+def half_kneeling(
+    yaw: float,
+    shape: BodyShape,
+    kneel_side: str,
+    *,
+    back_ext: float = 14.0,
+    torso_flex: float = 2.0,
+    shin_tilt: float = -4.0,
+    hand_support: bool = False,
+    keep_contacts_of: Posture | None = None,
+    head_yaw: float = 0.0,
+    x: float = 0.0,
+) -> Posture:
     """Kneel on `kneel_side` (shin on the floor, toes tucked), the other foot forward with the knee near
     90°. `back_ext` pushes the hips forward (back hip extension); `hand_support` leans the trunk and puts
     the front-side hand down beside the front foot (on a block: see script). With `keep_contacts_of`, the
@@ -87,8 +103,16 @@ def half_kneeling(yaw: float, shape: BodyShape, kneel_side: str, *, back_ext: fl
     k, f = kneel_side[0], front[0]
     # People lean from the hips: three quarters of the lean is pelvic tilt, the rest spinal flexion.
     pitch = 0.75 * torso_flex
-    base = Posture(root_x=x, yaw=yaw, pitch=pitch, spine_flex=torso_flex - pitch, neck_flex=-0.6 * torso_flex,
-                   head_yaw=head_yaw, shoulder_abd_l=10, shoulder_abd_r=10)
+    base = Posture(
+        root_x=x,
+        yaw=yaw,
+        pitch=pitch,
+        spine_flex=torso_flex - pitch,
+        neck_flex=-0.6 * torso_flex,
+        head_yaw=head_yaw,
+        shoulder_abd_l=10,
+        shoulder_abd_r=10,
+    )
 
     def legs(ext: float) -> Posture:
         # Back thigh `ext` behind vertical in the world, whatever the pelvic tilt.
@@ -114,15 +138,31 @@ def half_kneeling(yaw: float, shape: BodyShape, kneel_side: str, *, back_ext: fl
     return p
 
 
-def supine(yaw: float, shape: BodyShape, *, hip_flex: dict[str, float] | None = None,
-           knee_flex: dict[str, float] | None = None, hug: str | None = None, head_yaw: float = 0.0,
-           x: float = 0.0) -> Posture:
+def supine(
+    yaw: float,
+    shape: BodyShape,
+    *,
+    hip_flex: dict[str, float] | None = None,
+    knee_flex: dict[str, float] | None = None,
+    hug: str | None = None,
+    head_yaw: float = 0.0,
+    x: float = 0.0,
+) -> Posture:
     """Lying on the back. Legs listed in `knee_flex` use that knee angle; the others keep the foot flat on
     the floor (the knee is solved). `hug` pulls both hands behind that thigh, just above the knee."""
     hip_flex = {"left": 41.0, "right": 41.0, **(hip_flex or {})}
     knee_flex = knee_flex or {}
-    p = Posture(root_x=x, yaw=yaw, pitch=-90.0, neck_flex=-6.0, head_yaw=head_yaw, shoulder_abd_l=14,
-                shoulder_abd_r=14, elbow_flex_l=6, elbow_flex_r=6)
+    p = Posture(
+        root_x=x,
+        yaw=yaw,
+        pitch=-90.0,
+        neck_flex=-6.0,
+        head_yaw=head_yaw,
+        shoulder_abd_l=14,
+        shoulder_abd_r=14,
+        elbow_flex_l=6,
+        elbow_flex_r=6,
+    )
     for side in ("left", "right"):
         c = side[0]
         p = p.with_side(side, hip_flex=hip_flex[side], hip_abd=2.0)
@@ -143,22 +183,25 @@ def supine(yaw: float, shape: BodyShape, *, hip_flex: dict[str, float] | None = 
             return knee + 0.22 * (hip - knee) - 0.075 * fr[:, 2] + s * 0.05 * fr[:, 0]
 
         for side, s in (("left", 1.0), ("right", -1.0)):
-            p = reach(p.with_side(side, elbow_flex=60.0, shoulder_flex=60.0), shape, side,
-                      lambda sk, s=s: behind_thigh(sk, s))
+            p = reach(
+                p.with_side(side, elbow_flex=60.0, shoulder_flex=60.0), shape, side, lambda sk, s=s: behind_thigh(sk, s)
+            )
         p = replace(p, neck_flex=4.0)
     return p
 
 
-def side_lying(shape: BodyShape, top_side: str, *, abduction: float = -8.0, top_knee_flex: float = 3.0,
-               x: float = 0.0) -> Posture:
+def side_lying(
+    shape: BodyShape, top_side: str, *, abduction: float = -8.0, top_knee_flex: float = 3.0, x: float = 0.0
+) -> Posture:
     """Lying on the side facing the camera (+z), lower arm stretched overhead under the head, top hand on
     the floor in front of the chest. `abduction` of the top leg; negative = resting on the lower leg."""
     bottom = OTHER[top_side]
     roll = -90.0 if bottom == "left" else 90.0
     tilt = 12.0 if bottom == "left" else -12.0  # head sinks towards the floor onto the lower arm
     p = Posture(root_x=x, roll=roll, head_lat=tilt, spine_lat=0.0)
-    p = p.with_side(bottom, hip_flex=6.0, hip_abd=0.0, knee_flex=4.0, shoulder_flex=165.0,
-                    shoulder_abd=0.0, elbow_flex=12.0)
+    p = p.with_side(
+        bottom, hip_flex=6.0, hip_abd=0.0, knee_flex=4.0, shoulder_flex=165.0, shoulder_abd=0.0, elbow_flex=12.0
+    )
     p = p.with_side(top_side, hip_flex=6.0, hip_abd=abduction, knee_flex=top_knee_flex, ankle_dorsi=-5.0)
 
     def in_front_of_chest(sk: Skeleton) -> np.ndarray:
@@ -166,12 +209,19 @@ def side_lying(shape: BodyShape, top_side: str, *, abduction: float = -8.0, top_
         spot = 0.5 * (sk.joints["shoulder_l"] + sk.joints["shoulder_r"]) - 0.16 * fr[:, 1] + 0.30 * fr[:, 2]
         return np.array([spot[0], floor_height(sk, shape) + 0.04, spot[2]])
 
-    return reach(p.with_side(top_side, shoulder_flex=60.0, elbow_flex=60.0), shape, top_side,
-                 in_front_of_chest)
+    return reach(p.with_side(top_side, shoulder_flex=60.0, elbow_flex=60.0), shape, top_side, in_front_of_chest)
 
 
-def forward_bend(yaw: float, shape: BodyShape, *, bend: float = 72.0, spine: float = 22.0,
-                 knee_flex: float = 20.0, head_yaw: float = 0.0, x: float = 0.0) -> Posture:
+def forward_bend(
+    yaw: float,
+    shape: BodyShape,
+    *,
+    bend: float = 72.0,
+    spine: float = 22.0,
+    knee_flex: float = 20.0,
+    head_yaw: float = 0.0,
+    x: float = 0.0,
+) -> Posture:
     """Standing toe reach: the pelvis tips forward `bend`° over thighs that lean a little forward when the
     knees are soft; hands reach down towards the shins."""
     thigh_fwd = 0.5 * knee_flex
@@ -181,15 +231,32 @@ def forward_bend(yaw: float, shape: BodyShape, *, bend: float = 72.0, spine: flo
         p = flat_foot(p, shape, side)
     for side in ("left", "right"):
         c = side[0]
-        p = reach(p.with_side(side, shoulder_flex=80.0, elbow_flex=5.0), shape, side,
-                  lambda sk, c=c: sk.joints[f"ankle_{c}"] + np.array([0.0, 0.22, 0.0])
-                  + 0.08 * sk.frames["pelvis"][:, 2] * np.array([1.0, 0.0, 1.0]))
+        p = reach(
+            p.with_side(side, shoulder_flex=80.0, elbow_flex=5.0),
+            shape,
+            side,
+            lambda sk, c=c: (
+                sk.joints[f"ankle_{c}"]
+                + np.array([0.0, 0.22, 0.0])
+                + 0.08 * sk.frames["pelvis"][:, 2] * np.array([1.0, 0.0, 1.0])
+            ),
+        )
     return p
 
 
-def split_stance(yaw: float, shape: BodyShape, back_side: str, *, lean: float = 17.0,
-                 back_knee_flex: float = 2.0, shin_tilt: float = 4.0, wall_reach: float = 0.5,
-                 keep_contacts_of: Posture | None = None, head_yaw: float = 0.0, x: float = 0.0) -> Posture:
+def split_stance(
+    yaw: float,
+    shape: BodyShape,
+    back_side: str,
+    *,
+    lean: float = 17.0,
+    back_knee_flex: float = 2.0,
+    shin_tilt: float = 4.0,
+    wall_reach: float = 0.5,
+    keep_contacts_of: Posture | None = None,
+    head_yaw: float = 0.0,
+    x: float = 0.0,
+) -> Posture:
     """Facing a wall, `back_side` leg stepped back and straight, front knee bent with the thigh well
     forward, trunk leaning `lean`° on a straight back, palms on the wall at shoulder height, `wall_reach`
     metres ahead of the shoulders. With `keep_contacts_of`, the back foot and both palms stay where they
@@ -204,8 +271,15 @@ def split_stance(yaw: float, shape: BodyShape, back_side: str, *, lean: float = 
         p = base.with_side(front, hip_flex=thigh + pitch, knee_flex=thigh + shin_tilt)
         p = flat_foot(p, shape, front)
         # Stride length: the back leg's toes reach the floor level with the flat front foot.
-        return touch(p, shape, lambda q, ext: q.with_side(back_side, hip_flex=pitch - ext), 0.0, 70.0,
-                     {f"foot_{b}"}, {f"foot_{f}"})
+        return touch(
+            p,
+            shape,
+            lambda q, ext: q.with_side(back_side, hip_flex=pitch - ext),
+            0.0,
+            70.0,
+            {f"foot_{b}"},
+            {f"foot_{f}"},
+        )
 
     if keep_contacts_of is None:
         p = legs(64.0)
@@ -223,8 +297,7 @@ def split_stance(yaw: float, shape: BodyShape, back_side: str, *, lean: float = 
         p = _anchor(legs(64.0), shape, f"toe_{b}", keep_contacts_of)
         hands = {side: _floor_spot(keep_contacts_of, shape, f"wrist_{side[0]}") for side in ("left", "right")}
     for side in ("left", "right"):
-        p = reach(p.with_side(side, shoulder_flex=80.0, elbow_flex=30.0, wrist_flex=-60.0), shape, side,
-                  hands[side])
+        p = reach(p.with_side(side, shoulder_flex=80.0, elbow_flex=30.0, wrist_flex=-60.0), shape, side, hands[side])
     return p
 
 
@@ -234,8 +307,9 @@ def wall_normal(sk: Skeleton) -> np.ndarray:
     return fwd / np.linalg.norm(fwd)
 
 
-def standing_leg_lift(yaw: float, side: str, *, hip_flex: float = 0.0, knee_flex: float = 2.0,
-                      head_yaw: float = 0.0, x: float = 0.0) -> Posture:
+def standing_leg_lift(
+    yaw: float, side: str, *, hip_flex: float = 0.0, knee_flex: float = 2.0, head_yaw: float = 0.0, x: float = 0.0
+) -> Posture:
     """Standing on one leg, the other lifted straight forward (arms out a little for balance)."""
     p = standing(yaw, head_yaw, x)
     p = replace(p, shoulder_abd_l=22.0, shoulder_abd_r=22.0, spine_flex=-2.0)

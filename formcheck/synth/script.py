@@ -45,8 +45,14 @@ class _Builder:
     def rest(self, side: str) -> Posture:
         return self.v.rest(self.ctx, side)
 
-    def add(self, duration: float, pose: Posture | Callable[[float], Posture], phase: str,
-            side: str | None = None, **kw: object) -> None:
+    def add(
+        self,
+        duration: float,
+        pose: Posture | Callable[[float], Posture],
+        phase: str,
+        side: str | None = None,
+        **kw: object,
+    ) -> None:
         self.steps.append(Step(duration, pose, phase, side, **kw))
 
     # Hold variants --------------------------------------------------------------------------------
@@ -90,8 +96,14 @@ class _Builder:
             self.add(v.t_up, top, "moving", side, **kw)
             top_s = 4.0 if code == "hold_too_short" else v.top_s
             if holding:
-                self.add(top_s, top, "holding", side, hold=side,
-                         **({"fault": tag} if code == "hold_too_short" or whole else {}))
+                self.add(
+                    top_s,
+                    top,
+                    "holding",
+                    side,
+                    hold=side,
+                    **({"fault": tag} if code == "hold_too_short" or whole else {}),
+                )
             else:
                 self.add(top_s, top, "moving", side, breathe=False, **kw)
             if code in ("knee_angle", "other_leg_lifts"):
@@ -184,8 +196,9 @@ def build_script(spec: ClipSpec) -> Script:
     if view != spec.view:
         raise ValueError(f"{spec.name}: {spec.variant} is filmed with view={view!r}")
     if variant.name == "side-lying" and set(spec.sides) != {side_lying_top(spec.facing)}:
-        raise ValueError(f"{spec.name}: filmed from the front with feet {spec.facing}, the top leg is "
-                         f"{side_lying_top(spec.facing)}")
+        raise ValueError(
+            f"{spec.name}: filmed from the front with feet {spec.facing}, the top leg is {side_lying_top(spec.facing)}"
+        )
     if variant.lying and (spec.walk_in or spec.walk_out_after_s is not None):
         raise ValueError(f"{spec.name}: lying variants cannot walk in or out")
     shape = BodyShape(spec.body_height)

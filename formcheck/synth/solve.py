@@ -40,8 +40,15 @@ def field_setter(field: str) -> Setter:
     return lambda p, v: replace(p, **{field: v})
 
 
-def touch(p: Posture, shape: BodyShape, setter: Setter | str, lo: float, hi: float,
-          parts: Iterable[str], against: Iterable[str] | None = None) -> Posture:
+def touch(
+    p: Posture,
+    shape: BodyShape,
+    setter: Setter | str,
+    lo: float,
+    hi: float,
+    parts: Iterable[str],
+    against: Iterable[str] | None = None,
+) -> Posture:
     """Choose the value fed to `setter` (or the field it names) so the lowest point of `parts` is level
     with the lowest of `against` (default: all other parts): both rest on the floor once placed."""
     parts = set(parts)
@@ -74,8 +81,14 @@ _ARM_FIELDS = ("shoulder_flex", "shoulder_abd", "elbow_flex")
 _ARM_LIMITS = ((-60.0, 200.0), (-20.0, 120.0), (0.0, 150.0))
 
 
-def reach(p: Posture, shape: BodyShape, side: str, target: Callable[[Skeleton], np.ndarray],
-          effector: str = "wrist", iters: int = 60) -> Posture:
+def reach(
+    p: Posture,
+    shape: BodyShape,
+    side: str,
+    target: Callable[[Skeleton], np.ndarray],
+    effector: str = "wrist",
+    iters: int = 60,
+) -> Posture:
     """Damped least squares on the three arm angles so `effector` (wrist or hand tip) meets `target`,
     given as a function of the skeleton (e.g. "the back of the thigh above the knee")."""
     c = side[0]

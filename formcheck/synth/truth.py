@@ -74,8 +74,15 @@ class TruthSeries:
     working_side: list[str | None] = field(default_factory=list)
     phase: list[str] = field(default_factory=list)
 
-    def add(self, index: int, sk: Skeleton, project: Callable[[np.ndarray], np.ndarray], in_frame: bool,
-            phase: str, side: str | None) -> None:
+    def add(
+        self,
+        index: int,
+        sk: Skeleton,
+        project: Callable[[np.ndarray], np.ndarray],
+        in_frame: bool,
+        phase: str,
+        side: str | None,
+    ) -> None:
         self.t.append(round(index / self.fps, 4))
         self.in_frame.append(bool(in_frame))
         self.torso_incl.append(round(torso_incl(sk), 1))
@@ -86,16 +93,22 @@ class TruthSeries:
             self.hip[s].append(round(hip_angle(sk, s), 1))
             self.knee[s].append(round(knee_angle(sk, s), 1))
             self.knee_over_toe_m[s].append(round(knee_over_toe(sk, s), 3))
-            sh, hp, kn, an = project(np.stack([sk.joints[f"{n}_{c}"] for n in ("shoulder", "hip", "knee",
-                                                                                  "ankle")]))
+            sh, hp, kn, an = project(np.stack([sk.joints[f"{n}_{c}"] for n in ("shoulder", "hip", "knee", "ankle")]))
             self.hip_2d[s].append(round(image_angle(sh, hp, kn), 1))
             self.knee_2d[s].append(round(image_angle(hp, kn, an), 1))
 
     def to_json(self) -> dict:
         return {
-            "t": self.t, "in_frame": self.in_frame, "hip": self.hip, "knee": self.knee,
-            "torso_incl": self.torso_incl, "working_side": self.working_side, "phase": self.phase,
-            "hip_2d": self.hip_2d, "knee_2d": self.knee_2d, "knee_over_toe_m": self.knee_over_toe_m,
+            "t": self.t,
+            "in_frame": self.in_frame,
+            "hip": self.hip,
+            "knee": self.knee,
+            "torso_incl": self.torso_incl,
+            "working_side": self.working_side,
+            "phase": self.phase,
+            "hip_2d": self.hip_2d,
+            "knee_2d": self.knee_2d,
+            "knee_over_toe_m": self.knee_over_toe_m,
         }
 
 
@@ -114,8 +127,9 @@ FAULT_RULES: dict[str, FaultRule] = {
     "knees_locked": lambda tr, s, th: (_arr(tr.knee["left"]) > 174.0) & (_arr(tr.knee["right"]) > 174.0),
     "back_knee_bent": lambda tr, s, th: _arr(tr.knee[s]) < 155.0,
     # Knee faults of lifts only count while the leg is up (hip past the rep threshold).
-    "knee_angle": lambda tr, s, th: ((_arr(tr.knee[s]) < 65.0) | (_arr(tr.knee[s]) > 115.0))
-    & (_arr(tr.hip[s]) < th["rep_low"]),
+    "knee_angle": lambda tr, s, th: (
+        ((_arr(tr.knee[s]) < 65.0) | (_arr(tr.knee[s]) > 115.0)) & (_arr(tr.hip[s]) < th["rep_low"])
+    ),
     "knee_bent": lambda tr, s, th: (_arr(tr.knee[s]) < 150.0) & (_arr(tr.hip[s]) < th["rep_low"]),
     "leg_too_high": lambda tr, s, th: _arr(tr.hip[s]) < 125.0,
     # Present while the hip sweeps through the rep band during the scripted fast descent.
@@ -147,8 +161,14 @@ def fault_intervals(tr: TruthSeries, fault_tags: list, thresholds: dict) -> list
         if not present.any():
             raise ValueError(f"scripted fault {code} ({side}) at {t0:.1f}-{t1:.1f}s never crosses its threshold")
         idx = np.flatnonzero(present)
-        out.append({"code": code, "side": side if code not in ("torso_lean", "knees_locked") else None,
-                    "start_s": round((i0 + idx[0]) / tr.fps, 3), "end_s": round((i0 + idx[-1] + 1) / tr.fps, 3)})
+        out.append(
+            {
+                "code": code,
+                "side": side if code not in ("torso_lean", "knees_locked") else None,
+                "start_s": round((i0 + idx[0]) / tr.fps, 3),
+                "end_s": round((i0 + idx[-1] + 1) / tr.fps, 3),
+            }
+        )
     return out
 
 

@@ -29,8 +29,15 @@ def h264_writer(path: Path, width: int, height: int, fps: float, crf: int) -> It
     import imageio_ffmpeg  # optional dependency, only needed to write clips
 
     gen = imageio_ffmpeg.write_frames(
-        str(path), (width, height), fps=fps, codec="libx264", pix_fmt_in="rgb24", pix_fmt_out="yuv420p",
-        quality=None, macro_block_size=1, ffmpeg_log_level="error",
+        str(path),
+        (width, height),
+        fps=fps,
+        codec="libx264",
+        pix_fmt_in="rgb24",
+        pix_fmt_out="yuv420p",
+        quality=None,
+        macro_block_size=1,
+        ffmpeg_log_level="error",
         output_params=["-crf", str(crf), "-preset", "medium", "-threads", "1", "-movflags", "+faststart"],
     )
     gen.send(None)
