@@ -319,16 +319,16 @@ class VariantEngine:
         v = self.variant
         role = v.hold_side or ("working" if v.legs == "lift" else None)
         track = self._roles.get(role) if role else None
-        # The hold belongs to one leg: if the stretched leg changes, that is a new hold.
-        if self.hold.state is not HoldState.IDLE and track != self._hold_track and track is not None:
-            self._end_hold(self.hold.finish())
         was_idle = self.hold.state is HoldState.IDLE
         done = self.hold.update(t, in_pos, settled)
         if was_idle and self.hold.state is not HoldState.IDLE:
-            self._hold_track, self._hold_votes = track, _Episode()
-            self._episode_track = track
-        if self.hold.state is not HoldState.IDLE and legs is not None and self._hold_track is not None:
-            self._hold_votes.vote += legs[self._hold_track].label_vote
+            self._hold_votes = _Episode()
+        # The side is voted on whichever leg plays the stretched role frame by frame: if MediaPipe swaps the
+        # legs and the roles follow, the hold goes on (changing legs means leaving the position anyway).
+        if self.hold.state is not HoldState.IDLE and track is not None:
+            self._hold_track = self._episode_track = track
+            if legs is not None:
+                self._hold_votes.vote += legs[track].label_vote
         if done is not None or (self.hold.state is HoldState.IDLE and not was_idle):
             self._end_hold(done)
 

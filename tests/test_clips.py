@@ -19,7 +19,25 @@ from formcheck.pipeline import analyze_video
 
 ROOT = Path(__file__).resolve().parents[1]
 TRUTHS = sorted((ROOT / "sample_videos").glob("*.json"))
+# Rendered after the analysis was written and measured once as it stood (see sample_videos/README.md).
+HELDOUT = sorted((ROOT / "sample_videos" / "heldout").glob("*.json"))
 HOLD_TOLERANCE_S = 1.0
+KNOWN_MISSES = {
+    "hamstring-stretch__split-stance-wall__good-left-noisy": (
+        "MediaPipe draws both legs between front and back for ~2 s mid-hold (back leg nearest the camera), "
+        "longer than the 1 s grace, so the 14 s hold is reported as 6.7 s"
+    ),
+}
+
+
+def _params(paths: list[Path]) -> list:  # type: ignore[type-arg]
+    return [
+        pytest.param(p, id=p.stem, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[p.stem]))
+        if p.stem in KNOWN_MISSES
+        else pytest.param(p, id=p.stem)
+        for p in paths
+    ]
+
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +56,7 @@ def test_sample_set_is_complete():
         assert t.video.exists(), t.video
 
 
-@pytest.mark.parametrize("truth_path", TRUTHS, ids=[p.stem for p in TRUTHS])
+@pytest.mark.parametrize("truth_path", _params(TRUTHS + HELDOUT))
 def test_clip_matches_truth(truth_path: Path):
     truth = Truth.load(truth_path)
     report = analyze_video(truth.video, truth.exercise)
@@ -92,9 +110,23 @@ def test_cli_with_a_task_model_counts_the_same(tmp_path, task_model):
     truth = Truth.load(ROOT / "sample_videos" / "leg-lifts__side-lying__good-left.json")
     out_json = tmp_path / "r.json"
     res = subprocess.run(
-        [sys.executable, "-m", "formcheck.cli", "analyze", str(truth.video), "-e", "leg-lifts", "--model",
-         str(task_model), "--json", str(out_json), "-q"],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "formcheck.cli",
+            "analyze",
+            str(truth.video),
+            "-e",
+            "leg-lifts",
+            "--model",
+            str(task_model),
+            "--json",
+            str(out_json),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert res.returncode == 0, res.stderr
     report = json.loads(out_json.read_text())
