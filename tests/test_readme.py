@@ -1,0 +1,33 @@
+"""The README's commands and example must keep working."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.S)
+
+
+def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
+    bash = _blocks("bash")
+    assert any("pip install -e . && formcheck analyze sample_videos/" in b for b in bash)
+    test_cmd = next(b.strip() for b in bash if "pytest" in b)
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
+    assert test_cmd in ci.splitlines()
+    clip = re.search(r"formcheck analyze (sample_videos/\S+\.mp4)", README)
+    assert clip and (Path(__file__).resolve().parents[1] / clip.group(1)).exists()
+
+
+@pytest.mark.slow
+def test_python_api_example_runs(capsys, monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    (example,) = _blocks("python")
+    exec(compile(example, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "{'left': 3, 'right': 3}" in out
