@@ -3,9 +3,15 @@
 When the legs overlap in a side view, MediaPipe swaps the labels on some frames and collapses the hidden
 leg onto the visible one on others. A counter on one label's raw angle then counts phantom reps. Here each
 frame's two leg observations are assigned to two persistent tracks by the cheaper of the two pairings
-(knee and ankle positions relative to the hips, in torso lengths); a duplicated (collapsed) leg is given
-only to the track that was already there. Which anatomical side a track is comes from MediaPipe's labels
-*voted over time*, so a few swapped frames cannot rename a leg.
+(knee and ankle positions relative to the hips, in torso lengths). The failure modes it handles:
+
+- a collapsed leg (both observations on one leg) goes only to the track already there; the other track is
+  unknown for that frame, unless it was unseen for a moment close by (a leg lowered back beside the other);
+- a phantom (the hidden leg drawn just beside the visible one, where that track could not have moved);
+- a glitch (both legs jumping at once in one frame) updates nothing.
+
+Which anatomical side a track is comes from MediaPipe's labels *voted over time*, weighted by how far
+apart the legs are (labels of overlapping legs are unreliable), so a few swapped frames cannot rename a leg.
 """
 
 from __future__ import annotations
@@ -119,7 +125,6 @@ class LegTracker:
             else:
                 k = 0 if d[0] <= d[1] else 1
             pairing = (i, None) if k == 0 else (None, i)
-
         else:
             straight = _dist(t0, obs[0]) + _dist(t1, obs[1])
             swapped = _dist(t0, obs[1]) + _dist(t1, obs[0])
