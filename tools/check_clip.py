@@ -59,9 +59,14 @@ def compare(clip: Path) -> dict:
     n = min(len(det), len(ft["t"]))
     inside = [i for i in range(n) if ft["in_frame"][i]]
     hits = [i for i in inside if det[i] is not None]
-    report = {"clip": clip.name, "frames": len(det), "truth_frames": truth["frames"],
-              "in_frame": len(inside), "detected": len(hits),
-              "detection_rate": round(len(hits) / max(len(inside), 1), 4)}
+    report = {
+        "clip": clip.name,
+        "frames": len(det),
+        "truth_frames": truth["frames"],
+        "in_frame": len(inside),
+        "detected": len(hits),
+        "detection_rate": round(len(hits) / max(len(inside), 1), 4),
+    }
     for joint in ("hip", "knee"):
         for side in ("left", "right"):
             key = f"{joint}_{side}"
@@ -70,10 +75,12 @@ def compare(clip: Path) -> dict:
             t3 = np.array([ft[joint][side][i] for i in hits])
             t3 = np.where(t3 > 180, 360 - t3, t3)
             e2, e3 = np.abs(d - t2), np.abs(d - t3)
-            report[key] = {"mean_2d": round(float(e2.mean()), 1) if len(e2) else None,
-                           "max_2d": round(float(e2.max()), 1) if len(e2) else None,
-                           "mean_3d": round(float(e3.mean()), 1) if len(e3) else None,
-                           "p90_2d": round(float(np.percentile(e2, 90)), 1) if len(e2) else None}
+            report[key] = {
+                "mean_2d": round(float(e2.mean()), 1) if len(e2) else None,
+                "max_2d": round(float(e2.max()), 1) if len(e2) else None,
+                "mean_3d": round(float(e3.mean()), 1) if len(e3) else None,
+                "p90_2d": round(float(np.percentile(e2, 90)), 1) if len(e2) else None,
+            }
     dt = np.diff(stamps[: len(det)])
     report["timestamps_ok"] = bool(len(dt) == 0 or (np.all(dt > 0) and abs(np.median(dt) - 1000 / truth["fps"]) < 1))
     return report
@@ -81,15 +88,24 @@ def compare(clip: Path) -> dict:
 
 def markdown_table(reports: list[dict], folder: Path) -> str:
     """The README table: one row per report, sizes and durations read from the clip and its sidecar."""
-    rows = ["| clip | fps | duration | size | detected (in-frame) | hip L mean/max | hip R mean/max "
-            "| knee L mean/max | knee R mean/max |", "|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| clip | fps | duration | size | detected (in-frame) | hip L mean/max | hip R mean/max "
+        "| knee L mean/max | knee R mean/max |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in reports:
         clip = folder / r["clip"]
         truth = json.loads(clip.with_suffix(".json").read_text())
-        cells = [f"`{clip.stem}`", f"{truth['fps']:g}", f"{truth['duration_s']:.1f} s",
-                 f"{clip.stat().st_size / 1e6:.2f} MB", f"{100 * r['detection_rate']:.1f}%"]
-        cells += [f"{r[k]['mean_2d']}° / {r[k]['max_2d']}°" for k in ("hip_left", "hip_right", "knee_left",
-                                                                    "knee_right")]
+        cells = [
+            f"`{clip.stem}`",
+            f"{truth['fps']:g}",
+            f"{truth['duration_s']:.1f} s",
+            f"{clip.stat().st_size / 1e6:.2f} MB",
+            f"{100 * r['detection_rate']:.1f}%",
+        ]
+        cells += [
+            f"{r[k]['mean_2d']}° / {r[k]['max_2d']}°" for k in ("hip_left", "hip_right", "knee_left", "knee_right")
+        ]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
@@ -99,8 +115,12 @@ def main() -> int:
     ap.add_argument("clips", nargs="*", type=Path)
     ap.add_argument("--json", action="store_true", help="print one JSON report per clip")
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table of the clips")
-    ap.add_argument("--table-from", type=Path, metavar="JSONL",
-                    help="print the Markdown table from reports saved with --json (clips in sample_videos/)")
+    ap.add_argument(
+        "--table-from",
+        type=Path,
+        metavar="JSONL",
+        help="print the Markdown table from reports saved with --json (clips in sample_videos/)",
+    )
     args = ap.parse_args()
     if args.table_from:
         reports = [json.loads(line) for line in args.table_from.read_text().splitlines() if line.strip()]
@@ -113,12 +133,16 @@ def main() -> int:
         if args.json:
             print(json.dumps(r), flush=True)
         elif not args.markdown:
-            print(f"{r['clip']}: detected {r['detected']}/{r['in_frame']} in-frame frames "
-                  f"({100 * r['detection_rate']:.1f}%), timestamps {'ok' if r['timestamps_ok'] else 'BAD'}")
+            print(
+                f"{r['clip']}: detected {r['detected']}/{r['in_frame']} in-frame frames "
+                f"({100 * r['detection_rate']:.1f}%), timestamps {'ok' if r['timestamps_ok'] else 'BAD'}"
+            )
             for key in ("hip_left", "hip_right", "knee_left", "knee_right"):
                 e = r[key]
-                print(f"  {key:10s} 2D err mean {e['mean_2d']}  p90 {e['p90_2d']}  max {e['max_2d']}   "
-                      f"(vs 3D truth mean {e['mean_3d']})")
+                print(
+                    f"  {key:10s} 2D err mean {e['mean_2d']}  p90 {e['p90_2d']}  max {e['max_2d']}   "
+                    f"(vs 3D truth mean {e['mean_3d']})"
+                )
     if args.markdown and args.clips:
         print(markdown_table(reports, args.clips[0].parent))
     return 0
