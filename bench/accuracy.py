@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from formcheck import geometry as g  # noqa: E402
 from formcheck.backends import MediaPipeSolutionBackend, ReplayBackend  # noqa: E402
-from formcheck.evaluate import Evaluation, Truth, evaluate  # noqa: E402
+from bench.evaluate import Evaluation, Truth, evaluate  # noqa: E402
 from formcheck.exercises import find_exercise, load_exercises  # noqa: E402
 from formcheck.features import leg_value  # noqa: E402
 from formcheck.pipeline import analyze_video  # noqa: E402

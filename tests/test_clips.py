@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from formcheck.evaluate import Truth, evaluate
+from bench.evaluate import Truth, evaluate
 from formcheck.pipeline import analyze_video
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,10 +13,10 @@ pytest.importorskip("skimage", reason="scikit-image (the mannequin's face textur
 cv2 = pytest.importorskip("cv2")
 pytest.importorskip("imageio_ffmpeg", reason="imageio-ffmpeg (H.264 writer) is not installed")
 
-from formcheck.synth.body import BodyShape, Posture, forward_kinematics  # noqa: E402
-from formcheck.synth.clip import render_clip, render_frames  # noqa: E402
-from formcheck.synth.spec import ClipSpec  # noqa: E402
-from formcheck.synth.truth import count_reps, hip_angle, intervals, knee_angle, torso_incl  # noqa: E402
+from clipsynth.body import BodyShape, Posture, forward_kinematics  # noqa: E402
+from clipsynth.clip import render_clip, render_frames  # noqa: E402
+from clipsynth.spec import ClipSpec  # noqa: E402
+from clipsynth.truth import count_reps, hip_angle, intervals, knee_angle, torso_incl  # noqa: E402
 
 SHAPE = BodyShape(1.75)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python
-"""Render the synthetic clips (mp4 + truth JSON): the sample set from formcheck.synth.catalogue into
-sample_videos/, the held-out set from formcheck.synth.heldout into sample_videos/heldout/.
+"""Render the synthetic clips (mp4 + truth JSON): the sample set from clipsynth.catalogue into
+sample_videos/, the held-out set from clipsynth.heldout into sample_videos/heldout/.
 
     python tools/render_clips.py --all                 # every sample clip, 2 processes
     python tools/render_clips.py --heldout             # every held-out clip, 2 processes
@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from formcheck.synth.catalogue import CLIPS, by_name
-from formcheck.synth.clip import render_clip
-from formcheck.synth.heldout import HELDOUT
+from clipsynth.catalogue import CLIPS, by_name
+from clipsynth.clip import render_clip
+from clipsynth.heldout import HELDOUT
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "sample_videos"
 HELDOUT_OUT = DEFAULT_OUT / "heldout"
