@@ -5,9 +5,9 @@ For every clip: reps error, hold-time error, fault recall/precision, and the mea
 hip and knee angles against the truth, from the image-plane landmarks (what formcheck uses) and, side by
 side, from MediaPipe's 3D world landmarks. The variant is recognised (not given) unless --given-variant.
 
-    python bench/accuracy.py                      # run the model on every clip
-    python bench/accuracy.py --cache out/lm       # ... and keep the landmarks
-    python bench/accuracy.py --cache out/lm --replay   # re-analyse from the kept landmarks (no model)
+    python bench/accuracy.py                      # run the model on every clip of every set
+    python bench/accuracy.py --replay             # replay each clip's saved landmarks (no model, seconds)
+    python bench/accuracy.py --set held-out       # one set
 """
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.evaluate import Evaluation, Truth, evaluate  # noqa: E402
 from formcheck import geometry as g  # noqa: E402
 from formcheck.backends import MediaPipeSolutionBackend, ReplayBackend  # noqa: E402
-from bench.evaluate import Evaluation, Truth, evaluate  # noqa: E402
 from formcheck.exercises import find_exercise, load_exercises  # noqa: E402
-from formcheck.features import leg_value  # noqa: E402
 from formcheck.pipeline import analyze_video  # noqa: E402
 from formcheck.pose import LEG_CHAIN  # noqa: E402
 
@@ -44,8 +43,8 @@ class AngleLog:
         row: dict[str, float] = {}
         for side in ("left", "right"):
             leg = res.features.leg(side)
-            row[f"hip_{side}"] = leg_value(leg, "hip", self.view) if leg else math.nan
-            row[f"knee_{side}"] = leg_value(leg, "knee", self.view) if leg else math.nan
+            row[f"hip_{side}"] = leg.value("hip", self.view) if leg else math.nan
+            row[f"knee_{side}"] = leg.value("knee", self.view) if leg else math.nan
             w = res.pose.world if res.pose is not None else None
             if w is not None:
                 sh, hip, knee, ankle = (w[i] for i in LEG_CHAIN[side][:4])
@@ -74,19 +73,46 @@ def angle_mae(log: AngleLog, truth: Truth, joint: str, three_d: bool) -> tuple[f
     return (float(np.mean(errs)) if errs else math.nan, len(errs) / total if total else 0.0)
 
 
+SETS = {
+    "development": lambda: sorted((ROOT / "sample_videos").glob("*.json")),
+    "held-out": lambda: sorted((ROOT / "sample_videos" / "heldout").glob("*.json")),
+}
+
+
+def fully_right(ev: Evaluation) -> bool:
+    """Reps exact, every hold found within 1 s, no hold or fault that did not happen, no fault missed."""
+    holds_ok = all(h.error_s <= 1.0 for h in ev.holds)
+    return (
+        ev.variant_ok
+        and ev.reps_exact
+        and holds_ok
+        and not ev.extra_holds
+        and not ev.false_faults
+        and not (ev.missed_faults)
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("clips", nargs="*", type=Path, help="truth JSON files (default: sample_videos/*.json)")
-    ap.add_argument("--cache", type=Path, help="directory for per-clip landmark files")
-    ap.add_argument("--replay", action="store_true", help="use cached landmarks instead of the model")
+    ap.add_argument("clips", nargs="*", type=Path, help="truth JSON files (default: every set)")
+    ap.add_argument("--set", choices=sorted(SETS), action="append", help="only these sets")
+    ap.add_argument("--replay", action="store_true", help="replay each clip's saved landmarks instead of the model")
     ap.add_argument("--given-variant", action="store_true", help="pass the true variant instead of detecting it")
     ap.add_argument("--static", action="store_true", help="run the model per image (no tracking between frames)")
     args = ap.parse_args()
-    paths = args.clips or sorted((ROOT / "sample_videos").glob("*.json"))
-    exercises = load_exercises()
-    if args.cache:
-        args.cache.mkdir(parents=True, exist_ok=True)
+    sets = {"given": args.clips} if args.clips else {name: SETS[name]() for name in (args.set or SETS)}
+    totals = []
+    for name, paths in sets.items():
+        print(f"\n## {name} set ({len(paths)} clips, {'saved landmarks' if args.replay else 'MediaPipe full model'})")
+        totals.append(run_set(name, paths, args.replay, args.given_variant, args.static))
+    print()
+    for line in totals:
+        print(line)
+    return 0
 
+
+def run_set(name: str, paths: list[Path], replay: bool, given_variant: bool, static: bool) -> str:
+    exercises = load_exercises()
     header = (  # reps/err: true reps left+right / absolute error summed over both sides
         f"{'clip':58} {'var':>3} {'reps/err':>9} {'hold err s':>10} {'faults R/P':>10} "
         f"{'hip2D':>6} {'knee2D':>6} {'hip3D':>6} {'knee3D':>6} {'cov':>5} {'fps':>5}"
@@ -100,17 +126,16 @@ def main() -> int:
         ex = find_exercise(truth.exercise, exercises)
         view = ex.variant(truth.variant).view
         log = AngleLog(view)
-        lm = args.cache / (truth.video.stem + ".npz") if args.cache else None
-        backend = ReplayBackend(lm) if (args.replay and lm is not None and lm.exists()) else None
-        if backend is None and args.static:
+        lm = truth.video.with_suffix(".landmarks.npz")
+        backend = ReplayBackend(lm) if replay else None
+        if backend is None and static:
             backend = MediaPipeSolutionBackend(video=False)
         t0 = time.perf_counter()
         report = analyze_video(
             truth.video,
             ex,
-            truth.variant if args.given_variant else None,
+            truth.variant if given_variant else None,
             backend=backend,
-            save_landmarks=lm if backend is None else None,
             on_frame=log,
         )
         speed = report.frames / (time.perf_counter() - t0)
@@ -150,8 +175,9 @@ def main() -> int:
     correct = sum(e.faults_correct for e in evals)
     reported = sum(e.faults_reported for e in evals)
     print("-" * len(header))
-    print(
-        f"TOTAL {len(evals)} clips: reps exact {sum(e.reps_exact for e in evals)}/{len(evals)}; "
+    return (
+        f"{name.upper()} {len(evals)} clips: fully right {sum(fully_right(e) for e in evals)}/{len(evals)}; "
+        f"reps exact {sum(e.reps_exact for e in evals)}/{len(evals)}; "
         f"variant right {sum(e.variant_ok for e in evals)}/{len(evals)}; "
         f"holds {len(finite)}/{len(hold_errs)} found, error median "
         f"{statistics.median(finite) if finite else math.nan:.2f} s, worst {max(hold_errs) if hold_errs else 0:.2f} s; "
@@ -160,7 +186,6 @@ def main() -> int:
         "angle MAE mean (worst clip) "
         + ", ".join(f"{k} {statistics.mean(v):.1f}° ({max(v):.1f}°)" for k, v in maes.items() if v)
     )
-    return 0
 
 
 if __name__ == "__main__":

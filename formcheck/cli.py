@@ -46,13 +46,13 @@ def exercises_cmd(poses_dir: Path | None) -> None:
         aliases = f"  (also: {', '.join(ex.aliases)})" if ex.aliases else ""
         click.echo(f"{ex.name}: {ex.title}{aliases}")
         for v in ex.variants:
-            if v.mode == "reps":
-                what = f"reps {v.reps_target[0]}-{v.reps_target[1]}/leg" if v.reps_target else "reps"
-                if v.reps and v.reps.hold_target_s:
-                    what += f", {v.reps.hold_target_s:g} s hold each"
-            else:
-                what = f"hold {v.hold_target_s:g} s"
-            click.echo(f"  {v.name:<24} {v.title:<50} {what}; {v.orientation}, {v.view} view")
+            what = []
+            if v.reps is not None:
+                per = "/leg" if v.per_side_reps else ""
+                what.append(f"reps {v.reps_target[0]}-{v.reps_target[1]}{per}" if v.reps_target else "reps")
+            if v.hold is not None:
+                what.append(f"{v.hold.target_s:g} s hold" + (" each" if v.reps is not None else ""))
+            click.echo(f"  {v.name:<24} {v.title:<50} {', '.join(what)}; {v.orientation}, {v.view} view")
 
 
 @cli.command("analyze")

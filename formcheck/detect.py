@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .exercises import Exercise, Variant
-from .features import BodyFeatures, body_value
+from .features import BodyFeatures
 
 
 @dataclass
@@ -33,7 +33,7 @@ class VariantDetector:
                 continue
             # A feature that cannot be measured this frame (e.g. a hidden wrist) is no evidence either way:
             # score the share of the measurable conditions that hold.
-            values = [(body_value(f, n, v.view), r) for n, r in v.detect.items()]
+            values = [(f.value(n, v.view), r) for n, r in v.detect.items()]
             known = [(x, r) for x, r in values if not math.isnan(x)]
             if known:
                 self.signature_s[v.name] += dt * sum(r[0] <= x <= r[1] for x, r in known) / len(known)

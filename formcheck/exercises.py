@@ -10,12 +10,13 @@ import math
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import vocabulary as vocab
 from .errors import PosesFileError, UnknownExerciseError
 
 if sys.version_info >= (3, 11):
@@ -23,33 +24,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-# Features a rule, target or detector may name. Leg features are read from the leg playing a role;
-# body features from the whole body. ``hip_min`` etc. are the smaller/larger of the two legs.
-LEG_FEATURES = ("hip", "knee", "knee_past_toes", "hip_3d", "knee_3d")
-BODY_FEATURES = (
-    "torso_incl",
-    "hip_height",
-    "knee_floor",
-    "shank_rise",
-    "lr_vertical",
-    "hand_to_floor",
-    "hand_drop",
-    "hip_min",
-    "hip_max",
-    "knee_min",
-    "knee_max",
-)
-ANGLE_FEATURES = {"hip", "knee", "hip_3d", "knee_3d", "torso_incl", "hip_min", "hip_max", "knee_min", "knee_max"}
-ORIENTATION = Literal["standing", "kneeling", "supine", "side-lying"]
-# Which legs a rule looks at. "working"/"support": the moving leg and the other one (lift variants);
-# "front"/"back": the legs of a split stance; "all"/"any": both legs must / one leg may violate.
-LEG_ROLES = {
-    "lift": ("working", "support"),
-    "stance": ("front", "back"),
-    "both": ("each",),
-}
-
 Range = tuple[float, float]
+# The names a definition may use come from the vocabulary, never retyped here.
+Orientation = Literal[vocab.ORIENTATIONS]  # type: ignore[valid-type]
+LegMode = Literal[tuple(vocab.LEG_ROLES)]  # type: ignore[valid-type]
+Direction = Literal[vocab.REP_DIRECTIONS]  # type: ignore[valid-type]
+RuleKind = Literal[vocab.RULE_KIND_NAMES]  # type: ignore[valid-type]
+RuleLeg = Literal[vocab.RULE_LEGS]  # type: ignore[valid-type]
+During = Literal[vocab.RULE_DURING]  # type: ignore[valid-type]
+RoleName = Literal[tuple(r for roles in vocab.LEG_ROLES.values() for r in roles if r != "each")]  # type: ignore[valid-type]
 
 
 def _duplicates(names: Iterable[str]) -> set[str]:
@@ -60,48 +43,105 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _finite(name: str, value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, not {value}")
+    return value
+
+
+def _check_value(feature: str, name: str, value: float) -> float:
+    _finite(name, value)
+    feat = vocab.ALL_FEATURES.get(feature)
+    if feat is not None and feat.is_angle and not (0.0 <= value <= 360.0):
+        raise ValueError(f"{name} {value} is not an angle in 0-360 degrees (feature {feature!r})")
+    return value
+
+
 def _check_range(name: str, rng: Range) -> Range:
     lo, hi = rng
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise ValueError(f"{name} range {list(rng)} must be finite numbers")
     if lo >= hi:
         raise ValueError(f"{name} range {list(rng)} is inverted or empty (low must be below high)")
-    if name in ANGLE_FEATURES and not (lo >= 0.0 and hi <= 360.0):
+    feat = vocab.ALL_FEATURES.get(name)
+    if feat is not None and feat.is_angle and not (lo >= 0.0 and hi <= 360.0):
         raise ValueError(f"{name} range {list(rng)} is not an angle in 0-360 degrees")
     return rng
 
 
-def _check_features(ranges: dict[str, Range], allowed: Iterable[str]) -> dict[str, Range]:
-    allowed = tuple(allowed)
+def _check_feature(name: str, allowed: Mapping[str, object], what: str) -> str:
+    if name not in allowed:
+        raise ValueError(f"unknown {what} feature {name!r}; valid: {', '.join(allowed)}")
+    return name
+
+
+def _check_features(ranges: dict[str, Range], allowed: Mapping[str, object], what: str) -> dict[str, Range]:
     for name, rng in ranges.items():
-        if name not in allowed:
-            raise ValueError(f"unknown feature {name!r}; valid: {', '.join(allowed)}")
+        _check_feature(name, allowed, what)
         _check_range(name, rng)
     return ranges
 
 
 class RepSpec(_Model):
-    """Per-leg rep counter on one signal with hysteresis (enter and exit thresholds apart)."""
+    """A rep: ``signal`` passes ``enter`` (falling below it, or rising above it) and comes back past ``exit``.
 
-    signal: Literal["hip", "knee"] = "hip"
-    enter_below: float = Field(description="the working leg is 'up' once the signal falls below this")
-    exit_above: float = Field(description="... and the rep completes when it rises back above this")
-    hold_target_s: Optional[float] = Field(default=None, gt=0, description="hold at the top of each rep")
+    The gap between the two thresholds is the hysteresis that keeps jitter from counting twice. A leg
+    feature is read from the leg doing the rep (``legs = "lift"``: the leg moving most; ``"both"``: the legs
+    together); a body feature from the whole body.
+    """
+
+    signal: str = Field(default="hip", description="any feature in the vocabulary")
+    direction: Direction = "falling"
+    enter: float = Field(description="the rep is 'up' once the signal passes this")
+    exit: float = Field(description="... and complete once it comes back past this")
 
     @model_validator(mode="after")
     def _hysteresis(self) -> RepSpec:
-        if not (math.isfinite(self.enter_below) and math.isfinite(self.exit_above)):
-            raise ValueError("enter_below and exit_above must be finite")
-        if self.exit_above <= self.enter_below:
+        _check_feature(self.signal, vocab.ALL_FEATURES, "rep signal")
+        _check_value(self.signal, "enter", self.enter)
+        _check_value(self.signal, "exit", self.exit)
+        falling = self.direction == "falling"
+        if (self.exit <= self.enter) if falling else (self.exit >= self.enter):
+            rel = "above" if falling else "below"
             raise ValueError(
-                f"exit_above ({self.exit_above}) must be above enter_below ({self.enter_below}): "
+                f"exit ({self.exit}) must be {rel} enter ({self.enter}) for a {self.direction} signal: "
                 "without a gap between them, jitter at the threshold counts phantom reps"
             )
         return self
 
+    @property
+    def is_leg_signal(self) -> bool:
+        return self.signal in vocab.LEG_FEATURES
+
+    def is_up(self, value: float) -> bool:
+        return value < self.enter if self.direction == "falling" else value > self.enter
+
+    def is_down(self, value: float) -> bool:
+        return value > self.exit if self.direction == "falling" else value < self.exit
+
+
+class HoldSpec(_Model):
+    """A hold: the time spent in the target position (with reps: at the top of each rep)."""
+
+    target_s: float = Field(gt=0, description="the hold the person aims for")
+    max_s: Optional[float] = Field(default=None, gt=0, description="past this, the cue says to release")
+    min_s: float = Field(default=2.0, ge=0, description="shorter stays in position are not reported as holds")
+    side: Optional[RoleName] = Field(
+        default=None, description="the leg role the hold is reported for (default: working; both legs: 'both')"
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> HoldSpec:
+        _finite("target_s", self.target_s)
+        if self.max_s is not None and self.max_s < self.target_s:
+            raise ValueError(f"max_s ({self.max_s}) must not be below target_s ({self.target_s})")
+        if self.min_s > self.target_s:
+            raise ValueError(f"min_s ({self.min_s}) must not be above target_s ({self.target_s})")
+        return self
+
 
 class Target(_Model):
-    """The target position: angle ranges per leg role and for the body."""
+    """The target position: ranges per leg role and for the body."""
 
     legs: dict[str, dict[str, Range]] = Field(default_factory=dict)
     body: dict[str, Range] = Field(default_factory=dict)
@@ -109,37 +149,37 @@ class Target(_Model):
     @field_validator("body")
     @classmethod
     def _body(cls, v: dict[str, Range]) -> dict[str, Range]:
-        return _check_features(v, BODY_FEATURES)
+        return _check_features(v, vocab.BODY_FEATURES, "body")
 
     @field_validator("legs")
     @classmethod
     def _legs(cls, v: dict[str, dict[str, Range]]) -> dict[str, dict[str, Range]]:
         for feats in v.values():
-            _check_features(feats, LEG_FEATURES)
+            _check_features(feats, vocab.LEG_FEATURES, "leg")
         return v
 
 
 class Rule(_Model):
-    """A form rule: a fault with a cue the person can act on.
+    """A form rule: a fault with a cue the person can act on (kinds: ``rules.RULE_KINDS``).
 
     kind "range": a feature outside its allowed range for at least ``min_s`` during a phase.
-    kind "transition": the working leg moved from ``from_value`` to ``to_value`` faster than ``max_speed``.
+    kind "transition": the rep's leg moved from ``from_value`` to ``to_value`` faster than ``max_speed``.
     kind "hold": a rep's top hold lasted less than ``min_s``.
     """
 
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     message: str = Field(min_length=3, max_length=80)
-    kind: Literal["range", "transition", "hold"] = "range"
-    leg: Optional[Literal["working", "support", "front", "back", "all", "any"]] = None
+    kind: RuleKind = "range"
+    leg: Optional[RuleLeg] = None
     feature: Optional[str] = None
     above: Optional[float] = None
     below: Optional[float] = None
-    during: Literal["up", "hold", "always"] = "hold"
+    during: During = "hold"
     min_s: float = Field(default=0.5, ge=0)
     side_view_only: bool = False  # only judged while the camera is side-on (the angle is invisible otherwise)
     from_value: Optional[float] = None
     to_value: Optional[float] = None
-    max_speed: Optional[float] = Field(default=None, gt=0, description="degrees per second")
+    max_speed: Optional[float] = Field(default=None, gt=0, description="feature units per second")
     source: str = ""
 
     @model_validator(mode="after")
@@ -147,7 +187,7 @@ class Rule(_Model):
         if self.kind == "range":
             if self.feature is None:
                 raise ValueError(f"rule {self.code!r}: a range rule needs 'feature'")
-            valid = LEG_FEATURES if self.leg else BODY_FEATURES
+            valid = vocab.LEG_FEATURES if self.leg else vocab.BODY_FEATURES
             if self.feature not in valid:
                 where = f"leg {self.leg!r}" if self.leg else "the body (no 'leg' given)"
                 raise ValueError(
@@ -157,12 +197,14 @@ class Rule(_Model):
                 raise ValueError(f"rule {self.code!r}: give 'above' and/or 'below' (the fault thresholds)")
             for name in ("above", "below"):
                 val = getattr(self, name)
-                if val is not None and not math.isfinite(val):
-                    raise ValueError(f"rule {self.code!r}: {name} must be a finite number")
+                if val is not None:
+                    _check_value(self.feature, f"rule {self.code!r}: {name}", val)
         elif self.kind == "transition":
             if None in (self.from_value, self.to_value, self.max_speed):
                 raise ValueError(f"rule {self.code!r}: a transition rule needs from_value, to_value, max_speed")
             assert self.from_value is not None and self.to_value is not None
+            if self.feature is not None:
+                _check_feature(self.feature, vocab.ALL_FEATURES, "transition")
             if not (math.isfinite(self.from_value) and math.isfinite(self.to_value)):
                 raise ValueError(f"rule {self.code!r}: from_value and to_value must be finite")
             if self.from_value == self.to_value:
@@ -173,20 +215,18 @@ class Rule(_Model):
 
 
 class Variant(_Model):
+    """One way of doing an exercise: reps, a hold, or reps with a hold at the top of each."""
+
     name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     title: str
     description: str = ""
     source: str = ""
-    orientation: ORIENTATION
+    orientation: Orientation
     view: Literal["side", "front"] = "side"
-    mode: Literal["reps", "hold"]
-    legs: Literal["lift", "stance", "both"] = "lift"
-    hold_side: Optional[Literal["front", "back", "working"]] = None
+    legs: LegMode = "lift"
     reps_target: Optional[tuple[int, int]] = None
-    hold_target_s: Optional[float] = Field(default=None, gt=0)
-    hold_max_s: Optional[float] = Field(default=None, gt=0)
-    min_hold_s: float = Field(default=2.0, ge=0)
     reps: Optional[RepSpec] = None
+    hold: Optional[HoldSpec] = None
     target: Target = Field(default_factory=Target)
     detect: dict[str, Range] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
@@ -195,35 +235,70 @@ class Variant(_Model):
     @field_validator("detect")
     @classmethod
     def _detect(cls, v: dict[str, Range]) -> dict[str, Range]:
-        return _check_features(v, BODY_FEATURES)
+        return _check_features(v, vocab.BODY_FEATURES, "body")
 
     @model_validator(mode="after")
     def _consistent(self) -> Variant:
-        roles = LEG_ROLES[self.legs]
+        roles = vocab.LEG_ROLES[self.legs]
+        if self.reps is None and self.hold is None:
+            raise ValueError("a variant needs [reps], [hold] or both")
+        if self.reps is not None and self.reps.is_leg_signal and self.legs == "stance":
+            raise ValueError(f"reps.signal {self.reps.signal!r} is a leg feature: reps need legs = 'lift' or 'both'")
+        if self.hold is not None and self.reps is None and not self.target.legs and not self.target.body:
+            raise ValueError("a hold without reps needs a target position ([target])")
+        if self.hold is not None and self.hold.side is not None and self.hold.side not in roles:
+            raise ValueError(f"hold.side {self.hold.side!r} does not exist for legs={self.legs!r}; valid: {roles}")
         for role in self.target.legs:
             if role not in roles:
                 raise ValueError(f"target.legs: role {role!r} does not exist for legs={self.legs!r}; valid: {roles}")
         for rule in self.rules:
             if rule.leg in ("working", "support", "front", "back") and rule.leg not in roles:
                 raise ValueError(f"rule {rule.code!r}: leg {rule.leg!r} does not exist for legs={self.legs!r}")
-            if rule.kind in ("transition", "hold") and self.reps is None:
-                raise ValueError(f"rule {rule.code!r}: kind {rule.kind!r} needs a [reps] section")
-            if rule.during == "up" and self.reps is None:
-                raise ValueError(f"rule {rule.code!r}: during='up' needs a [reps] section")
+            if rule.kind == "transition" and self.reps is None:
+                raise ValueError(f"rule {rule.code!r}: kind 'transition' needs [reps]")
+            if rule.kind == "hold" and (self.reps is None or self.hold is None):
+                raise ValueError(f"rule {rule.code!r}: kind 'hold' judges a rep's top hold: it needs [reps] and [hold]")
+            if rule.kind == "range" and rule.during == "up" and self.reps is None:
+                raise ValueError(f"rule {rule.code!r}: during='up' needs [reps]")
+            if rule.kind == "range" and rule.during == "hold" and self.hold is None:
+                raise ValueError(f"rule {rule.code!r}: during='hold' needs [hold]")
         dup = _duplicates(r.code for r in self.rules)
         if dup:
             raise ValueError(f"duplicated rule code(s): {', '.join(sorted(dup))}")
-        if self.mode == "reps" and self.reps is None:
-            raise ValueError("mode 'reps' needs a [reps] section (signal and thresholds)")
-        if self.mode == "hold" and self.hold_target_s is None:
-            raise ValueError("mode 'hold' needs hold_target_s")
-        if self.mode == "hold" and not self.target.legs and not self.target.body:
-            raise ValueError("mode 'hold' needs a target position")
-        if self.hold_side is not None and self.hold_side not in (*roles, "working"):
-            raise ValueError(f"hold_side {self.hold_side!r} does not exist for legs={self.legs!r}")
-        if self.reps_target is not None and not (0 < self.reps_target[0] <= self.reps_target[1]):
-            raise ValueError(f"reps_target {list(self.reps_target)} must be [low, high] with 0 < low <= high")
+        if self.reps_target is not None:
+            if self.reps is None:
+                raise ValueError("reps_target needs [reps]")
+            if not (0 < self.reps_target[0] <= self.reps_target[1]):
+                raise ValueError(f"reps_target {list(self.reps_target)} must be [low, high] with 0 < low <= high")
+        phases = self.phases
+        for key in self.cues:
+            if key not in phases:
+                raise ValueError(f"cues: {key!r} is not a phase of this variant; valid: {', '.join(phases)}")
         return self
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """The phases the engine can report for this variant (the keys ``cues`` may use)."""
+        out = [vocab.PHASE_REST, vocab.PHASE_IN_POSITION]
+        if self.reps is not None:
+            out.append(vocab.PHASE_UP)
+        if self.hold is not None:
+            out.append(vocab.PHASE_HOLDING)
+            if self.hold.max_s is not None:
+                out.append(vocab.PHASE_RELEASE)
+        return tuple(out)
+
+    @property
+    def hold_role(self) -> str | None:
+        """The leg role a hold is reported for (None: both legs)."""
+        if self.legs == "both":
+            return None
+        return self.hold.side if self.hold is not None and self.hold.side else vocab.LEG_ROLES[self.legs][0]
+
+    @property
+    def per_side_reps(self) -> bool:
+        """Reps are counted per leg (one leg at a time) rather than for both legs together."""
+        return self.reps is not None and self.reps.is_leg_signal and self.legs == "lift"
 
 
 class Exercise(_Model):

@@ -1,20 +1,23 @@
 """Per-frame body features: the angles and positions exercises are judged on.
 
-``FeatureExtractor`` turns a stream of ``Pose`` (or None) into ``BodyFeatures``: gated by visibility and
-anatomical plausibility, legs followed by continuity (``legs.LegTracker``), angles smoothed per leg with
-real timestamps. An angle that could not be measured is NaN ("unknown"), never a guess.
+``FeatureExtractor`` turns a stream of ``Pose`` (or None) into ``BodyFeatures``: every feature of the
+vocabulary (``vocabulary.py``), gated by visibility and anatomical plausibility; the legs' identity comes
+from ``legs.LegTracker``, and their angles are smoothed per tracked leg on real timestamps. A value that
+could not be measured is NaN ("unknown"), never a guess.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import geometry as g
-from .filters import ScalarFilter, make_filter
-from .legs import LegObservation, LegTracker
+from . import vocabulary as vocab
+from .filters import OneEuro
+from .legs import LegObservation, LegStatus, LegTracker
 from .pose import LEG_CHAIN, LM, Pose
 
 NAN = math.nan
@@ -24,38 +27,49 @@ VIS_MIN = 0.5  # landmark visibility below this is treated as not seen
 HIP_RANGE = (25.0, 240.0)
 KNEE_RANGE = (20.0, 200.0)
 SEG_RANGE = (0.3, 1.7)  # thigh and shank length in torso lengths (foreshortening allowed)
-MAX_STEP_DPS = 1500.0  # faster than this between frames is a detection glitch, not a movement
 FILTER_RESET_S = 0.5  # after a gap this long, smoothing restarts instead of bridging it
 CHIRALITY_TAU_S = 1.0
 CHIRALITY_ON = 0.25  # hysteresis on the smoothed chirality evidence
 CHIRALITY_OFF = 0.1
 
-ORIENTATIONS = ("standing", "kneeling", "supine", "side-lying")
+
+# Values measured per leg: the vocabulary's leg features, plus unsigned angles for front views (where
+# front and back cannot be told apart) and what the overlay draws.
+_LEG_VALUES = (*vocab.LEG_FEATURES, "hip_u", "knee_u")
+_SMOOTHED = ("hip", "knee", "hip_u", "knee_u", "hip_3d", "knee_3d")
+_UNSIGNED_IN_FRONT_VIEW = {"hip": "hip_u", "knee": "knee_u"}
 
 
 @dataclass
 class LegFeatures:
-    """One tracked leg. Angles in degrees (NaN = unknown); speeds in degrees per second."""
+    """One tracked leg in one frame. Angles in degrees (NaN = unknown); speeds in degrees per second."""
 
     track: int
-    side: str  # anatomical side from the label vote
-    hip: float = NAN  # signed (front/back aware) when the chirality is known, else unsigned
-    knee: float = NAN
-    hip_u: float = NAN  # always unsigned [0, 180]: for front views, where front/back is not visible
-    knee_u: float = NAN
-    hip_3d: float = NAN  # unsigned, from MediaPipe's 3D world landmarks: sees flexion towards the camera
-    knee_3d: float = NAN
+    side: str  # anatomical side, from the identity stage's label vote
+    status: LegStatus = LegStatus.UNSEEN
+    values: dict[str, float] = field(default_factory=lambda: dict.fromkeys(_LEG_VALUES, NAN))
     hip_speed: float = 0.0
     knee_speed: float = 0.0
-    knee_past_toes: float = NAN  # knee ahead of the foot tip, in shank lengths (>0: past the toes)
-    label_vote: float = 0.0  # this frame's evidence that this track is the left leg (+) or right (-)
     label: str | None = None  # which of MediaPipe's legs this track took this frame (for drawing)
-    raw_hip: float = NAN
-    raw_knee: float = NAN
 
     @property
-    def seen(self) -> bool:
-        return not math.isnan(self.hip)
+    def known(self) -> bool:
+        """Measured this frame, or hidden beside the other leg (then it carries that leg's values)."""
+        return self.status.known and not math.isnan(self.values["hip"])
+
+    def value(self, name: str, view: str = "side") -> float:
+        """A leg feature by name. In a front view front/back is not visible, so angles are unsigned."""
+        if view == "front":
+            name = _UNSIGNED_IN_FRONT_VIEW.get(name, name)
+        return self.values[name]
+
+    @property
+    def hip(self) -> float:
+        return self.values["hip"]
+
+    @property
+    def knee(self) -> float:
+        return self.values["knee"]
 
 
 @dataclass
@@ -64,45 +78,60 @@ class BodyFeatures:
     has_pose: bool
     orientation: str | None = None
     chirality: int = 0  # +1 faces image-right when upright (camera sees the right side), -1 mirrored, 0 unknown
-    torso_incl: float = NAN
-    hip_height: float = NAN  # mid-hip above the floor line, torso lengths
-    knee_floor: float = NAN  # lowest knee above the floor line, torso lengths
-    shank_rise: float = NAN  # the flattest shank's rise, sin of its angle to horizontal (~0: a knee on the floor)
-    lr_vertical: float = NAN  # how vertical the body's left-right axis is in 3D (~1: lying on one side)
-    hand_to_floor: float = NAN  # lowest wrist above the floor line, torso lengths
-    hand_drop: float = NAN  # lowest wrist below the hips, torso lengths (hands on hips ~0, on the floor ~1)
-    stacked: float = NAN  # shoulders/hips one above the other (front view of a side-lying body)
+    values: dict[str, float] = field(default_factory=dict)  # the vocabulary's body features (NaN = unknown)
     legs: tuple[LegFeatures, ...] = field(default_factory=tuple)
+
+    def value(self, name: str, view: str = "side") -> float:
+        """A body feature by name; ``hip_min`` etc. are the smaller/larger value over the known legs."""
+        agg = _AGGREGATES.get(name)
+        if agg is None:
+            return self.values.get(name, NAN)
+        joint, pick = agg
+        vals = [x for x in (lg.value(joint, view) for lg in self.legs if lg.known) if not math.isnan(x)]
+        return pick(vals) if vals else NAN
 
     def leg(self, side: str) -> LegFeatures | None:
         return next((lg for lg in self.legs if lg.side == side), None)
 
 
+_AGGREGATES = {
+    "hip_min": ("hip", min),
+    "hip_max": ("hip", max),
+    "knee_min": ("knee", min),
+    "knee_max": ("knee", max),
+}
+
+
 @dataclass
-class _LegState:
-    filters: dict[str, ScalarFilter]
+class _LegSmoothing:
+    filters: dict[str, OneEuro] = field(default_factory=lambda: {n: OneEuro() for n in _SMOOTHED})
     last_t: float = -math.inf
+
+    def update(self, t: float, raw: Mapping[str, float]) -> dict[str, float]:
+        if t - self.last_t > FILTER_RESET_S:
+            for f in self.filters.values():
+                f.reset()
+        self.last_t = t
+        out = dict(raw)
+        for name, f in self.filters.items():
+            x = raw.get(name, NAN)
+            out[name] = f(t, x) if not math.isnan(x) else NAN
+        return out
 
 
 class FeatureExtractor:
-    """Stateful: feed frames in time order. ``reset()`` between unrelated clips."""
+    """Stateful: feed frames in time order. ``reset()`` at a scene cut or between unrelated clips."""
 
-    def __init__(self, filter_name: str = "one-euro", **filter_params: float) -> None:
-        self._filter_name = filter_name
-        self._filter_params = filter_params
+    def __init__(self) -> None:
         self.reset()
 
     def reset(self) -> None:
         self.tracker = LegTracker()
-        self._legs = [self._new_leg_state(), self._new_leg_state()]
+        self._smoothing = [_LegSmoothing(), _LegSmoothing()]
         self._chir_ema = 0.0
         self._chirality = 0
         self._last_t = -math.inf
         self._torso_scale = NAN
-
-    def _new_leg_state(self) -> _LegState:
-        names = ("hip", "knee", "hip_u", "knee_u", "hip_3d", "knee_3d")
-        return _LegState({n: make_filter(self._filter_name, **self._filter_params) for n in names})
 
     def update(self, t: float, pose: Pose | None) -> BodyFeatures:
         if pose is None:
@@ -130,27 +159,28 @@ class FeatureExtractor:
         scale = self._torso_scale
 
         chir = self._update_chirality(t, pose, trunk, scale)
-        out = BodyFeatures(t=t, has_pose=True, chirality=chir, torso_incl=g.inclination(trunk))
+        values = dict.fromkeys(vocab.BODY_FEATURES, NAN)
+        values["torso_incl"] = g.inclination(trunk)
 
         # Floor line: the lowest visible foot/knee point (image y grows downwards).
         low = [xy[i, 1] for i in (25, 26, 27, 28, 29, 30, 31, 32) if vis[i] >= VIS_MIN]
         if low:
             floor_y = max(low)
-            out.hip_height = (floor_y - mid_hip[1]) / scale
+            values["hip_height"] = (floor_y - mid_hip[1]) / scale
             knees = [xy[i, 1] for i in (LM.LEFT_KNEE, LM.RIGHT_KNEE) if vis[i] >= VIS_MIN]
             if knees:
-                out.knee_floor = (floor_y - max(knees)) / scale
+                values["knee_floor"] = (floor_y - max(knees)) / scale
             wrists = [xy[i, 1] for i in (LM.LEFT_WRIST, LM.RIGHT_WRIST) if vis[i] >= VIS_MIN]
             if wrists:
-                out.hand_to_floor = (floor_y - max(wrists)) / scale
-                out.hand_drop = (max(wrists) - mid_hip[1]) / scale
+                values["hand_to_floor"] = (floor_y - max(wrists)) / scale
+                values["hand_drop"] = (max(wrists) - mid_hip[1]) / scale
         rises = [
             (xy[a, 1] - xy[k, 1]) / n
             for k, a in ((LM.LEFT_KNEE, LM.LEFT_ANKLE), (LM.RIGHT_KNEE, LM.RIGHT_ANKLE))
             if vis[k] >= VIS_MIN and vis[a] >= VIS_MIN and (n := g.seg_len(xy[k], xy[a])) > 0
         ]
         if rises:
-            out.shank_rise = float(min(rises))
+            values["shank_rise"] = float(min(rises))
         if pose.world is not None:
             # World landmarks are metric and camera-aligned (y down): whatever the camera's angle, a body on
             # its side has its left-right axis vertical, a body on its back has it horizontal.
@@ -158,12 +188,13 @@ class FeatureExtractor:
             lr = (w[LM.LEFT_HIP] - w[LM.RIGHT_HIP]) + (w[LM.LEFT_SHOULDER] - w[LM.RIGHT_SHOULDER])
             n = float(np.linalg.norm(lr))
             if n > 0:
-                out.lr_vertical = abs(float(lr[1])) / n
+                values["lr_vertical"] = abs(float(lr[1])) / n
         if len(shoulders) == 2 and len(hips) == 2:
             sh_sep = g.seg_len(xy[LM.LEFT_SHOULDER], xy[LM.RIGHT_SHOULDER])
             hip_sep = g.seg_len(xy[LM.LEFT_HIP], xy[LM.RIGHT_HIP])
-            out.stacked = (sh_sep + hip_sep) / (2.0 * scale)
+            values["stacked"] = (sh_sep + hip_sep) / (2.0 * scale)
 
+        out = BodyFeatures(t=t, has_pose=True, chirality=chir, values=values)
         out.legs = self._legs_features(t, pose, mid_hip, trunk, scale, chir)
         out.orientation = classify_orientation(out)
         self._last_t = t
@@ -205,67 +236,56 @@ class FeatureExtractor:
         scale: float,
         chir: int,
     ) -> tuple[LegFeatures, ...]:
-        xy, vis, world = pose.xy, pose.visibility, pose.world
-        raw: list[dict[str, float]] = []
-        obs: list[LegObservation] = []
-        fwd_x = g.anterior(trunk, chir)[0] if chir else 0.0
-        for label, (sh_i, hip_i, knee_i, ankle_i, _heel_i, foot_i) in LEG_CHAIN.items():
-            hip, knee, ankle = xy[hip_i], xy[knee_i], xy[ankle_i]
-            conf = float(np.mean(vis[[hip_i, knee_i, ankle_i]]))
-            thigh = g.seg_len(hip, knee) / scale
-            shank = g.seg_len(knee, ankle) / scale
-            ok = (
-                min(vis[hip_i], vis[knee_i], vis[ankle_i]) >= VIS_MIN
-                and SEG_RANGE[0] <= thigh <= SEG_RANGE[1]
-                and SEG_RANGE[0] <= shank <= SEG_RANGE[1]
-            )
-            vals = {
-                "hip": g.hip_angle(trunk, hip, knee, chir),
-                "knee": g.knee_angle(hip, knee, ankle, chir),
-                "hip_u": g.hip_angle(trunk, hip, knee, None),
-                "knee_u": g.knee_angle(hip, knee, ankle, None),
-                "knee_past_toes": NAN,
-                "hip_3d": g.joint_angle(world[sh_i], world[hip_i], world[knee_i]) if world is not None else NAN,
-                "knee_3d": g.joint_angle(world[hip_i], world[knee_i], world[ankle_i]) if world is not None else NAN,
-            }
-            if ok and not (HIP_RANGE[0] <= vals["hip"] <= HIP_RANGE[1]):
-                ok = False
-            if ok and not (KNEE_RANGE[0] <= vals["knee"] <= KNEE_RANGE[1]):
-                ok = False
-            if fwd_x and vis[foot_i] >= VIS_MIN and vis[knee_i] >= VIS_MIN:
-                shank_px = g.seg_len(knee, ankle)
-                if shank_px > 0:
-                    vals["knee_past_toes"] = (knee[0] - xy[foot_i][0]) * np.sign(fwd_x) / shank_px
-            raw.append(vals)
-            obs.append(LegObservation(label, (knee - mid_hip) / scale, (ankle - mid_hip) / scale, ok, conf))
-
-        assign = self.tracker.update(t, obs)
-        sides = self.tracker.sides()
-        legs = []
+        obs = [_observe(label, pose, mid_hip, trunk, scale, chir) for label in LEG_CHAIN]
+        tracked = self.tracker.update(t, obs)
+        legs = [LegFeatures(track=tl.track, side=tl.side, status=tl.status) for tl in tracked]
+        for tl, lf in zip(tracked, legs):
+            if tl.observation is None:
+                continue
+            sm = self._smoothing[tl.track]
+            lf.values = sm.update(t, tl.observation.values)
+            lf.hip_speed = sm.filters["hip"].speed
+            lf.knee_speed = sm.filters["knee"].speed
+            lf.label = tl.observation.label
         for k in (0, 1):
-            st = self._legs[k]
-            lf = LegFeatures(track=k, side=sides[k], label_vote=assign.label_votes[k])
-            i = assign.obs_for_track[k]
-            if i is not None:
-                vals = raw[i]
-                if t - st.last_t > FILTER_RESET_S:
-                    for f in st.filters.values():
-                        f.reset()
-                prev = st.filters["hip"].value
-                dt = t - st.last_t
-                jump = not math.isnan(prev) and 0 < dt < FILTER_RESET_S and abs(vals["hip"] - prev) / dt > MAX_STEP_DPS
-                if not jump:
-                    for name, f in st.filters.items():
-                        if not math.isnan(vals[name]):
-                            setattr(lf, name, f(t, vals[name]))
-                    lf.hip_speed = st.filters["hip"].speed
-                    lf.knee_speed = st.filters["knee"].speed
-                    lf.raw_hip, lf.raw_knee = vals["hip"], vals["knee"]
-                    lf.label = obs[i].label
-                    lf.knee_past_toes = vals["knee_past_toes"]
-                    st.last_t = t
-            legs.append(lf)
+            if legs[k].status is LegStatus.MERGED:
+                # Hidden beside the other leg: it is where that leg is.
+                other = legs[1 - k]
+                legs[k].values = dict(other.values)
+                legs[k].hip_speed, legs[k].knee_speed = other.hip_speed, other.knee_speed
         return tuple(legs)
+
+
+def _observe(label: str, pose: Pose, mid_hip: np.ndarray, trunk: np.ndarray, scale: float, chir: int) -> LegObservation:
+    """One labelled leg's raw measurements, gated by visibility and anatomical plausibility."""
+    xy, vis, world = pose.xy, pose.visibility, pose.world
+    sh_i, hip_i, knee_i, ankle_i, _heel_i, foot_i = LEG_CHAIN[label]
+    hip, knee, ankle = xy[hip_i], xy[knee_i], xy[ankle_i]
+    thigh = g.seg_len(hip, knee) / scale
+    shank = g.seg_len(knee, ankle) / scale
+    values = {
+        "hip": g.hip_angle(trunk, hip, knee, chir),
+        "knee": g.knee_angle(hip, knee, ankle, chir),
+        "hip_u": g.hip_angle(trunk, hip, knee, None),
+        "knee_u": g.knee_angle(hip, knee, ankle, None),
+        "hip_3d": g.joint_angle(world[sh_i], world[hip_i], world[knee_i]) if world is not None else NAN,
+        "knee_3d": g.joint_angle(world[hip_i], world[knee_i], world[ankle_i]) if world is not None else NAN,
+        "knee_past_toes": NAN,
+    }
+    usable = (
+        min(vis[hip_i], vis[knee_i], vis[ankle_i]) >= VIS_MIN
+        and SEG_RANGE[0] <= thigh <= SEG_RANGE[1]
+        and SEG_RANGE[0] <= shank <= SEG_RANGE[1]
+        and HIP_RANGE[0] <= values["hip"] <= HIP_RANGE[1]
+        and KNEE_RANGE[0] <= values["knee"] <= KNEE_RANGE[1]
+    )
+    fwd_x = g.anterior(trunk, chir)[0] if chir else 0.0
+    if fwd_x and vis[foot_i] >= VIS_MIN and vis[knee_i] >= VIS_MIN:
+        shank_px = g.seg_len(knee, ankle)
+        if shank_px > 0:
+            values["knee_past_toes"] = float((knee[0] - xy[foot_i][0]) * np.sign(fwd_x) / shank_px)
+    conf = float(np.mean(vis[[hip_i, knee_i, ankle_i]]))
+    return LegObservation(label, (knee - mid_hip) / scale, (ankle - mid_hip) / scale, usable, conf, values)
 
 
 def classify_orientation(f: BodyFeatures) -> str | None:
@@ -274,37 +294,20 @@ def classify_orientation(f: BodyFeatures) -> str | None:
     Kneeling is told by a shank lying flat (knee as low as its ankle), not by the knee's height above the
     lowest point: in a three-quarter view the far knee sits higher in the image than the near foot.
     """
-    incl, hh = f.torso_incl, f.hip_height
+    v = f.values
+    incl, hh = v["torso_incl"], v["hip_height"]
     if math.isnan(incl) or math.isnan(hh):
         return None
     if incl < 45.0:
-        if not math.isnan(f.shank_rise) and f.shank_rise < 0.4 and hh < 1.5:
+        if not math.isnan(v["shank_rise"]) and v["shank_rise"] < 0.4 and hh < 1.5:
             return "kneeling"
         return "standing"
     if hh < 0.7 and incl > 55.0:
-        if not math.isnan(f.lr_vertical):
-            return "side-lying" if f.lr_vertical > 0.6 else "supine"
-        if not math.isnan(f.stacked) and f.stacked > 0.45:
+        if not math.isnan(v["lr_vertical"]):
+            return "side-lying" if v["lr_vertical"] > 0.6 else "supine"
+        if not math.isnan(v["stacked"]) and v["stacked"] > 0.45:
             return "side-lying"
         return "supine"
     if hh > 1.0:
         return "standing"  # bent forward from standing (toe reach)
     return None
-
-
-def leg_value(leg: LegFeatures, name: str, view: str = "side") -> float:
-    """A leg feature by name. In a front view front/back is not visible, so angles are unsigned."""
-    if view == "front" and name in ("hip", "knee"):
-        name += "_u"
-    return float(getattr(leg, name))
-
-
-def body_value(f: BodyFeatures, name: str, view: str = "side") -> float:
-    """A body feature by name; ``hip_min`` etc. are the smaller/larger value over the seen legs."""
-    if name in ("hip_min", "hip_max", "knee_min", "knee_max"):
-        joint, agg = name.split("_")
-        vals = [x for x in (leg_value(lg, joint, view) for lg in f.legs) if not math.isnan(x)]
-        if not vals:
-            return NAN
-        return min(vals) if agg == "min" else max(vals)
-    return float(getattr(f, name))

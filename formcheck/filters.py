@@ -2,23 +2,13 @@
 
 The One Euro filter (Casiez et al., CHI 2012) adapts its cut-off to the signal's speed: heavy smoothing
 while a joint is still (jitter would otherwise flicker a hold), little lag while it moves (so a rep's
-turning point is not smeared). ``make_filter`` is the one place that picks the strategy.
+turning point is not smeared).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Protocol
-
-
-class ScalarFilter(Protocol):
-    value: float
-    speed: float
-
-    def __call__(self, t: float, x: float) -> float: ...
-
-    def reset(self) -> None: ...
 
 
 def _alpha(cutoff_hz: float, dt: float) -> float:
@@ -52,32 +42,3 @@ class OneEuro:
 
     def reset(self) -> None:
         self.value, self.speed, self._t = math.nan, 0.0, math.nan
-
-
-@dataclass
-class Passthrough:
-    """No smoothing (for comparisons in benchmarks)."""
-
-    value: float = math.nan
-    speed: float = 0.0
-    _t: float = field(default=math.nan, repr=False)
-
-    def __call__(self, t: float, x: float) -> float:
-        if not math.isnan(self._t) and t > self._t and not math.isnan(self.value):
-            self.speed = (x - self.value) / (t - self._t)
-        self.value, self._t = x, t
-        return x
-
-    def reset(self) -> None:
-        self.value, self.speed, self._t = math.nan, 0.0, math.nan
-
-
-FILTERS = {"one-euro": OneEuro, "none": Passthrough}
-
-
-def make_filter(name: str = "one-euro", **params: float) -> ScalarFilter:
-    try:
-        cls = FILTERS[name]
-    except KeyError:
-        raise ValueError(f"unknown filter {name!r}; choose one of: {', '.join(FILTERS)}") from None
-    return cls(**params)  # type: ignore[arg-type]

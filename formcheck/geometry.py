@@ -17,7 +17,6 @@ Without it, angles fall back to unsigned values in [0, 180].
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
@@ -93,14 +92,5 @@ def chirality_evidence(trunk_up: Vec, nose: Vec, ear_mid: Vec) -> float:
     return float(np.clip(np.dot(offset, front_if_positive) / dist, -1.0, 1.0))
 
 
-def midpoint(a: Vec, b: Vec) -> Vec:
-    return (a + b) / 2.0
-
-
 def seg_len(a: Vec, b: Vec) -> float:
     return float(np.linalg.norm(b - a))
-
-
-def median_or_nan(values: Sequence[float]) -> float:
-    vals = [v for v in values if not math.isnan(v)]
-    return float(np.median(vals)) if vals else float("nan")

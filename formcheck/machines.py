@@ -1,7 +1,7 @@
 """Small explicit state machines, all timed by frame timestamps (never by frame counts).
 
-- ``RepCounter``: one leg's rep cycle with hysteresis (enter below one threshold, leave above another) and
-  a short confirmation time, so jitter at a threshold can never count twice.
+- ``RepCounter``: a rep cycle with hysteresis (enter past one threshold, leave past another) and a short
+  confirmation time, so jitter at a threshold can never count twice.
 - ``HoldTimer``: times a hold while the target position is held, bridging short losses (a dropped
   detection, a wobble) with a grace period.
 - ``IntervalTracker``: turns a per-frame "violated?" signal into fault intervals (start, end).
@@ -21,44 +21,35 @@ class RepState(str, Enum):
     UNSEEN = "unseen"  # not yet seen at rest: a video that starts mid-rep does not count that rep
     REST = "rest"
     UP = "up"
-    LOCKED = "locked"  # tried to go up while the other leg was up: must come back to rest first
 
 
 @dataclass
 class RepCounter:
-    enter_below: float
-    exit_above: float
+    """One rep signal: "up" once it passes ``enter`` (below it, or above it when ``rising``), a rep once it
+    comes back past ``exit``. Each change must hold for ``confirm_s``."""
+
+    enter: float
+    exit: float
+    rising: bool = False
     confirm_s: float = 0.1
     state: RepState = RepState.UNSEEN
     up_since: float = math.nan
-    last_value: float = math.nan  # the last value seen, and when: a leg that vanishes keeps them
-    last_seen: float = math.nan
     _cand: RepState | None = field(default=None, repr=False)
     _cand_since: float = field(default=math.nan, repr=False)
 
-    def complete(self) -> None:
-        """End an UP phase without seeing the leg back at rest (it merged with the resting leg)."""
-        self.state, self._cand = RepState.REST, None
-
-    def update(self, t: float, value: float | None, other_up: bool = False) -> str | None:
-        """Returns "up" when the leg is confirmed up, "rep" when a full cycle completes, else None."""
+    def update(self, t: float, value: float | None) -> str | None:
+        """Returns "up" when the signal is confirmed up, "rep" when a full cycle completes, else None."""
         if value is None or math.isnan(value):
             return None
-        self.last_value, self.last_seen = value, t
-        if value < self.enter_below:
+        sign = -1.0 if self.rising else 1.0
+        if sign * value < sign * self.enter:
             want = RepState.UP
-        elif value > self.exit_above:
+        elif sign * value > sign * self.exit:
             want = RepState.REST
         else:
             self._cand = None  # between the thresholds: hysteresis band, keep the state
             return None
-        if self.state in (RepState.UNSEEN, RepState.LOCKED) and want is RepState.UP:
-            self._cand = None
-            return None
-        if self.state is RepState.REST and want is RepState.UP and other_up:
-            self.state, self._cand = RepState.LOCKED, None
-            return None
-        if want is self.state:
+        if want is self.state or (self.state is RepState.UNSEEN and want is RepState.UP):
             self._cand = None
             return None
         if self._cand is not want:

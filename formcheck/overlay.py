@@ -9,10 +9,11 @@ from types import TracebackType
 import cv2
 import numpy as np
 
-from .engine import Snapshot
 from .errors import InputError
 from .features import BodyFeatures
+from .legs import LegStatus
 from .pose import LEG_CHAIN, SKELETON, Pose
+from .presenter import Snapshot
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
@@ -47,7 +48,7 @@ def draw_overlay(
             if vis[a] >= 0.5 and vis[b] >= 0.5:
                 cv2.line(out, _pt(pose.xy[a]), _pt(pose.xy[b]), (230, 230, 230), lw, cv2.LINE_AA)
         for leg in features.legs:
-            if leg.label is None or not leg.seen:
+            if leg.label is None or leg.status is not LegStatus.SEEN:
                 continue
             _sh, hip_i, knee_i, ankle_i, _heel, _foot = LEG_CHAIN[leg.label]
             col = SIDE_COLOURS.get(leg.side, WHITE)

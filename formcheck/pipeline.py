@@ -1,17 +1,17 @@
 """``analyze_video``: the whole spine for a recorded video, as one call (the CLI is a thin layer over it).
 
 frames (decode thread) -> pose backend -> Session (features -> detector -> engines) -> Report, with the
-annotated video and a landmark recording as optional side outputs.
+annotated video and a landmark recording as optional side outputs. ``analyze_landmarks`` re-analyses such
+a recording without the video or the model.
 """
 
 from __future__ import annotations
 
-import math
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from . import __version__
-from .backends import LandmarkRecorder, PoseBackend, make_backend, quiet_native_stderr
+from .backends import LandmarkRecorder, PoseBackend, ReplayBackend, make_backend, quiet_native_stderr
 from .exercises import Exercise, find_exercise, load_exercises
 from .overlay import AnnotatedVideoWriter, draw_overlay
 from .report import Report
@@ -72,14 +72,12 @@ def analyze_video(
             if own_backend:
                 be.close()
         if recorder is not None and save_landmarks:
-            recorder.save(save_landmarks)
+            recorder.save(save_landmarks, landmarks_meta(video, src.info.fps, be.name))
         notes = list(src.notes)
         info = src.info
         inference = getattr(be, "inference_size", None)
-    engine = session.finish()
-    return build_report(
-        session,
-        engine_variant=engine.variant.name,
+    return Report.from_session(
+        session.finish(),
         video=str(video),
         fps=info.fps,
         size=(info.width, info.height),
@@ -90,59 +88,49 @@ def analyze_video(
     )
 
 
-def build_report(
-    session: Session,
+def analyze_landmarks(
+    landmarks: str | Path,
+    exercise: str | Exercise,
+    variant: str | None = None,
     *,
-    engine_variant: str,
-    video: str,
-    fps: float,
-    size: tuple[int, int],
-    backend: str,
-    inference_size: tuple[int, int] | None,
-    partial: bool,
-    notes: list[str],
+    poses_dir: str | Path | None = None,
 ) -> Report:
-    ex = session.exercise
-    engine = session.engines[engine_variant]
-    v = engine.variant
-    duration = session.last_t - (session.first_t or 0.0)
-    if session.frames:
-        duration += 1.0 / fps if fps > 0 else duration / max(session.frames - 1, 1)
-    notes = list(notes)
-    if session.frames and session.frames_with_pose < session.frames:
-        missing = 1 - session.frames_with_pose / session.frames
-        if missing >= 0.05:
-            notes.append(f"no person detected in {100 * missing:.0f}% of frames")
-    for code, secs in engine.skipped_s.items():
-        if secs >= 1.0:
-            notes.append(f"{code} not judged for {secs:.0f} s: the camera was not side-on (film from the side)")
-    if session.fixed_variant is None and session.detector.evidence_s < 1.0:
-        notes.append(f"too little of the body was seen to recognise the variant; assumed {v.name}")
-    return Report(
-        exercise=ex.name,
-        variant=v.name,
-        duration_s=max(0.0, duration) if math.isfinite(duration) else 0.0,
-        frames=session.frames,
-        frames_with_pose=session.frames_with_pose,
-        reps=dict(engine.reps),
-        holds=list(engine.holds),
-        faults=list(engine.faults),
-        exercise_title=ex.title,
-        variant_title=v.title,
-        variant_detected=session.fixed_variant is None,
-        variant_scores=session.variant_scores() if session.fixed_variant is None else {},
-        rep_events=list(engine.rep_events),
-        reps_target=v.reps_target,
-        hold_target_s=v.reps.hold_target_s if v.reps and v.reps.hold_target_s else v.hold_target_s,
-        orientation=session.orientation(),
-        camera_side=session.camera_side(),
-        video=video,
-        fps=fps,
-        width=size[0],
-        height=size[1],
-        backend=backend,
-        inference_size=inference_size,
-        partial=partial,
-        notes=notes,
-        formcheck_version=__version__,
+    """Re-analyse landmarks saved with ``save_landmarks`` (no video decoding, no model)."""
+    ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(exercise, variant, poses_dir)
+    replay = ReplayBackend(landmarks)
+    session = Session(ex, variant)
+    for i, t in enumerate(replay.t):
+        session.update(float(t), replay.pose_at(i))
+    meta = replay.meta
+    return Report.from_session(
+        session.finish(),
+        video=str(meta.get("video", landmarks)),
+        fps=float(meta.get("fps", 0.0)),  # type: ignore[arg-type]
+        size=replay.size,
+        backend=f"replay of {meta.get('backend', 'saved landmarks')}",
     )
+
+
+def landmarks_meta(video: str | Path, fps: float, backend: str) -> dict[str, object]:
+    """What a landmarks file records about where it came from (to tell when it is out of date)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        mp_version = version("mediapipe")
+    except PackageNotFoundError:  # pragma: no cover
+        mp_version = "unknown"
+    return {
+        "video": Path(video).name,
+        "video_sha256": file_sha256(video),
+        "fps": fps,
+        "backend": backend,
+        "mediapipe": mp_version,
+    }
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .engine import FaultEvent, HoldEvent, RepEvent
+from . import __version__
+from .events import FaultEvent, HoldEvent, RepEvent
+from .session import SessionSummary
 
 SCHEMA_VERSION = 1
 
@@ -49,6 +52,67 @@ class Report:
     notes: list[str] = field(default_factory=list)
     formcheck_version: str = ""
 
+    @classmethod
+    def from_session(
+        cls,
+        summary: SessionSummary,
+        *,
+        video: str,
+        fps: float,
+        size: tuple[int, int],
+        backend: str,
+        inference_size: tuple[int, int] | None = None,
+        partial: bool = False,
+        notes: list[str] | None = None,
+    ) -> Report:
+        ex, v, res = summary.exercise, summary.variant, summary.result
+        duration = summary.last_t - (summary.first_t or 0.0)
+        if summary.frames:
+            # the last frame lasts one frame interval too
+            duration += 1.0 / fps if fps > 0 else duration / max(summary.frames - 1, 1)
+        out_notes = list(notes or [])
+        if summary.frames and summary.frames_with_pose < summary.frames:
+            missing = 1 - summary.frames_with_pose / summary.frames
+            if missing >= 0.05:
+                out_notes.append(f"no person detected in {100 * missing:.0f}% of frames")
+        out_notes += res.notes
+        if not summary.variant_given and summary.detection_evidence_s < 1.0:
+            out_notes.append(f"too little of the body was seen to recognise the variant; assumed {v.name}")
+        if v.hold is not None and v.hold.max_s is not None:
+            for h in res.holds:
+                if h.duration_s > v.hold.max_s:
+                    out_notes.append(
+                        f"the {h.side} hold of {h.duration_s:.0f} s went past the {v.hold.max_s:g} s the guide asks for"
+                    )
+        return cls(
+            exercise=ex.name,
+            variant=v.name,
+            duration_s=max(0.0, duration) if math.isfinite(duration) else 0.0,
+            frames=summary.frames,
+            frames_with_pose=summary.frames_with_pose,
+            reps=dict(res.reps),
+            holds=list(res.holds),
+            faults=list(res.faults),
+            exercise_title=ex.title,
+            variant_title=v.title,
+            variant_detected=not summary.variant_given,
+            variant_scores={} if summary.variant_given else dict(summary.variant_scores),
+            rep_events=list(res.rep_events),
+            reps_target=v.reps_target,
+            hold_target_s=v.hold.target_s if v.hold is not None else None,
+            orientation=summary.orientation,
+            camera_side=summary.camera_side,
+            video=video,
+            fps=fps,
+            width=size[0],
+            height=size[1],
+            backend=backend,
+            inference_size=inference_size,
+            partial=partial,
+            notes=out_notes,
+            formcheck_version=__version__,
+        )
+
     @property
     def pose_coverage(self) -> float:
         return self.frames_with_pose / self.frames if self.frames else 0.0
@@ -73,7 +137,10 @@ class Report:
         ]
         if self.reps_target is not None or any(self.reps.values()):
             tgt = f" (target {self.reps_target[0]}-{self.reps_target[1]} per leg)" if self.reps_target else ""
-            lines.append(f"  Reps: left {self.reps['left']}, right {self.reps['right']}{tgt}")
+            if "both" in self.reps:
+                lines.append(f"  Reps: {self.reps['both']}{tgt.replace(' per leg', '')}")
+            else:
+                lines.append(f"  Reps: left {self.reps['left']}, right {self.reps['right']}{tgt}")
         if self.holds or self.hold_target_s:
             tgt = f" (target {self.hold_target_s:g} s)" if self.hold_target_s else ""
             lines.append(

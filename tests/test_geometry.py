@@ -73,7 +73,7 @@ def test_feature_extractor_learns_chirality_and_tracks_legs(chirality):
     assert right is not None and left is not None
     assert right.hip == pytest.approx(60, abs=0.5)
     assert left.hip == pytest.approx(135, abs=0.5)
-    assert f.torso_incl == pytest.approx(90, abs=0.5)
+    assert f.value("torso_incl") == pytest.approx(90, abs=0.5)
 
 
 def test_invisible_joint_gives_unknown_angle_not_a_guess():
@@ -82,7 +82,7 @@ def test_invisible_joint_gives_unknown_angle_not_a_guess():
     pose.visibility[25] = 0.1  # left knee not seen
     f = fe.update(0.0, pose)
     assert f.has_pose
-    seen = [lg for lg in f.legs if lg.seen]
+    seen = [lg for lg in f.legs if lg.known]
     assert len(seen) == 1 and seen[0].hip == pytest.approx(170, abs=0.5)
 
 

@@ -5,47 +5,44 @@ import pytest
 from formcheck.machines import HoldTimer, IntervalTracker, RepCounter, RepState, TransitionWatch
 
 
-def feed(counter, values, fps=30.0, other_up=False):
+def feed(counter, values, fps=30.0):
     events = []
     for i, v in enumerate(values):
-        ev = counter.update(i / fps, v, other_up)
+        ev = counter.update(i / fps, v)
         if ev:
             events.append((round(i / fps, 3), ev))
     return events
 
 
 def test_rep_counts_a_full_cycle_once():
-    c = RepCounter(enter_below=105, exit_above=122)
+    c = RepCounter(enter=105, exit=122)
     values = [135] * 10 + [100] * 10 + [90] * 10 + [130] * 10
     assert [e for _, e in feed(c, values)] == ["up", "rep"]
 
 
 def test_jitter_in_the_hysteresis_band_never_counts():
-    c = RepCounter(enter_below=105, exit_above=122)
+    c = RepCounter(enter=105, exit=122)
     # Oscillating between 104 and 123 every frame: too fast to be confirmed either way.
     values = [135] * 10 + [104, 123] * 30
     assert feed(c, values) == []
 
 
 def test_video_starting_mid_rep_does_not_count_that_rep():
-    c = RepCounter(enter_below=105, exit_above=122)
+    c = RepCounter(enter=105, exit=122)
     values = [90] * 10 + [135] * 10
     assert feed(c, values) == []
     assert c.state is RepState.REST
 
 
-def test_leg_locked_while_other_leg_is_up_must_return_to_rest():
-    c = RepCounter(enter_below=105, exit_above=122)
-    feed(c, [135] * 5)
-    assert c.update(1.0, 90, other_up=True) is None
-    assert c.state is RepState.LOCKED
-    # still low once the other leg is down: no rep, it has to come back to rest first
-    assert [c.update(1.0 + i / 30, 90, other_up=False) for i in range(10)] == [None] * 10
-    assert [e for _, e in feed(c, [135] * 10)] == []
+def test_rising_signal_counts_the_other_way_round():
+    # A glute bridge: the hip opens past 150 and comes back below 138.
+    c = RepCounter(enter=150, exit=138, rising=True)
+    values = [125] * 10 + [155] * 10 + [170] * 10 + [128] * 10 + [160] * 10 + [125] * 10
+    assert [e for _, e in feed(c, values)] == ["up", "rep", "up", "rep"]
 
 
 def test_unknown_values_keep_state():
-    c = RepCounter(enter_below=105, exit_above=122)
+    c = RepCounter(enter=105, exit=122)
     values = [135] * 10 + [90] * 10 + [math.nan] * 20 + [90] * 5 + [135] * 10
     assert [e for _, e in feed(c, values)] == ["up", "rep"]
 

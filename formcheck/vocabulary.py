@@ -1,0 +1,84 @@
+"""The words an exercise definition may use: features, leg modes, rep directions, phases, rule kinds.
+
+One registry, imported by the loader (``exercises.py``, to validate ``poses/*.toml``), by the feature
+extractor (``features.py``, which must produce every feature named here) and by the engine. A test checks
+that each name has its implementation, so a definition can never name something nothing computes.
+Kept free of numpy/OpenCV so that ``formcheck exercises`` starts fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    unit: str  # "deg" for angles (validated to lie in 0-360), else a free description of the scale
+    description: str
+
+    @property
+    def is_angle(self) -> bool:
+        return self.unit == "deg"
+
+
+# Measured on each tracked leg (read from the leg playing a role: working, support, front, back, each).
+LEG_FEATURES: dict[str, Feature] = {
+    f.name: f
+    for f in (
+        Feature("hip", "deg", "trunk line to thigh, in front: 180 straight, 90 thigh forward, >180 behind"),
+        Feature("knee", "deg", "thigh to shank behind the knee: 180 straight, 90 right angle"),
+        Feature("hip_3d", "deg", "hip angle from MediaPipe's 3D world landmarks (unsigned)"),
+        Feature("knee_3d", "deg", "knee angle from the 3D world landmarks: sees a bend towards the camera"),
+        Feature("knee_past_toes", "shank lengths", "knee ahead of the foot tip along the facing direction"),
+    )
+}
+
+# Measured on the whole body. ``hip_min`` etc. aggregate the seen legs (the most/least flexed one).
+BODY_FEATURES: dict[str, Feature] = {
+    f.name: f
+    for f in (
+        Feature("torso_incl", "deg", "trunk from vertical: 0 upright, 90 lying"),
+        Feature("hip_height", "torso lengths", "mid-hip above the floor line"),
+        Feature("knee_floor", "torso lengths", "lowest knee above the floor line"),
+        Feature("shank_rise", "sine", "the flattest shank's rise (about 0: a knee on the floor)"),
+        Feature("lr_vertical", "cosine", "how vertical the body's left-right axis is in 3D (1: lying on a side)"),
+        Feature("hand_to_floor", "torso lengths", "lowest wrist above the floor line"),
+        Feature("hand_drop", "torso lengths", "lowest wrist below the hips (hands on hips ~0, on the floor ~1)"),
+        Feature("stacked", "torso lengths", "shoulder and hip width in the image (0: side-on)"),
+        Feature("hip_min", "deg", "the smaller hip angle of the seen legs"),
+        Feature("hip_max", "deg", "the larger hip angle of the seen legs"),
+        Feature("knee_min", "deg", "the smaller knee angle of the seen legs"),
+        Feature("knee_max", "deg", "the larger knee angle of the seen legs"),
+    )
+}
+
+ALL_FEATURES: dict[str, Feature] = {**LEG_FEATURES, **BODY_FEATURES}
+
+ORIENTATIONS = ("standing", "kneeling", "supine", "side-lying")
+
+# How the legs share the work, and the roles each mode gives them (target ranges and rules name roles).
+# lift: one leg works at a time; stance: a split stance, front and back; both: the legs move together.
+LEG_ROLES: dict[str, tuple[str, ...]] = {
+    "lift": ("working", "support"),
+    "stance": ("front", "back"),
+    "both": ("each",),
+}
+# Rules may also name every seen leg ("all" must all violate) or any one of them ("any").
+RULE_LEGS = ("working", "support", "front", "back", "all", "any")
+
+# A rep signal either falls into the rep (a hip flexing) or rises into it (a hip extending in a bridge).
+REP_DIRECTIONS = ("falling", "rising")
+
+# What the engine can be doing; a definition's ``cues`` are keyed by these.
+PHASE_REST = "rest"
+PHASE_UP = "up"  # a rep in progress (variants with reps)
+PHASE_IN_POSITION = "in position"  # in the target position, the hold not yet started
+PHASE_HOLDING = "holding"  # variants with a hold
+PHASE_RELEASE = "release"  # held past the hold's maximum (variants with hold.max_s)
+PHASES = (PHASE_REST, PHASE_UP, PHASE_IN_POSITION, PHASE_HOLDING, PHASE_RELEASE)
+
+# Kinds of form rule; ``rules.RULE_KINDS`` implements each.
+RULE_KIND_NAMES = ("range", "transition", "hold")
+# When a range rule is judged: during a rep's up phase, during a hold, or always.
+RULE_DURING = ("up", "hold", "always")
