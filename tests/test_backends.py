@@ -51,6 +51,7 @@ def test_task_backend_rejects_missing_model():
         MediaPipeTaskBackend("/nonexistent/pose_landmarker.task")
 
 
+@pytest.mark.slow
 def test_task_backend_finds_the_person_and_agrees_with_the_legacy_backend(task_model):
     from formcheck.sources import VideoFileSource
 
@@ -69,6 +70,7 @@ def test_task_backend_finds_the_person_and_agrees_with_the_legacy_backend(task_m
     assert np.median(diffs) < 15.0  # pixels: the same model, so the legs land in the same place
 
 
+@pytest.mark.slow
 def test_task_backend_rejects_a_file_that_is_not_a_model(tmp_path):
     bad = tmp_path / "x.task"
     bad.write_bytes(b"not a model")

@@ -71,7 +71,9 @@ def test_every_command_has_help_text():
         ("blank", ["{p}", "-e", "leg_lifts", "-v", "upside-down"], 1, "unknown variant 'upside-down'"),
         ("blank", ["{p}"], 2, "Missing option '--exercise'"),
         ("blank", ["{p}", "-e", "leg-lifts", "--model", "nope.task"], 1, "pose model not found: nope.task"),
-        ("blank", ["{p}", "-e", "leg-lifts", "--model", "{p}"], 1, "cannot load pose model"),
+        pytest.param(
+            "blank", ["{p}", "-e", "leg-lifts", "--model", "{p}"], 1, "cannot load pose model", marks=pytest.mark.slow
+        ),
     ],
 )
 def test_bad_input_gives_one_line_error(tmp_path, make, args, code, fragment):
@@ -97,6 +99,7 @@ def test_malformed_poses_dir_is_one_line(tmp_path):
     assert_one_line_error(res, 1, "bad.toml: variants.0.title: Field required")
 
 
+@pytest.mark.slow
 def test_video_without_a_person_writes_a_report_and_says_so(tmp_path):
     video = blank_video(tmp_path / "empty-room.mp4", frames=15)
     res = formcheck("analyze", str(video), "-e", "hamstring-stretch", "--json", str(tmp_path / "r.json"), cwd=tmp_path)
@@ -107,6 +110,7 @@ def test_video_without_a_person_writes_a_report_and_says_so(tmp_path):
     assert report["duration_s"] == pytest.approx(1.5, abs=0.01)  # from the timestamps: 15 frames at 10 fps
 
 
+@pytest.mark.slow
 def test_model_that_needs_a_download_fails_cleanly_offline(tmp_path):
     import importlib.util
 

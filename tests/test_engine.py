@@ -91,7 +91,7 @@ class Bursts:
         self.left -= 1
         knee_l, knee_r = pose.xy[LEG_CHAIN["left"][2]], pose.xy[LEG_CHAIN["right"][2]]
         if self.mode == "swap":
-            # MediaPipe swaps labels where the legs overlap (shared/notes/synthetic-clips.md)
+            # MediaPipe swaps labels where the legs overlap (measured on the rendered clips)
             return swap_labels(pose) if np.linalg.norm(knee_l - knee_r) < 30 else pose
         # onto the lifted leg (knee higher in the image): the resting leg appears lifted too
         onto = "left" if knee_l[1] < knee_r[1] else "right"
@@ -245,3 +245,27 @@ def test_label_swap_while_legs_apart_does_not_split_a_rep():
 
     _, eng = run("leg-lifts", "supine-bent-knee", [Key(0, SUPINE_REST), *k1, Key(t + 1, SUPINE_REST)], corrupt=corrupt)
     assert eng.reps == {"left": 0, "right": 3}
+
+
+def bridge_reps(n: int, t0: float, top_hip: float = 175.0, top_s: float = 5.5) -> tuple[list[Key], float]:
+    keys, t = [], t0
+    top = replace(SUPINE_REST, hip=(top_hip, top_hip))
+    for _ in range(n):
+        keys += [Key(t, SUPINE_REST), Key(t + 1.5, top), Key(t + 1.5 + top_s, top), Key(t + 3.5 + top_s, SUPINE_REST)]
+        t += 3.5 + top_s + 1.5
+    return keys, t
+
+
+def test_a_new_exercise_from_one_file_counts_both_legs_on_a_rising_signal():
+    """The glute bridge (poses/glute-bridge.toml) uses no code of its own: a rising rep signal, both legs
+    together, and a hold at the top of each rep."""
+    k1, t = bridge_reps(2, 1.0)
+    k2, t = bridge_reps(1, t, top_s=1.5)  # too short a hold
+    k3, t = bridge_reps(1, t, top_hip=152.0)  # hips not lifted to a line
+    _, eng = run("glute-bridge", None, [Key(0, SUPINE_REST), *k1, *k2, *k3, Key(t + 1, SUPINE_REST)])
+    assert eng.reps == {"left": 0, "right": 0, "both": 4}
+    assert [e.side for e in eng.rep_events] == ["both"] * 4
+    assert [h.completed for h in eng.holds][:3] == [True, True, False]
+    assert eng.holds[0].duration_s == pytest.approx(5.5 + 0.5, abs=0.7)  # at the top from ~150 deg up
+    assert sorted(f.code for f in eng.faults) == ["hips_low", "hold_too_short"]
+    assert all(f.side is None for f in eng.faults)

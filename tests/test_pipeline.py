@@ -8,14 +8,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
 from formcheck.backends import ReplayBackend
-from formcheck.pipeline import analyze_video
+from formcheck.pipeline import analyze_landmarks, analyze_video
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "sample_videos" / "leg-lifts__side-lying__good-left.mp4"
+LANDMARKS = CLIP.with_suffix(".landmarks.npz")
 
 
 def test_interrupted_analysis_returns_a_partial_report():
@@ -26,7 +28,7 @@ def test_interrupted_analysis_returns_a_partial_report():
         if len(seen) == 60:
             raise KeyboardInterrupt
 
-    report = analyze_video(CLIP, "leg-lifts", on_frame=stop_after_60)
+    report = analyze_video(CLIP, "leg-lifts", backend=ReplayBackend(LANDMARKS), on_frame=stop_after_60)
     assert report.partial
     assert report.frames == 60
     assert report.duration_s == pytest.approx(60 / 30, abs=0.05)  # from the timestamps of the frames seen
@@ -41,6 +43,7 @@ def test_saved_landmarks_replay_to_the_same_report(tmp_path):
     assert replayed.faults == live.faults
     assert replayed.variant == live.variant
     assert replayed.frames_with_pose == live.frames_with_pose
+    assert analyze_landmarks(lm, "leg-lifts").to_dict() == {**replayed.to_dict(), "backend": ANY, "video": CLIP.name}
 
 
 @pytest.mark.slow

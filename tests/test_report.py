@@ -1,0 +1,99 @@
+"""The JSON contract and the printed summary."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from formcheck.events import FaultEvent, HoldEvent, RepEvent, VariantResult
+from formcheck.exercises import load_exercises
+from formcheck.report import SCHEMA_VERSION, Report
+from formcheck.session import SessionSummary
+
+CONTRACT = ("exercise", "variant", "duration_s", "frames", "frames_with_pose", "reps", "holds", "faults")
+
+
+def summary(variant: str = "standing-straight-leg", given: bool = False, **kw) -> SessionSummary:  # type: ignore[no-untyped-def]
+    ex = load_exercises()["leg-lifts"]
+    result = VariantResult(
+        variant=variant,
+        reps={"left": 2, "right": 1},
+        rep_events=[RepEvent("left", 1.0, 4.0), RepEvent("left", 5.0, 8.0), RepEvent("right", 9.0, 12.5)],
+        holds=[HoldEvent("left", 1.5, 11.7, 10.2, True)],
+        faults=[FaultEvent("knee_bent", "right", 9.5, 10.25, "Keep the lifted knee straight")],
+        notes=kw.pop("notes", []),
+    )
+    base = {
+        "exercise": ex,
+        "variant": ex.variant(variant),
+        "variant_given": given,
+        "result": result,
+        "variant_scores": {"standing-straight-leg": 12.0, "supine-bent-knee": 0.0},
+        "detection_evidence_s": 12.0,
+        "frames": 400,
+        "frames_with_pose": 380,
+        "first_t": 0.0,
+        "last_t": 13.3,
+        "orientation": "standing",
+        "camera_side": "right",
+    }
+    base.update(kw)
+    return SessionSummary(**base)
+
+
+def test_contract_fields_and_types():
+    rep = Report.from_session(summary(), video="v.mp4", fps=30.0, size=(640, 480), backend="replay")
+    d = json.loads(json.dumps(rep.to_dict()))  # serialisable as it is
+    for key in CONTRACT:
+        assert key in d
+    assert d["schema_version"] == SCHEMA_VERSION
+    assert d["reps"] == {"left": 2, "right": 1}
+    assert d["holds"] == [{"side": "left", "start_s": 1.5, "end_s": 11.7, "duration_s": 10.2, "completed": True}]
+    assert d["faults"][0] == {
+        "code": "knee_bent",
+        "side": "right",
+        "start_s": 9.5,
+        "end_s": 10.25,
+        "message": "Keep the lifted knee straight",
+    }
+    assert d["duration_s"] == pytest.approx(13.3 + 1 / 30, abs=1e-3)  # the last frame lasts a frame too
+    assert d["pose_coverage"] == 0.95
+    assert d["hold_target_s"] == 10.0 and d["reps_target"] == [10, 15]
+    assert d["variant_detected"] is True and d["variant_scores"]["standing-straight-leg"] == 12.0
+
+
+def test_notes_say_what_was_missing_or_assumed():
+    rep = Report.from_session(
+        summary(frames_with_pose=200, detection_evidence_s=0.4, notes=["knees_locked not judged for 3 s"]),
+        video="v.mp4",
+        fps=30.0,
+        size=(640, 480),
+        backend="x",
+        notes=["video timestamps unusable"],
+    )
+    assert rep.notes[0] == "video timestamps unusable"
+    assert "no person detected in 50% of frames" in rep.notes
+    assert "knees_locked not judged for 3 s" in rep.notes
+    assert any("assumed standing-straight-leg" in n for n in rep.notes)
+
+
+def test_a_given_variant_has_no_scores_and_says_given():
+    rep = Report.from_session(summary(given=True), video="v.mp4", fps=30.0, size=(640, 480), backend="x")
+    assert rep.to_dict()["variant_scores"] == {}
+    assert "(given)" in rep.summary().splitlines()[0]
+
+
+def test_summary_lines():
+    text = Report.from_session(summary(), video="v.mp4", fps=30.0, size=(640, 480), backend="x").summary()
+    assert "Reps: left 2, right 1 (target 10-15 per leg)" in text
+    assert "Holds (target 10 s): left 10.2 s ✓" in text
+    assert "9.5- 10.2 s right: Keep the lifted knee straight [knee_bent]" in text
+
+
+def test_write_json_is_atomic_and_complete(tmp_path):
+    rep = Report.from_session(summary(), video="v.mp4", fps=30.0, size=(640, 480), backend="x")
+    out = tmp_path / "sub" / "r.json"
+    rep.write_json(out)
+    assert json.loads(out.read_text())["frames"] == 400
+    assert [p.name for p in out.parent.iterdir()] == ["r.json"]  # no temporary file left behind

@@ -1,0 +1,65 @@
+"""One registry of names: every name a definition may use has its implementation, and nothing else is used."""
+
+from __future__ import annotations
+
+import math
+import typing
+
+from stickfigure import SUPINE_REST, make_pose, with_leg
+
+from formcheck import exercises as ex_mod
+from formcheck import vocabulary as vocab
+from formcheck.exercises import load_exercises
+from formcheck.features import FeatureExtractor
+from formcheck.presenter import present
+from formcheck.rules import RULE_KINDS
+
+
+def test_every_feature_a_definition_may_name_is_measured():
+    fe = FeatureExtractor()
+    pose = make_pose(with_leg(SUPINE_REST, "right", hip=60, knee=70))
+    for i in range(60):  # long enough to learn which way the body faces
+        f = fe.update(i / 30, pose)
+    for name in vocab.BODY_FEATURES:
+        f.value(name)  # no KeyError: the extractor knows every body feature
+    assert set(vocab.BODY_FEATURES) - {"hip_min", "hip_max", "knee_min", "knee_max"} <= set(f.values)
+    for leg in f.legs:
+        assert set(vocab.LEG_FEATURES) <= set(leg.values)
+    # and they are measured on a clear side view (world landmarks aside: the stick figure has none)
+    measured = {n for n in vocab.ALL_FEATURES if not math.isnan(f.value(n))}
+    assert {"torso_incl", "hip_height", "hip_min", "knee_max", "stacked"} <= measured
+    assert not math.isnan(f.legs[0].value("hip")) and not math.isnan(f.legs[0].value("knee_past_toes"))
+
+
+def test_every_rule_kind_has_an_implementation_and_no_other_exists():
+    assert set(RULE_KINDS) == set(vocab.RULE_KIND_NAMES)
+
+
+def test_the_loader_takes_its_names_from_the_vocabulary():
+    assert typing.get_args(ex_mod.Orientation) == vocab.ORIENTATIONS
+    assert typing.get_args(ex_mod.LegMode) == tuple(vocab.LEG_ROLES)
+    assert typing.get_args(ex_mod.RuleKind) == vocab.RULE_KIND_NAMES
+    assert typing.get_args(ex_mod.RuleLeg) == vocab.RULE_LEGS
+    assert typing.get_args(ex_mod.During) == vocab.RULE_DURING
+    assert typing.get_args(ex_mod.Direction) == vocab.REP_DIRECTIONS
+
+
+def test_every_phase_the_presenter_shows_is_a_phase_definitions_may_cue():
+    variants = [v for e in load_exercises().values() for v in e.variants]
+    for v in variants:
+        shown = {
+            present(v, {}, rep_up, elapsed, in_pos, None, []).phase
+            for rep_up in ((False, True) if v.reps else (False,))
+            for elapsed in ((None, 1.0, 1e6) if v.hold else (None,))
+            for in_pos in (False, True)
+        }
+        assert shown <= set(v.phases) <= set(vocab.PHASES), v.name
+        assert set(v.cues) <= set(v.phases)
+
+
+def test_bundled_definitions_name_only_measured_features():
+    for e in load_exercises().values():
+        for v in e.variants:
+            names = set(v.detect) | set(v.target.body) | {n for feats in v.target.legs.values() for n in feats}
+            names |= {r.feature for r in v.rules if r.feature} | ({v.reps.signal} if v.reps else set())
+            assert names <= set(vocab.ALL_FEATURES), (e.name, v.name, names - set(vocab.ALL_FEATURES))
