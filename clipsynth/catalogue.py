@@ -4,6 +4,7 @@ late walk-in and a walk-out in the middle of a hold."""
 
 from __future__ import annotations
 
+from .catalogue_variants import VARIANT_CLIPS
 from .mannequin import Outfit
 from .spec import ClipSpec, Fault
 
@@ -25,7 +26,7 @@ STUDIO = {"wall_rgb": (225, 225, 220), "wall_style": "gradient", "floor_rgb": (1
 
 HFS, HS, LL = "hip-flexor-stretch", "hamstring-stretch", "leg-lifts"
 
-CLIPS: tuple[ClipSpec, ...] = (
+BASE_CLIPS: tuple[ClipSpec, ...] = (
     # --- hip flexor stretch --------------------------------------------------------------------------
     ClipSpec(
         f"{HFS}__half-kneeling__good-right",
@@ -307,12 +308,38 @@ CLIPS: tuple[ClipSpec, ...] = (
 )
 
 
-def by_name(name: str) -> ClipSpec:
-    """A sample clip or a held-out clip (`heldout.HELDOUT`) by name, with or without .mp4."""
-    from .heldout import HELDOUT
+# The sample set: the first catalogue, then the variants added later (glute bridge, more forms).
+CLIPS: tuple[ClipSpec, ...] = BASE_CLIPS + VARIANT_CLIPS
 
+
+def clip_sets() -> dict[str, tuple[tuple[ClipSpec, ...], str]]:
+    """Every clip set and its folder under sample_videos/ ("" = sample_videos/ itself)."""
+    from .hard import HARD
+    from .heldout import HELDOUT
+    from .negatives import NEGATIVES
+
+    return {
+        "sample": (CLIPS, ""),
+        "heldout": (HELDOUT, "heldout"),
+        "negatives": (NEGATIVES, "negatives"),
+        "hard": (HARD, "hard"),
+    }
+
+
+def folder_of(name: str) -> str:
+    """The sample_videos/ sub-folder a clip is rendered into."""
     stem = name.removesuffix(".mp4")
-    for spec in CLIPS + HELDOUT:
+    for specs, folder in clip_sets().values():
+        if any(s.name == stem for s in specs):
+            return folder
+    raise KeyError(stem)
+
+
+def by_name(name: str) -> ClipSpec:
+    """A clip of any set (sample, held-out, negatives, hard) by name, with or without .mp4."""
+    stem = name.removesuffix(".mp4")
+    every = [s for specs, _ in clip_sets().values() for s in specs]
+    for spec in every:
         if spec.name == stem:
             return spec
-    raise KeyError(f"no clip named {stem!r}; known: {', '.join(s.name for s in CLIPS + HELDOUT)}")
+    raise KeyError(f"no clip named {stem!r}; known: {', '.join(s.name for s in every)}")

@@ -4,50 +4,10 @@ injected faults well beyond them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from .body import BodyShape, Posture
+from .body import Posture
+from .exercises_more import MORE_VARIANTS
 from .postures import OTHER, forward_bend, half_kneeling, side_lying, split_stance, standing, standing_leg_lift, supine
-
-
-@dataclass(frozen=True)
-class Ctx:
-    """What every posture builder needs from the clip: body, heading, head turn, exercise position."""
-
-    shape: BodyShape
-    yaw: float
-    head_yaw: float
-    x: float = 0.0
-
-
-PostureFn = Callable[[Ctx, str, frozenset], Posture]
-
-
-@dataclass(frozen=True)
-class Variant:
-    exercise: str
-    name: str
-    kind: str  # "hold": one long hold per set; "reps": repeated lifts
-    rest: Callable[[Ctx, str], Posture]
-    target: PostureFn  # (ctx, side, active fault codes) -> posture at the top / in the stretch
-    faults: tuple[str, ...]
-    hold_target_s: float | None = None
-    rep_low: float | None = None  # rep counted when the hip goes below rep_low ...
-    rep_high: float | None = None  # ... and back above rep_high
-    t_up: float = 1.2
-    t_down: float = 1.8
-    top_s: float = 0.4  # pause at the top of a rep (the hold for holding rep variants)
-    lying: bool = False  # cannot walk in or out
-    view: str | None = None  # forced camera view (side-lying is filmed from the front)
-
-    def fault_side(self, code: str, side: str) -> str | None:
-        """Which leg a fault concerns, given the working side."""
-        if code in ("torso_lean", "knees_locked"):
-            return None
-        if code in ("other_leg_lifts", "front_knee_past_toes"):
-            return OTHER[side]
-        return side
+from .variant import Ctx, PostureFn, Variant
 
 
 def _stand(ctx: Ctx, side: str) -> Posture:
@@ -72,6 +32,15 @@ def _kneel(ctx: Ctx, side: str, faults: frozenset) -> Posture:
         keep_contacts_of=good if "front_knee_past_toes" in faults else None,
         head_yaw=ctx.head_yaw,
         x=ctx.x,
+    )
+
+
+def _kneel_rock(ctx: Ctx, side: str, deg: float) -> Posture:
+    """Half-kneeling with the hips rocked `deg` forward (+, more back-hip extension) or back (-); the knee
+    and the front foot stay planted."""
+    good = half_kneeling(ctx.yaw, ctx.shape, side, head_yaw=ctx.head_yaw, x=ctx.x)
+    return half_kneeling(
+        ctx.yaw, ctx.shape, side, back_ext=14.0 + deg, keep_contacts_of=good, head_yaw=ctx.head_yaw, x=ctx.x
     )
 
 
@@ -124,8 +93,17 @@ def _knee_to_chest(hug: bool) -> PostureFn:
 
 
 def _toe_reach(ctx: Ctx, side: str, faults: frozenset) -> Posture:
+    # `pose_opts` can deepen the fold (bend, spine, hand_up, neck_flex); the defaults are the first clips'.
     return forward_bend(
-        ctx.yaw, ctx.shape, knee_flex=0.0 if "knees_locked" in faults else 20.0, head_yaw=0.5 * ctx.head_yaw, x=ctx.x
+        ctx.yaw,
+        ctx.shape,
+        bend=ctx.opt("bend", 72.0),
+        spine=ctx.opt("spine", 22.0),
+        knee_flex=0.0 if "knees_locked" in faults else ctx.opt("knee_flex", 20.0),
+        head_yaw=0.5 * ctx.head_yaw,
+        x=ctx.x,
+        hand_up=ctx.opt("hand_up", 0.22),
+        neck_flex=ctx.opt("neck_flex", -10.0),
     )
 
 
@@ -185,6 +163,7 @@ VARIANTS: dict[tuple[str, str], Variant] = {
             _kneel,
             ("torso_lean", "front_knee_past_toes"),
             hold_target_s=30.0,
+            rock=_kneel_rock,
         ),
         Variant(
             "hip-flexor-stretch",
@@ -272,6 +251,9 @@ VARIANTS: dict[tuple[str, str], Variant] = {
         ),
     )
 }
+
+
+VARIANTS.update(MORE_VARIANTS)
 
 
 def side_lying_top(facing: str) -> str:

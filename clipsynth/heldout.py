@@ -31,6 +31,9 @@ SAGE = _room((165, 185, 160), "plain", (210, 200, 180), "plain")  # 201
 TERRACOTTA = _room((200, 140, 110), "plain", (80, 80, 85), "planks")  # 81
 CREAM_OAK = _room((235, 225, 200), "gradient", (175, 140, 100), "planks")  # 146
 LILAC = _room((180, 170, 200), "gradient", (110, 90, 80), "planks")  # 95
+# Added with the glute bridge (after the eight above were measured).
+SKY_SLATE = _room((175, 200, 225), "plain", (88, 92, 100), "plain")  # 91
+MUSTARD_STONE = Outfit(shirt=(205, 165, 40), trousers=(150, 150, 145), shoes=(50, 50, 55), skin=(190, 140, 105))
 
 HFS, HS, LL = "hip-flexor-stretch", "hamstring-stretch", "leg-lifts"
 
@@ -178,5 +181,23 @@ HELDOUT: tuple[ClipSpec, ...] = (
         camera_height=1.15,
         lead_in_s=2.5,
         **TERRACOTTA,
+    ),
+    ClipSpec(
+        "glute-bridge__supine-bridge__good-tall-far",
+        "glute-bridge",
+        "supine-bridge",
+        "24 fps, 1.88 m, camera 3.8 m away and 1.2 m high, feet on the left; 5 bridges with 5.5 s holds at "
+        "the top, good form",
+        ("both",),
+        reps=5,
+        facing="left",
+        fps=24.0,
+        seed=109,
+        body_height=1.88,
+        outfit=MUSTARD_STONE,
+        camera_distance=3.8,
+        camera_height=1.2,
+        lead_in_s=2.5,
+        **SKY_SLATE,
     ),
 )

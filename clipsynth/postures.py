@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from .body import BodyShape, Posture, Skeleton, forward_kinematics
+from .mannequin import Outfit, build_mannequin, lowest_of
 from .solve import flat_foot, floor_height, reach, touch
 
 OTHER = {"left": "right", "right": "left"}
@@ -221,11 +222,13 @@ def forward_bend(
     knee_flex: float = 20.0,
     head_yaw: float = 0.0,
     x: float = 0.0,
+    hand_up: float = 0.22,
+    neck_flex: float = -10.0,
 ) -> Posture:
     """Standing toe reach: the pelvis tips forward `bend`° over thighs that lean a little forward when the
-    knees are soft; hands reach down towards the shins."""
+    knees are soft; hands reach down towards the shins (`hand_up` metres above the ankles)."""
     thigh_fwd = 0.5 * knee_flex
-    p = Posture(root_x=x, yaw=yaw, pitch=bend, spine_flex=spine, neck_flex=-10.0, head_yaw=head_yaw)
+    p = Posture(root_x=x, yaw=yaw, pitch=bend, spine_flex=spine, neck_flex=neck_flex, head_yaw=head_yaw)
     for side in ("left", "right"):
         p = p.with_side(side, hip_flex=bend + thigh_fwd, knee_flex=knee_flex, hip_abd=-2.0)
         p = flat_foot(p, shape, side)
@@ -235,13 +238,24 @@ def forward_bend(
             p.with_side(side, shoulder_flex=80.0, elbow_flex=5.0),
             shape,
             side,
-            lambda sk, c=c: (
+            lambda sk, c=c: _above_floor(
+                sk,
+                shape,
                 sk.joints[f"ankle_{c}"]
-                + np.array([0.0, 0.22, 0.0])
-                + 0.08 * sk.frames["pelvis"][:, 2] * np.array([1.0, 0.0, 1.0])
+                + np.array([0.0, hand_up, 0.0])
+                + 0.08 * sk.frames["pelvis"][:, 2] * np.array([1.0, 0.0, 1.0]),
             ),
         )
     return p
+
+
+def _above_floor(sk: Skeleton, shape: BodyShape, wrist: np.ndarray) -> np.ndarray:
+    """Wrist target `wrist`, raised if needed so the hand hanging below it stays above the floor the feet
+    stand on (fingers below the soles would become the body's lowest point and lift the feet)."""
+    if wrist[1] - sk.joints["ankle_l"][1] > shape.hand + 0.1:  # well above the ankles: nothing to check
+        return wrist
+    floor = lowest_of(build_mannequin(sk, shape, Outfit()), {"foot_l", "foot_r"})
+    return np.array([wrist[0], max(wrist[1], floor + shape.hand + 0.03), wrist[2]])
 
 
 def split_stance(

@@ -27,6 +27,7 @@ class Camera:
     position: tuple[float, float, float]
     target: tuple[float, float, float]
     hfov_deg: float = 62.0  # a typical phone main camera in landscape
+    roll_deg: float = 0.0  # rotation about the viewing axis (a tilted hand-held phone)
 
     @cached_property
     def rotation(self) -> np.ndarray:
@@ -35,7 +36,11 @@ class Camera:
         f /= np.linalg.norm(f)
         x = np.cross(f, WORLD_UP)
         x /= np.linalg.norm(x)
-        return np.stack([x, np.cross(f, x), f])
+        y = np.cross(f, x)
+        if self.roll_deg:
+            c, s = np.cos(np.radians(self.roll_deg)), np.sin(np.radians(self.roll_deg))
+            x, y = c * x + s * y, -s * x + c * y
+        return np.stack([x, y, f])
 
     @cached_property
     def focal(self) -> float:

@@ -25,7 +25,7 @@ MOVE_S = 1.5  # getting into or out of a stretch
 @dataclass(frozen=True)
 class Script:
     timeline: Timeline
-    variant: Variant
+    variant: Variant | None  # None: a negative clip (no exercise)
     props: tuple[Box, ...]
     look_at_y: float  # camera aim height
 
@@ -56,7 +56,7 @@ class _Builder:
         self.steps.append(Step(duration, pose, phase, side, **kw))
 
     # Hold variants --------------------------------------------------------------------------------
-    def hold_block(self, side: str, faults: list[Fault], walk_out_after: float | None) -> None:
+    def hold_block(self, side: str, faults: list[Fault], walk_out_after: float | None, hold_s: float) -> None:
         self.add(MOVE_S, self.target(side), "moving", side)
         t = 0.0
         events = sorted(faults, key=lambda f: f.at_s)
@@ -69,7 +69,7 @@ class _Builder:
             self.add(f.dur_s, bad, "holding", side, hold=side, fault=tag)
             self.add(1.0, self.target(side), "holding", side, hold=side, fault=tag)
             t = f.at_s + f.dur_s + 2.0
-        self._hold_until(side, t, self.spec.hold_s, walk_out_after)
+        self._hold_until(side, t, hold_s, walk_out_after)
         self.add(MOVE_S, self.rest(side), "moving", side)
 
     def _hold_until(self, side: str, t0: float, t1: float, walk_out_after: float | None) -> None:
@@ -78,23 +78,42 @@ class _Builder:
             self.add(walk_out_after - t0, self.target(side), "holding", side, hold=side)
             self.walk_out_and_back(side)
             t0 = walk_out_after
-        if t1 > t0:
+        if t1 > t0 and self.spec.rock_deg > 0:
+            self._rock(side, t1 - t0)
+        elif t1 > t0:
             self.add(t1 - t0, self.target(side), "holding", side, hold=side)
 
+    def _rock(self, side: str, dur: float) -> None:
+        """The hips rock forward and back by `rock_deg` every `rock_period_s` while the hold goes on (one
+        continuous hold: the person never leaves the stretch)."""
+        if self.v.rock is None:
+            raise ValueError(f"{self.spec.name}: {self.v.name} has no rocking posture")
+        half = 0.5 * self.spec.rock_period_s
+        swings = max(int((dur - half) // half), 1)
+        edge = 0.5 * (dur - swings * half)
+        sign = 1.0
+        self.add(edge, self.v.rock(self.ctx, side, self.spec.rock_deg), "holding", side, hold=side, ease="cosine")
+        for _ in range(swings):
+            sign = -sign
+            pose = self.v.rock(self.ctx, side, sign * self.spec.rock_deg)
+            self.add(half, pose, "holding", side, hold=side, ease="cosine")
+        self.add(edge, self.target(side), "holding", side, hold=side, ease="cosine")
+
     # Rep variants ---------------------------------------------------------------------------------
-    def rep_block(self, side: str, faults: list[Fault]) -> None:
+    def rep_block(self, side: str, faults: list[Fault], reps: int) -> None:
         v = self.v
         holding = v.hold_target_s is not None
         by_rep = {f.rep: f for f in faults}
-        for r in range(self.spec.reps):
+        t_up = self.spec.t_up_s or v.t_up
+        for r in range(reps):
             f = by_rep.get(r)
             code = f.code if f else None
             tag = (code, v.fault_side(code, side)) if code else None
-            whole = code in ("knee_bent", "leg_too_high")  # the whole rep is performed badly
+            whole = code in v.whole_rep_faults  # the whole rep is performed badly
             top = self.target(side, frozenset({code}) if whole else frozenset())
             kw = {"fault": tag} if whole else {}
-            self.add(v.t_up, top, "moving", side, **kw)
-            top_s = 4.0 if code == "hold_too_short" else v.top_s
+            self.add(t_up, top, "moving", side, **kw)
+            top_s = v.short_hold_s if code == "hold_too_short" else v.top_s
             if holding:
                 self.add(
                     top_s,
@@ -115,7 +134,7 @@ class _Builder:
                 self.add(0.3, self.rest(side), "moving", side, fault=tag, ease="linear")
             else:
                 self.add(v.t_down, self.rest(side), "moving", side, ease="cosine", **kw)
-            self.add(0.7, self.rest(side), "rest")
+            self.add(v.rest_s, self.rest(side), "rest")
 
     # Walking --------------------------------------------------------------------------------------
     def walk(self, x0: float, x1: float, yaw: float) -> None:
@@ -191,6 +210,10 @@ def _props(variant: Variant, b: _Builder, spec: ClipSpec) -> tuple[Box, ...]:
 
 
 def build_script(spec: ClipSpec) -> Script:
+    if spec.activity is not None:
+        from .negatives import build_activity
+
+        return build_activity(spec)
     variant = VARIANTS[(spec.exercise, spec.variant)]
     view = variant.view or spec.view
     if view != spec.view:
@@ -205,7 +228,7 @@ def build_script(spec: ClipSpec) -> Script:
     head = toward_camera(spec.facing, spec.head_turn) if view == "side" else 0.0
     if view == "three-quarter":
         head = toward_camera(spec.facing, 0.4 * spec.head_turn)
-    ctx = Ctx(shape, heading(spec.facing, view) if view != "front" else 0.0, head)
+    ctx = Ctx(shape, heading(spec.facing, view) if view != "front" else 0.0, head, opts=spec.pose_opts)
 
     # Centre the exercise horizontally in the frame, from the rest and target postures at x = 0.
     probe = _Builder(spec, variant, ctx)
@@ -234,10 +257,10 @@ def build_script(spec: ClipSpec) -> Script:
             if f.code not in variant.faults:
                 raise ValueError(f"{spec.name}: {f.code} is not a fault of {variant.name}")
         if variant.kind == "hold":
-            b.hold_block(side, faults, spec.walk_out_after_s if i == 0 else None)
+            b.hold_block(side, faults, spec.walk_out_after_s if i == 0 else None, spec.hold_for(i))
         else:
-            b.rep_block(side, faults)
-        b.add(2.0 if i < len(spec.sides) - 1 else spec.tail_s, b.rest(side), "rest")
+            b.rep_block(side, faults, spec.reps_for(i))
+        b.add(spec.block_gap_s if i < len(spec.sides) - 1 else spec.tail_s, b.rest(side), "rest")
     # Aim at half the body's joint span above its lowest joint (about mid-body for any posture).
     look_at = 0.5 * (y0 + y1) - (y0 if y0 > 0 else 0.0)
     return Script(Timeline(start, tuple(b.steps)), variant, props, max(look_at, 0.25))

@@ -48,6 +48,7 @@ def touch(
     hi: float,
     parts: Iterable[str],
     against: Iterable[str] | None = None,
+    iters: int = 40,
 ) -> Posture:
     """Choose the value fed to `setter` (or the field it names) so the lowest point of `parts` is level
     with the lowest of `against` (default: all other parts): both rest on the floor once placed."""
@@ -59,7 +60,7 @@ def touch(
         others = against if against is not None else {q.part for q in prims} - parts
         return lowest_of(prims, parts) - lowest_of(prims, others)
 
-    return set_value(p, bisect(gap, lo, hi))
+    return set_value(p, bisect(gap, lo, hi, iters))
 
 
 def floor_height(sk: Skeleton, shape: BodyShape) -> float:
@@ -67,14 +68,14 @@ def floor_height(sk: Skeleton, shape: BodyShape) -> float:
     return lowest_of(build_mannequin(sk, shape, _OUTFIT))
 
 
-def flat_foot(p: Posture, shape: BodyShape, side: str) -> Posture:
+def flat_foot(p: Posture, shape: BodyShape, side: str, iters: int = 40) -> Posture:
     """Ankle angle that makes the sole horizontal (foot frame's forward axis level)."""
     field = f"ankle_dorsi_{side[0]}"
 
     def slope(v: float) -> float:
         return float(forward_kinematics(replace(p, **{field: v}), shape).frames[f"foot_{side[0]}"][1, 2])
 
-    return replace(p, **{field: bisect(slope, -70.0, 70.0)})
+    return replace(p, **{field: bisect(slope, -70.0, 70.0, iters)})
 
 
 _ARM_FIELDS = ("shoulder_flex", "shoulder_abd", "elbow_flex")

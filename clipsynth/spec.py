@@ -22,10 +22,23 @@ class Fault:
 
 
 @dataclass(frozen=True)
+class CameraCut:
+    """From `start_s` to `end_s` (script time, seconds) the clip is filmed from another camera: `position`
+    and `target` in metres, relative to the exercise spot (x along the floor, y up, z towards the main
+    camera). The cut is abrupt both ways (`end_s` = None: until the end of the clip)."""
+
+    start_s: float
+    end_s: float | None
+    position: tuple[float, float, float]
+    target: tuple[float, float, float]
+    kind: str = "jump"  # "jump": same exercise from elsewhere; "close-up": a tight framing of a body part
+
+
+@dataclass(frozen=True)
 class ClipSpec:
     name: str  # file stem: <exercise>__<variant>__<what>
-    exercise: str
-    variant: str
+    exercise: str | None  # None (and variant None): a negative clip, `activity` names what happens
+    variant: str | None
     description: str
     sides: tuple[str, ...]  # working leg / stretched side per block, in order ("both" for toe reach)
     reps: int = 3  # per side, rep variants
@@ -53,7 +66,40 @@ class ClipSpec:
     noise_sigma: float = 2.0  # Gaussian sensor noise, grey levels
     blur_sigma: float = 0.6  # pixels; softens ray-cast edges like a real lens
     crf: int = 26
+    # --- added with the glute bridge and the later variants; the defaults keep older clips unchanged ---
+    holds_s: tuple[float, ...] | None = None  # per side block, overrides hold_s (e.g. 30 s right, 20 s left)
+    block_reps: tuple[int, ...] | None = None  # per side block, overrides reps (e.g. 4 right then 3 left)
+    block_gap_s: float = 2.0  # rest between side blocks (alternating reps use a short one)
+    t_up_s: float | None = None  # overrides the variant's lift time (a fast swing)
+    pose_opts: tuple[tuple[str, float], ...] = ()  # posture knobs read by the variant (e.g. a deeper fold)
+    activity: str | None = None  # negative clips: the scripted activity (see `negatives`)
+    # --- filming conditions (the `conditions` list of the sidecar) ---
+    conditions: tuple[str, ...] = ()
+    hfov_deg: float | None = None  # None: a phone's 62° landscape field of view
+    title_card: str | None = None  # text of a plain card shown `card_s` before the clip (no person)
+    outro_card: str | None = None  # ... and after it
+    card_s: float = 2.5
+    camera_cuts: tuple[CameraCut, ...] = ()
+    shake: float = 0.0  # hand-held jitter: smooth random translation, fraction of the frame size
+    shake_rot_deg: float = 0.0  # ... and rotation
+    display_rotation: int = 0  # pixels stored rotated by this (90/270) with a display-rotation tag
+    motion_blur: int = 0  # > 1: sub-frames averaged over the exposure while the body moves
+    shutter: float = 1.0  # exposure as a fraction of the frame interval (motion blur)
+    rock_deg: float = 0.0  # hold variants: the hips rock forward/back by this much during the hold
+    rock_period_s: float = 2.0
 
     @property
     def clip_file(self) -> str:
         return f"{self.name}.mp4"
+
+    def reps_for(self, block: int) -> int:
+        """Reps of side block `block`."""
+        return self.block_reps[block] if self.block_reps is not None else self.reps
+
+    def scripted_reps(self, side: str) -> int:
+        """Reps the script performs with `side` over the whole clip."""
+        return sum(self.reps_for(i) for i, s in enumerate(self.sides) if s == side)
+
+    def hold_for(self, block: int) -> float:
+        """Hold duration of side block `block`."""
+        return self.holds_s[block] if self.holds_s is not None else self.hold_s

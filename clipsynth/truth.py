@@ -120,6 +120,19 @@ def _arr(x: list[float]) -> np.ndarray:
     return np.asarray(x, float)
 
 
+def both_hips(tr: TruthSeries) -> np.ndarray:
+    """Mean of the two hip angles: the signal of exercises where both legs move together."""
+    return 0.5 * (_arr(tr.hip["left"]) + _arr(tr.hip["right"]))
+
+
+def _hip(tr: TruthSeries, s: str | None) -> np.ndarray:
+    return both_hips(tr) if s in (None, "both") else _arr(tr.hip[s])
+
+
+def _holding(tr: TruthSeries) -> np.ndarray:
+    return np.asarray([p == "holding" for p in tr.phase])
+
+
 FAULT_RULES: dict[str, FaultRule] = {
     "torso_lean": lambda tr, s, th: _arr(tr.torso_incl) > 20.0,
     "front_knee_past_toes": lambda tr, s, th: _arr(tr.knee_over_toe_m[s]) > 0.0,
@@ -136,6 +149,9 @@ FAULT_RULES: dict[str, FaultRule] = {
     "lowering_too_fast": lambda tr, s, th: (_arr(tr.hip[s]) > th["rep_low"]) & (_arr(tr.hip[s]) < th["rep_high"]),
     # The whole scripted short hold.
     "hold_too_short": lambda tr, s, th: np.ones(len(tr.t), bool),
+    # Glute bridge (both hips): the top hold reached with the hips low, or pushed past the line (arched).
+    "hips_low": lambda tr, s, th: (_hip(tr, s) < 160.0) & _holding(tr),
+    "back_arched": lambda tr, s, th: _hip(tr, s) > 195.0,
 }
 
 
@@ -164,7 +180,7 @@ def fault_intervals(tr: TruthSeries, fault_tags: list, thresholds: dict) -> list
         out.append(
             {
                 "code": code,
-                "side": side if code not in ("torso_lean", "knees_locked") else None,
+                "side": side if code not in ("torso_lean", "knees_locked", "hips_low", "back_arched") else None,
                 "start_s": round((i0 + idx[0]) / tr.fps, 3),
                 "end_s": round((i0 + idx[-1] + 1) / tr.fps, 3),
             }
@@ -172,8 +188,13 @@ def fault_intervals(tr: TruthSeries, fault_tags: list, thresholds: dict) -> list
     return out
 
 
-def count_reps(hip: list[float], low: float, high: float) -> int:
-    """Hysteresis count: a rep is the hip going below `low` and back above `high`."""
+def count_reps(hip, low: float, high: float, direction: str = "falling") -> int:
+    """Hysteresis count. Falling signal: a rep is the hip going below `low` and back above `high`.
+    Rising signal (glute bridge): the hip going above `high` and back below `low`."""
+    if direction not in ("falling", "rising"):
+        raise ValueError(f"direction {direction!r}")
+    if direction == "rising":
+        return count_reps([-h for h in hip], -high, -low)
     reps, up = 0, False
     for h in hip:
         if not up and h < low:

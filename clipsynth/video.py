@@ -21,10 +21,11 @@ def postprocess(rgb: np.ndarray, rng: np.random.Generator, noise_sigma: float, b
 
 
 @contextmanager
-def h264_writer(path: Path, width: int, height: int, fps: float, crf: int) -> Iterator:
+def h264_writer(path: Path, width: int, height: int, fps: float, crf: int, display_rotation: int = 0) -> Iterator:
     """Yields a `send(rgb_uint8)` function; the file is complete when the context exits.
 
-    Single-threaded x264 so that the same frames always give the same bytes.
+    Single-threaded x264 so that the same frames always give the same bytes. `display_rotation` (degrees
+    counter-clockwise) writes a display-matrix tag: frames are sent as stored, a player rotates them back.
     """
     import imageio_ffmpeg  # optional dependency, only needed to write clips
 
@@ -38,6 +39,7 @@ def h264_writer(path: Path, width: int, height: int, fps: float, crf: int) -> It
         quality=None,
         macro_block_size=1,
         ffmpeg_log_level="error",
+        input_params=["-noautorotate", "-display_rotation", str(display_rotation)] if display_rotation else None,
         output_params=["-crf", str(crf), "-preset", "medium", "-threads", "1", "-movflags", "+faststart"],
     )
     gen.send(None)

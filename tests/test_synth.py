@@ -149,3 +149,45 @@ def test_mediapipe_believes_the_mannequin(variant):
         for _, img, *_ in render_frames(spec, frames=8):
             hits += pose.process(img).pose_landmarks is not None  # frames are RGB already
     assert hits >= 6
+
+
+def test_rising_rep_count_for_the_glute_bridge():
+    # Up when the hip passes 150, back at rest below 138: two bridges, one that never reached the top.
+    hips = [131, 140, 152, 174, 174, 150, 137, 131, 148, 136, 131, 160, 175, 139, 137]
+    assert count_reps(hips, 138, 150, "rising") == 2
+    assert count_reps([140, 100, 130], 105, 122) == count_reps([140, 100, 130], 105, 122, "falling") == 1
+
+
+def test_bridge_keeps_shoulders_and_feet_on_the_floor():
+    from clipsynth.mannequin import Outfit, lowest_of, pose_body
+    from clipsynth.postures_floor import bridge, bridge_rest
+
+    shape = BodyShape(1.72)
+    rest = bridge_rest(90.0, shape, hip_flex=48.0)
+    top = bridge(90.0, shape, 3.0, ref=rest)
+    a, b = pose_body(rest, shape, Outfit()), pose_body(top, shape, Outfit())
+    assert 125 < hip_angle(a.skeleton, "left") < 135 and 65 < knee_angle(a.skeleton, "left") < 80
+    assert 170 < hip_angle(b.skeleton, "left") < 180 and 80 < knee_angle(b.skeleton, "left") < 100
+    # Upper back, feet and hands on the floor; hips up; the feet did not slide.
+    for part in ("torso", "foot_l", "foot_r", "hand_l", "hand_r"):
+        assert lowest_of(b.prims, {part}) < 0.015, part
+    assert lowest_of(b.prims, {"pelvis"}) > 0.12
+    assert np.allclose(a.skeleton.joints["heel_l"][[0, 2]], b.skeleton.joints["heel_l"][[0, 2]], atol=0.01)
+
+
+def test_display_rotation_tag(tmp_path):
+    from clipsynth.conditions import store_rotated
+    from clipsynth.video import h264_writer
+
+    frame = np.full((48, 64, 3), 40, np.uint8)
+    frame[4:12, 4:20] = (250, 30, 30)  # a red patch at the top left of the upright picture
+    with h264_writer(tmp_path / "r.mp4", 48, 64, 10.0, 20, display_rotation=90) as send:
+        for _ in range(3):
+            send(store_rotated(frame, 90))
+    cap = cv2.VideoCapture(str(tmp_path / "r.mp4"))
+    assert cap.get(cv2.CAP_PROP_ORIENTATION_META) in (90.0, 270.0)
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    ok, shown = cap.read()
+    cap.release()
+    assert ok and shown.shape == (48, 64, 3)
+    assert shown[8, 10, 2] > 150 and shown[40, 50, 2] < 100  # upright again (BGR)

@@ -25,10 +25,13 @@ def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
     return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
 
 
-def detect(clip: Path) -> tuple[list[dict | None], list[float]]:
+def detect(clip: Path, autorotate: bool = False) -> tuple[list[dict | None], list[float]]:
     import mediapipe as mp
 
     cap = cv2.VideoCapture(str(clip))
+    # OpenCV 4.11's FFmpeg backend does not apply a display-rotation tag by default (it hands over the
+    # stored pixels); with `autorotate` it turns the frames as a player would.
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1 if autorotate else 0)
     out, stamps = [], []
     with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pose:
         while True:
@@ -52,10 +55,10 @@ def detect(clip: Path) -> tuple[list[dict | None], list[float]]:
     return out, stamps
 
 
-def compare(clip: Path) -> dict:
+def compare(clip: Path, autorotate: bool = False) -> dict:
     truth = json.loads(clip.with_suffix(".json").read_text())
     ft = truth["frames_truth"]
-    det, stamps = detect(clip)
+    det, stamps = detect(clip, autorotate)
     n = min(len(det), len(ft["t"]))
     inside = [i for i in range(n) if ft["in_frame"][i]]
     hits = [i for i in inside if det[i] is not None]
@@ -66,6 +69,10 @@ def compare(clip: Path) -> dict:
         "in_frame": len(inside),
         "detected": len(hits),
         "detection_rate": round(len(hits) / max(len(inside), 1), 4),
+        # Frames with a pose although the person is not wholly in view (cards, close-ups, walking out).
+        "detected_outside": sum(1 for i in range(n) if not ft["in_frame"][i] and det[i] is not None),
+        "outside": n - len(inside),
+        "autorotate": autorotate,
     }
     for joint in ("hip", "knee"):
         for side in ("left", "right"):
@@ -114,6 +121,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("clips", nargs="*", type=Path)
     ap.add_argument("--json", action="store_true", help="print one JSON report per clip")
+    ap.add_argument(
+        "--autorotate", action="store_true", help="let OpenCV apply the clip's display-rotation tag (off by default)"
+    )
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table of the clips")
     ap.add_argument(
         "--table-from",
@@ -128,14 +138,15 @@ def main() -> int:
         return 0
     reports = []
     for clip in args.clips:
-        r = compare(clip)
+        r = compare(clip, args.autorotate)
         reports.append(r)
         if args.json:
             print(json.dumps(r), flush=True)
         elif not args.markdown:
             print(
                 f"{r['clip']}: detected {r['detected']}/{r['in_frame']} in-frame frames "
-                f"({100 * r['detection_rate']:.1f}%), timestamps {'ok' if r['timestamps_ok'] else 'BAD'}"
+                f"({100 * r['detection_rate']:.1f}%), timestamps {'ok' if r['timestamps_ok'] else 'BAD'}; "
+                f"pose on {r['detected_outside']}/{r['outside']} frames without the whole person in view"
             )
             for key in ("hip_left", "hip_right", "knee_left", "knee_right"):
                 e = r[key]

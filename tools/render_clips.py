@@ -1,11 +1,15 @@
 #!/usr/bin/env python
-"""Render the synthetic clips (mp4 + truth JSON): the sample set from clipsynth.catalogue into
-sample_videos/, the held-out set from clipsynth.heldout into sample_videos/heldout/.
+"""Render the synthetic clips (mp4 + truth JSON): the sample set (clipsynth.catalogue) into
+sample_videos/, the held-out set (clipsynth.heldout) into sample_videos/heldout/, the negatives
+(clipsynth.negatives) into sample_videos/negatives/ and the hard conditions (clipsynth.hard) into
+sample_videos/hard/.
 
-    python tools/render_clips.py --all                 # every sample clip, 2 processes
-    python tools/render_clips.py --heldout             # every held-out clip, 2 processes
+    python tools/render_clips.py --all                 # every sample clip
+    python tools/render_clips.py --heldout             # every held-out clip
+    python tools/render_clips.py --negatives --hard    # the negative and hard-condition sets
     python tools/render_clips.py --clip NAME [--clip NAME ...]
-    python tools/render_clips.py --list                # both sets
+    python tools/render_clips.py --list                # every set
+    python tools/render_clips.py --dry-run --clip NAME # truth summary only (no pixels; fast)
 """
 
 from __future__ import annotations
@@ -18,12 +22,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from clipsynth.catalogue import CLIPS, by_name
-from clipsynth.clip import render_clip
-from clipsynth.heldout import HELDOUT
+from clipsynth.catalogue import by_name, clip_sets, folder_of
+from clipsynth.clip import dry_run, render_clip
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "sample_videos"
-HELDOUT_OUT = DEFAULT_OUT / "heldout"
+TITLES = {
+    "sample": "sample clips (sample_videos/)",
+    "heldout": "held-out (sample_videos/heldout/)",
+    "negatives": "negatives (sample_videos/negatives/)",
+    "hard": "hard conditions (sample_videos/hard/)",
+}
 
 
 def _render(name: str, out: Path) -> str:
@@ -36,31 +44,56 @@ def _render(name: str, out: Path) -> str:
     )
 
 
+def _summary(name: str) -> str:
+    sc = dry_run(by_name(name))
+    lines = [f"{name}: {sc['frames']} frames, {sc['duration_s']:.1f} s, reps {sc['reps']}"]
+    lines += [
+        f"  hold {h['side']} {h['start_s']:.2f}-{h['end_s']:.2f} s ({h['duration_s']:.2f} s)" for h in sc["holds"]
+    ]
+    lines += [f"  fault {f['code']} ({f['side']}) {f['start_s']:.2f}-{f['end_s']:.2f} s" for f in sc["faults"]]
+    return "\n".join(lines)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="Render synthetic sample clips with ground-truth sidecars.")
     ap.add_argument("--all", action="store_true", help="render every clip in the sample catalogue")
     ap.add_argument("--heldout", action="store_true", help="render every held-out clip")
+    ap.add_argument("--negatives", action="store_true", help="render every negative clip")
+    ap.add_argument("--hard", action="store_true", help="render every hard-condition clip")
     ap.add_argument("--clip", action="append", default=[], help="clip name (with or without .mp4)")
-    ap.add_argument("--list", action="store_true", help="list both sets and exit")
-    ap.add_argument(
-        "--out", type=Path, help="output folder (default: sample_videos/, held-out clips sample_videos/heldout/)"
-    )
+    ap.add_argument("--list", action="store_true", help="list every set and exit")
+    ap.add_argument("--dry-run", action="store_true", help="print the truth (reps, holds, faults) without rendering")
+    ap.add_argument("--out", type=Path, help="output folder (default: the set's folder under sample_videos/)")
     ap.add_argument("--jobs", type=int, default=2, help="parallel processes (default 2)")
     args = ap.parse_args()
+    sets = clip_sets()
     if args.list:
-        for title, specs in (("sample clips (sample_videos/)", CLIPS), ("held-out (sample_videos/heldout/)", HELDOUT)):
-            print(f"# {title}")
+        for key, (specs, _) in sets.items():
+            print(f"# {TITLES[key]}")
             for spec in specs:
                 print(f"{spec.name}  [{spec.fps:g} fps] {spec.description}")
         return 0
-    names = [s.name for s in CLIPS] if args.all else []
-    names += [s.name for s in HELDOUT] if args.heldout else []
+    names = []
+    for key, wanted in (
+        ("sample", args.all),
+        ("heldout", args.heldout),
+        ("negatives", args.negatives),
+        ("hard", args.hard),
+    ):
+        names += [s.name for s in sets[key][0]] if wanted else []
     names += [by_name(n).name for n in args.clip]
     if not names:
-        ap.error("give --all, --heldout or --clip NAME")
-    heldout = {s.name for s in HELDOUT}
-    outs = [args.out or (HELDOUT_OUT if n in heldout else DEFAULT_OUT) for n in names]
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        ap.error("give --all, --heldout, --negatives, --hard or --clip NAME")
+    if args.dry_run:
+        for n in names:
+            print(_summary(n), flush=True)
+        return 0
+    outs = [args.out or DEFAULT_OUT / folder_of(n) for n in names]
+    if args.jobs <= 1:
+        for n, out in zip(names, outs):
+            print(_render(n, out), flush=True)
+        return 0
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         for line in pool.map(_render, names, outs):
             print(line, flush=True)
     return 0
