@@ -153,7 +153,8 @@ def run_set(name: str, paths: list[Path], replay: bool, given_variant: bool, sta
         herr = [h.error_s for h in ev.holds]
         hold = f"{max(herr):.2f}" if herr else "-"
         faults = f"{ev.faults_found}/{ev.faults_true} {ev.faults_correct}/{ev.faults_reported}"
-        reps = f"{ev.reps_true['left']}+{ev.reps_true['right']}/{ev.reps_error}"
+        reps = "+".join(str(n) for n in ev.reps_true.values() if n) or "0"
+        reps = f"{reps}/{ev.reps_error}"
         print(
             f"{ev.clip[:58]:58} {'ok' if ev.variant_ok else 'NO':>3} {reps:>9} {hold:>10} {faults:>10} "
             f"{cells['hip2D']:6.1f} {cells['knee2D']:6.1f} {cells['hip3D']:6.1f} {cells['knee3D']:6.1f} "

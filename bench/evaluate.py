@@ -79,7 +79,8 @@ class Evaluation:
 
     @property
     def reps_error(self) -> int:
-        return sum(abs(self.reps_true[s] - self.reps_measured.get(s, 0)) for s in ("left", "right"))
+        sides = set(self.reps_true) | set(self.reps_measured)
+        return sum(abs(self.reps_true.get(s, 0) - self.reps_measured.get(s, 0)) for s in sides)
 
     @property
     def fault_recall(self) -> float:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .events import VariantResult
+from .events import Fit, VariantResult
 from .exercises import Variant
 from .features import BodyFeatures, LegFeatures
 from .holds import HoldTracker
 from .presenter import Snapshot, present
-from .reps import RepTracker
+from .reps import FRONTAL, RepTracker
 from .rules import FrameContext, RuleCheck, make_rule
 
 SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
@@ -25,6 +25,12 @@ ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before fr
 # Shoulders and hips this far apart in the image (torso lengths) mean the camera is well off side-on
 # (about 25 degrees or more): angles in the body's plane of movement are then foreshortened.
 OBLIQUE_STACKED = 0.25
+
+
+def _overlap(span: tuple[float, float], spans: list[tuple[float, float]]) -> float:
+    """Seconds of ``span`` inside any of ``spans`` (which do not overlap each other)."""
+    a, b = span
+    return sum(max(0.0, min(b, d) - max(a, c)) for c, d in spans)
 
 
 def _in_range(value: float, rng: tuple[float, float]) -> bool | None:
@@ -91,17 +97,22 @@ class VariantEngine:
     def __init__(self, variant: Variant) -> None:
         self.variant = variant
         v = variant
-        self.reps = RepTracker(v.reps, v.per_side_reps, v.view) if v.reps is not None else None
+        self.reps = (
+            RepTracker(v.reps, v.per_side_reps, v.max_rep_up_s, v.view, v.orientation) if v.reps is not None else None
+        )
         self.hold = HoldTracker(v.hold, at_top=v.reps is not None) if v.hold is not None else None
         self.roles = RoleAssigner(v)
         self.rules: list[RuleCheck] = [make_rule(r, v.reps.signal if v.reps else None) for r in v.rules]
         self._prev_t = math.nan
+        self._orientation_s = 0.0
 
     def update(self, f: BodyFeatures) -> Snapshot:
         t = f.t
         dt = 0.0 if math.isnan(self._prev_t) else min(max(t - self._prev_t, 0.0), 0.5)
         self._prev_t = t
         v = self.variant
+        if f.orientation == v.orientation:
+            self._orientation_s += dt
         legs = f.legs if f.has_pose and len(f.legs) == 2 else None
 
         rep = self.reps.update(f, legs) if self.reps is not None else None
@@ -162,6 +173,8 @@ class VariantEngine:
 
     def _in_position(self, f: BodyFeatures, legs: tuple[LegFeatures, ...]) -> bool | None:
         tgt, view = self.variant.target, self.variant.view
+        if view == "side" and f.value("facing_camera") > FRONTAL:
+            return None  # facing the camera: a side-view position cannot be judged
         checks: list[bool | None] = [_in_range(f.value(n, view), r) for n, r in tgt.body.items()]
         if self.variant.legs == "both":
             # Legs side by side often show as one (the hidden one collapsed): judge the legs that are seen.
@@ -200,11 +213,26 @@ class VariantEngine:
             faults += rule.faults
             notes += rule.notes()
         reps = self.reps
+        rep_events = list(reps.events) if reps is not None else []
+        holds = sorted(self.hold.events, key=lambda e: e.start_s) if self.hold is not None else []
+        faults.sort(key=lambda e: (e.start_s, e.code))
+        if reps is not None:
+            spans = [(e.start_s, e.end_s) for e in rep_events]
+        else:
+            spans = [(h.start_s, h.end_s) for h in holds]
+        fit = Fit(
+            orientation_s=round(self._orientation_s, 2),
+            explained_s=round(sum(b - a for a, b in spans), 2),
+            fault_s=round(sum(_overlap((f.start_s, f.end_s), spans) for f in faults), 2),
+            rejected=len(reps.rejected) if reps is not None else 0,
+        )
         return VariantResult(
             variant=self.variant.name,
             reps=dict(reps.counts) if reps is not None else {"left": 0, "right": 0},
-            rep_events=list(reps.events) if reps is not None else [],
-            holds=sorted(self.hold.events, key=lambda e: e.start_s) if self.hold is not None else [],
-            faults=sorted(faults, key=lambda e: (e.start_s, e.code)),
+            rep_events=rep_events,
+            holds=holds,
+            faults=faults,
             notes=notes,
+            fit=fit,
+            rejected=list(reps.rejected) if reps is not None else [],
         )

@@ -34,6 +34,26 @@ class FaultEvent:
     message: str
 
 
+@dataclass(frozen=True)
+class Fit:
+    """How well a variant explains a session: the time its reps (or holds) account for, less the time of
+    faults during them. A clean demonstration of another form reads as faults all through under the wrong
+    variant; a genuine fault is a part of a rep or hold."""
+
+    orientation_s: float = 0.0  # seconds the body was in the variant's orientation
+    explained_s: float = 0.0  # seconds of counted reps, or of timed holds
+    fault_s: float = 0.0  # seconds of faults during them
+    rejected: int = 0  # cycles that were not this variant's reps (squats for lifts, holds for reps...)
+
+    @property
+    def fits(self) -> bool:
+        return self.explained_s > 0.0
+
+    @property
+    def score(self) -> float:
+        return self.explained_s - self.fault_s
+
+
 @dataclass
 class VariantResult:
     """One variant's findings over a whole session."""
@@ -44,3 +64,5 @@ class VariantResult:
     holds: list[HoldEvent] = field(default_factory=list)
     faults: list[FaultEvent] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    fit: Fit = field(default_factory=Fit)
+    rejected: list[tuple[str, float, float]] = field(default_factory=list)  # (why, start_s, end_s)

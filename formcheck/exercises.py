@@ -94,6 +94,17 @@ class RepSpec(_Model):
     direction: Direction = "falling"
     enter: float = Field(description="the rep is 'up' once the signal passes this")
     exit: float = Field(description="... and complete once it comes back past this")
+    max_up_s: Optional[float] = Field(
+        default=None, gt=0, description="longer up than this is a hold, not a rep (default: 8 s, or twice a top hold)"
+    )
+    require: dict[str, Range] = Field(
+        default_factory=dict, description="body features that stay in these ranges through most of a rep"
+    )
+
+    @field_validator("require")
+    @classmethod
+    def _require(cls, v: dict[str, Range]) -> dict[str, Range]:
+        return _check_features(v, vocab.BODY_FEATURES, "body")
 
     @model_validator(mode="after")
     def _hysteresis(self) -> RepSpec:
@@ -294,6 +305,14 @@ class Variant(_Model):
         if self.legs == "both":
             return None
         return self.hold.side if self.hold is not None and self.hold.side else vocab.LEG_ROLES[self.legs][0]
+
+    @property
+    def max_rep_up_s(self) -> float:
+        """The longest a rep may stay up: past it the person is holding, which is another variant."""
+        assert self.reps is not None
+        if self.reps.max_up_s is not None:
+            return self.reps.max_up_s
+        return 2.0 * self.hold.target_s + 5.0 if self.hold is not None else 8.0
 
     @property
     def per_side_reps(self) -> bool:

@@ -23,8 +23,9 @@ from .pose import LEG_CHAIN, LM, Pose
 NAN = math.nan
 
 VIS_MIN = 0.5  # landmark visibility below this is treated as not seen
-# Anatomical plausibility (degrees): a hip flexed past 155° or a knee past 160° is a collapsed leg.
-HIP_RANGE = (25.0, 240.0)
+# Anatomical plausibility (degrees): a knee flexed past 160° is a collapsed leg; a hip reads ~20° in a deep
+# forward fold or a knee hugged to the chest, so only a hip folded flat onto the trunk is implausible.
+HIP_RANGE = (10.0, 240.0)
 KNEE_RANGE = (20.0, 200.0)
 SEG_RANGE = (0.3, 1.7)  # thigh and shank length in torso lengths (foreshortening allowed)
 FILTER_RESET_S = 0.5  # after a gap this long, smoothing restarts instead of bridging it
@@ -181,6 +182,7 @@ class FeatureExtractor:
         ]
         if rises:
             values["shank_rise"] = float(min(rises))
+        values["thigh_rise"] = _thigh_rise(pose, scale)
         if pose.world is not None:
             # World landmarks are metric and camera-aligned (y down): whatever the camera's angle, a body on
             # its side has its left-right axis vertical, a body on its back has it horizontal.
@@ -189,6 +191,7 @@ class FeatureExtractor:
             n = float(np.linalg.norm(lr))
             if n > 0:
                 values["lr_vertical"] = abs(float(lr[1])) / n
+                values["facing_camera"] = abs(float(lr[0])) / n
         if len(shoulders) == 2 and len(hips) == 2:
             sh_sep = g.seg_len(xy[LM.LEFT_SHOULDER], xy[LM.RIGHT_SHOULDER])
             hip_sep = g.seg_len(xy[LM.LEFT_HIP], xy[LM.RIGHT_HIP])
@@ -288,16 +291,36 @@ def _observe(label: str, pose: Pose, mid_hip: np.ndarray, trunk: np.ndarray, sca
     return LegObservation(label, (knee - mid_hip) / scale, (ankle - mid_hip) / scale, usable, conf, values)
 
 
+def _thigh_rise(pose: Pose, scale: float) -> float:
+    """How steep the steeper thigh is (sine of its angle to horizontal). From the 3D world landmarks where
+    known: seen from the front a seated person's thighs point at the camera, which the image cannot show."""
+    pairs = ((LM.LEFT_HIP, LM.LEFT_KNEE), (LM.RIGHT_HIP, LM.RIGHT_KNEE))
+    vis = pose.visibility
+    rises = []
+    for h, k in pairs:
+        if vis[h] < VIS_MIN or vis[k] < VIS_MIN:
+            continue
+        d = pose.world[k] - pose.world[h] if pose.world is not None else pose.xy[k] - pose.xy[h]
+        n = float(np.linalg.norm(d))
+        if n > 0:
+            rises.append(abs(float(d[1])) / n)
+    return max(rises) if rises else NAN
+
+
 def classify_orientation(f: BodyFeatures) -> str | None:
-    """Standing / kneeling / supine / side-lying from the trunk's tilt, the hips' height and the shanks.
+    """Standing / kneeling / seated / supine / side-lying from the trunk's tilt, the hips' height, the
+    thighs and the shanks.
 
     Kneeling is told by a shank lying flat (knee as low as its ankle), not by the knee's height above the
-    lowest point: in a three-quarter view the far knee sits higher in the image than the near foot.
+    lowest point: in a three-quarter view the far knee sits higher in the image than the near foot. Seated
+    is both thighs about level with the hips low and the trunk not lying back.
     """
     v = f.values
     incl, hh = v["torso_incl"], v["hip_height"]
     if math.isnan(incl) or math.isnan(hh):
         return None
+    if incl < 75.0 and hh < 1.4 and not math.isnan(v["thigh_rise"]) and v["thigh_rise"] < 0.5:
+        return "seated"
     if incl < 45.0:
         if not math.isnan(v["shank_rise"]) and v["shank_rise"] < 0.4 and hh < 1.5:
             return "kneeling"

@@ -12,6 +12,8 @@ every repair of identity happens here, so nothing downstream second-guesses whic
 - a **phantom** (the hidden leg drawn just beside the visible one, where its track could not have moved);
 - a **glitch** (both legs jumping at once in one frame) and a **leap** (an angle changing faster than a
   leg can move) update nothing: that leg is unseen for the frame;
+- a **flicker** (an angle zig-zagging by large steps frame to frame, which no limb can do: MediaPipe's
+  guess at a leg it cannot see, e.g. one drawn on an empty floor) makes that leg unseen for a moment;
 - a leg hidden behind the other is **merged**: unseen for a moment, last seen where the other leg is now,
   so it is taken to lie beside it (side-on, a resting leg hides behind the other, and a lowered leg
   vanishes into the resting one).
@@ -46,6 +48,10 @@ GLITCH_SPEED = 7.5
 # A hip angle changing faster than this between frames is a detection leap, not a movement.
 MAX_STEP_DPS = 1500.0
 LEAP_WINDOW_S = 0.5
+# An angle stepping at least this far one way and then back in the next frame is flickering: reversing a
+# limb's direction takes a tenth of a second or more. Such a leg is unseen until FLICKER_S after the last one.
+FLICKER_STEP_DEG = 8.0
+FLICKER_S = 0.5
 # Swap the pairing only when it is clearly cheaper; equal costs (overlapping legs) keep the identities.
 SWAP_RATIO = 0.7
 SWAP_MIN_GAIN = 0.08
@@ -98,6 +104,9 @@ class _Track:
     hip: float = math.nan  # last raw hip angle, for the leap check
     vote: float = 0.0  # > 0: mostly labelled left
     last_t: float = -math.inf
+    angles: dict[str, float] = field(default_factory=dict)  # last raw hip/knee angles, for the flicker check
+    steps: dict[str, float] = field(default_factory=dict)  # ... and their last frame-to-frame steps
+    flicker_until: float = -math.inf
 
 
 @dataclass
@@ -119,6 +128,7 @@ class LegTracker:
         """Assign ``obs`` (the frame's two observations, left then right as labelled) to the two tracks."""
         pairing, coincide = self._pair(t, obs)
         pairing = self._reject_leaps(t, obs, pairing)
+        pairing = self._reject_flicker(t, obs, pairing)
         separation = _separation(obs[0], obs[1]) if len(obs) == 2 else 0.0
         votes = [0.0, 0.0]
         for k, i in enumerate(pairing):
@@ -230,6 +240,26 @@ class LegTracker:
                 continue
             hip = obs[i].values.get("hip", math.nan)
             if not math.isnan(hip) and abs(hip - tr.hip) / dt > MAX_STEP_DPS:
+                out[k] = None
+        return out[0], out[1]
+
+    def _reject_flicker(
+        self, t: float, obs: list[LegObservation], pairing: tuple[int | None, int | None]
+    ) -> tuple[int | None, int | None]:
+        out = list(pairing)
+        for k, i in enumerate(pairing):
+            tr = self._tracks[k]
+            if i is None:
+                continue
+            recent = 0 < t - tr.last_t < 0.1
+            for name in ("hip", "knee"):
+                x = obs[i].values.get(name, math.nan)
+                prev, step = tr.angles.get(name, math.nan), tr.steps.get(name, 0.0)
+                new_step = x - prev if recent and not math.isnan(x) and not math.isnan(prev) else 0.0
+                if abs(new_step) >= FLICKER_STEP_DEG and abs(step) >= FLICKER_STEP_DEG and new_step * step < 0:
+                    tr.flicker_until = t + FLICKER_S
+                tr.angles[name], tr.steps[name] = x, new_step
+            if t < tr.flicker_until:
                 out[k] = None
         return out[0], out[1]
 

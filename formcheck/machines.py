@@ -84,35 +84,51 @@ class Hold:
 
 @dataclass
 class HoldTimer:
+    """Times a stay in position. Gated on position alone: movement inside the target range (rocking gently in
+    a stretch) is still holding, a brief exit is bridged by ``grace_s``. Its ends are placed where the person
+    was still (``settled``): the way in and the way out pass through the range but are not holding. Someone
+    never still at all is timed from entering to leaving the position."""
+
     grace_s: float = 1.0
     confirm_s: float = 0.3
     min_hold_s: float = 2.0
+    max_trim_s: float = 2.0  # a still moment further than this from an end does not move it
     state: HoldState = HoldState.IDLE
     start_s: float = math.nan
     _last_in: float = field(default=math.nan, repr=False)
+    _first_settled: float = field(default=math.nan, repr=False)
     _last_settled: float = field(default=math.nan, repr=False)
     _cand_since: float = field(default=math.nan, repr=False)
 
     def elapsed(self, t: float) -> float:
-        return 0.0 if self.state is HoldState.IDLE else max(0.0, min(t, self._last_in) - self.start_s)
+        return 0.0 if self.state is HoldState.IDLE else max(0.0, min(t, self._last_in) - self._start())
+
+    def _start(self) -> float:
+        first = self._first_settled
+        return first if not math.isnan(first) and first - self.start_s <= self.max_trim_s else self.start_s
 
     def update(self, t: float, in_position: bool | None, settled: bool = True) -> Hold | None:
         """Feed one frame; returns the finished ``Hold`` when one ends (if it lasted ``min_hold_s``)."""
         if self.state is HoldState.IDLE:
-            if in_position and settled:
+            if in_position:
                 if math.isnan(self._cand_since):
                     self._cand_since = t
+                if settled and math.isnan(self._first_settled):
+                    self._first_settled = t
                 if t - self._cand_since >= self.confirm_s:
-                    self.state, self.start_s = HoldState.HOLDING, self._cand_since
-                    self._last_in = self._last_settled = t
-            elif not in_position:
-                self._cand_since = math.nan
+                    self.state, self.start_s, self._last_in = HoldState.HOLDING, self._cand_since, t
+                    if settled:
+                        self._last_settled = t
+            elif in_position is False:
+                self._cand_since = self._first_settled = math.nan
             return None
         if in_position:
             self.state = HoldState.HOLDING
             self._last_in = t
             if settled:
                 self._last_settled = t
+                if math.isnan(self._first_settled):
+                    self._first_settled = t
             return None
         self.state = HoldState.GRACE
         if t - self._last_in > self.grace_s:
@@ -122,12 +138,14 @@ class HoldTimer:
     def finish(self) -> Hold | None:
         """End the current hold now (end of video, or a change of leg)."""
         if self.state is HoldState.IDLE:
+            self._cand_since = self._first_settled = math.nan
             return None
-        # The hold ends where the person last sat still in position: leaving it is not holding.
-        end = self._last_settled if not math.isnan(self._last_settled) else self._last_in
-        hold = Hold(self.start_s, max(end, self.start_s))
+        start, end = self._start(), self._last_in
+        if not math.isnan(self._last_settled) and end - self._last_settled <= self.max_trim_s:
+            end = self._last_settled  # leaving the position is not holding it
+        hold = Hold(start, max(end, start))
         self.state, self._cand_since = HoldState.IDLE, math.nan
-        self.start_s = self._last_in = self._last_settled = math.nan
+        self.start_s = self._last_in = self._first_settled = self._last_settled = math.nan
         return hold if hold.duration_s >= self.min_hold_s else None
 
 

@@ -44,7 +44,7 @@ def analyze_video(
 ) -> Report:
     """Analyse one recorded video. Interrupted (Ctrl-C), it returns what was measured, marked ``partial``."""
     ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(exercise, variant, poses_dir)
-    session = Session(ex, variant)
+    session = Session(ex, variant, others=load_exercises(poses_dir).values())
     partial = False
     with VideoFileSource(video) as src, quiet_native_stderr():
         own_backend = backend is None
@@ -98,7 +98,7 @@ def analyze_landmarks(
     """Re-analyse landmarks saved with ``save_landmarks`` (no video decoding, no model)."""
     ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(exercise, variant, poses_dir)
     replay = ReplayBackend(landmarks)
-    session = Session(ex, variant)
+    session = Session(ex, variant, others=load_exercises(poses_dir).values())
     for i, t in enumerate(replay.t):
         session.update(float(t), replay.pose_at(i))
     meta = replay.meta

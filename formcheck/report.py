@@ -49,6 +49,8 @@ class Report:
     backend: str = ""
     inference_size: tuple[int, int] | None = None
     partial: bool = False
+    undetermined: str | None = None  # why no variant of the exercise fits: then nothing is counted or flagged
+    looks_like: str | None = None  # another exercise whose definition fits, when this one does not
     notes: list[str] = field(default_factory=list)
     formcheck_version: str = ""
 
@@ -76,28 +78,35 @@ class Report:
             if missing >= 0.05:
                 out_notes.append(f"no person detected in {100 * missing:.0f}% of frames")
         out_notes += res.notes
-        if not summary.variant_given and summary.detection_evidence_s < 1.0:
-            out_notes.append(f"too little of the body was seen to recognise the variant; assumed {v.name}")
+        undetermined = summary.undetermined
+        if undetermined is not None:
+            out_notes.append(undetermined)
+            if summary.looks_like:
+                out_notes.append(f"it looks like {summary.looks_like}")
+        elif summary.tie:
+            names = " and ".join(summary.tie)
+            out_notes.append(f"{names} fit about equally well; reported as {v.name} (choose with --variant)")
         if v.hold is not None and v.hold.max_s is not None:
             for h in res.holds:
                 if h.duration_s > v.hold.max_s:
                     out_notes.append(
                         f"the {h.side} hold of {h.duration_s:.0f} s went past the {v.hold.max_s:g} s the guide asks for"
                     )
+        counted = undetermined is None  # nothing is counted or flagged against a form that does not fit
         return cls(
             exercise=ex.name,
             variant=v.name,
             duration_s=max(0.0, duration) if math.isfinite(duration) else 0.0,
             frames=summary.frames,
             frames_with_pose=summary.frames_with_pose,
-            reps=dict(res.reps),
-            holds=list(res.holds),
-            faults=list(res.faults),
+            reps=dict(res.reps) if counted else dict.fromkeys(res.reps, 0),
+            holds=list(res.holds) if counted else [],
+            faults=list(res.faults) if counted else [],
             exercise_title=ex.title,
             variant_title=v.title,
-            variant_detected=not summary.variant_given,
+            variant_detected=not summary.variant_given and counted and not summary.tie,
             variant_scores={} if summary.variant_given else dict(summary.variant_scores),
-            rep_events=list(res.rep_events),
+            rep_events=list(res.rep_events) if counted else [],
             reps_target=v.reps_target,
             hold_target_s=v.hold.target_s if v.hold is not None else None,
             orientation=summary.orientation,
@@ -109,6 +118,8 @@ class Report:
             backend=backend,
             inference_size=inference_size,
             partial=partial,
+            undetermined=undetermined,
+            looks_like=summary.looks_like,
             notes=out_notes,
             formcheck_version=__version__,
         )
@@ -129,9 +140,16 @@ class Report:
         write_atomic(Path(path), json.dumps(self.to_dict(), indent=2) + "\n")
 
     def summary(self) -> str:
-        how = "detected" if self.variant_detected else "given"
+        title = self.exercise_title or self.exercise
+        if self.undetermined is not None:
+            head = f"{title} - NOT RECOGNISED: {self.undetermined.removeprefix(f'not judged as {title.lower()}: ')}"
+            if self.looks_like:
+                head += f" (it looks like {self.looks_like})"
+        else:
+            how = "detected" if self.variant_detected else ("given" if not self.variant_scores else "best guess")
+            head = f"{title} - {self.variant_title or self.variant} ({how})"
         lines = [
-            f"{self.exercise_title or self.exercise} - {self.variant_title or self.variant} ({how})",
+            head,
             f"  {self.video}: {self.duration_s:.1f} s, {self.frames} frames, "
             f"person seen in {100 * self.pose_coverage:.0f}% of frames" + (" [PARTIAL]" if self.partial else ""),
         ]

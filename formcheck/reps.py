@@ -1,4 +1,5 @@
-"""Rep counting for one variant: which signal, read from which leg, and on which side each rep is counted.
+"""Rep counting for one variant: which signal, read from which leg, on which side each rep is counted, and
+which movements are not this variant's reps at all.
 
 A definition names the rep signal (any feature of the vocabulary) and its direction. A body feature is
 read from the body. A leg feature is read from the leg moving most in the rep's direction: with one leg
@@ -6,6 +7,12 @@ working at a time that leg is the working one, whichever track MediaPipe's confu
 phantom rising beside it or a hidden leg at rest cannot split or double a rep. A rep stays open while its
 leg is unseen (a leg lost at the top of a lift has not come down); a leg hidden beside the other one is
 where that leg is (the identity stage says so), which is how a leg lowered into the resting one ends its rep.
+
+A completed cycle is counted only if it is a rep of this variant: not up longer than the variant allows (that
+is a hold), in the variant's orientation (a lunge dips into kneeling, a squat is not lying down), seen from
+the side where the variant needs it, with one leg working the other stays down (both legs bending together
+is a squat, not a lift), and the body where the definition requires (``reps.require``). Cycles that fail
+are kept as ``rejected``: evidence that the variant does not fit what the person is doing.
 """
 
 from __future__ import annotations
@@ -18,20 +25,43 @@ from .exercises import RepSpec
 from .features import BodyFeatures, LegFeatures
 from .machines import RepCounter, RepState
 
+MOSTLY = 0.5  # "through most of a rep": the share of its known time a condition must hold
+# A body this square to the camera (the left-right axis this close to the image plane, in 3D: about 55
+# degrees or more off side-on) hides movements in its side plane: a side-view variant cannot be judged.
+FRONTAL = 0.8
+
+
+@dataclass
+class _RepChecks:
+    """Seconds gathered over one up phase, to judge at its end whether it was a rep of this variant."""
+
+    last_t: float = math.nan
+    orient_known_s: float = 0.0
+    orient_ok_s: float = 0.0
+    frontal_s: float = 0.0
+    support_known_s: float = 0.0
+    support_up_s: float = 0.0
+    require_known_s: float = 0.0
+    require_ok_s: float = 0.0
+
 
 @dataclass
 class RepTracker:
     spec: RepSpec
     per_side: bool  # count per leg (one leg works at a time) rather than both legs / the body together
+    max_up_s: float = 8.0
     view: str = "side"
+    orientation: str | None = None  # the body's orientation in this variant
     counts: dict[str, int] = field(init=False)
     events: list[RepEvent] = field(default_factory=list)
+    rejected: list[tuple[str, float, float]] = field(default_factory=list)  # (why, start_s, end_s)
     working: int | None = None  # the track doing the current (or last) rep, for leg signals
     last_end_s: float = -math.inf
 
     def __post_init__(self) -> None:
         self.counts = {"left": 0, "right": 0} if self.per_side else {"left": 0, "right": 0, "both": 0}
         self._counter = RepCounter(self.spec.enter, self.spec.exit, rising=self.spec.direction == "rising")
+        self._checks = _RepChecks()
 
     @property
     def up(self) -> bool:
@@ -40,18 +70,71 @@ class RepTracker:
     def update(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> RepEvent | None:
         value, lead = self._signal(f, legs)
         ev = self._counter.update(f.t, value)
+        if ev == "up":
+            self._checks = _RepChecks(last_t=self._counter.up_since)
         if lead is not None and (ev == "up" or self.up):
             self.working = lead  # the leg moving most is the one doing the rep
+        if self.up or ev == "rep":
+            self._gather(f, legs)
         if ev != "rep":
+            return None
+        start = self._counter.up_since
+        why = self._not_a_rep(f.t - start)
+        if why is not None:
+            self.rejected.append((why, start, f.t))
             return None
         side = "both"
         if self.per_side and legs is not None and self.working is not None:
             side = legs[self.working].side
         self.counts[side] += 1
-        rep = RepEvent(side, self._counter.up_since, f.t)
+        rep = RepEvent(side, start, f.t)
         self.events.append(rep)
         self.last_end_s = f.t
         return rep
+
+    def reset(self) -> None:
+        """Forget a rep in progress (a cut in the video): the next one starts from rest."""
+        self._counter = RepCounter(self.spec.enter, self.spec.exit, rising=self.spec.direction == "rising")
+        self.working = None
+
+    def _gather(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> None:
+        c = self._checks
+        dt = f.t - c.last_t if not math.isnan(c.last_t) else 0.0
+        c.last_t = f.t
+        if dt <= 0 or dt > 0.5:
+            return
+        if f.orientation is not None:
+            c.orient_known_s += dt
+            c.orient_ok_s += dt * (f.orientation == self.orientation)
+        if self.view == "side" and f.value("facing_camera") > FRONTAL:
+            c.frontal_s += dt
+        if self.per_side and legs is not None and self.working is not None:
+            support = legs[1 - self.working]
+            value = support.value(self.spec.signal, self.view) if support.known else math.nan
+            if not math.isnan(value):
+                c.support_known_s += dt
+                c.support_up_s += dt * self.spec.is_up(value)
+        if self.spec.require and f.has_pose:
+            checks = [(f.value(n, self.view), r) for n, r in self.spec.require.items()]
+            known = [(x, r) for x, r in checks if not math.isnan(x)]
+            if known:
+                c.require_known_s += dt
+                c.require_ok_s += dt * all(r[0] <= x <= r[1] for x, r in known)
+
+    def _not_a_rep(self, up_s: float) -> str | None:
+        c = self._checks
+        if up_s > self.max_up_s:
+            return f"up {up_s:.0f} s: a hold, not a rep"
+        if self.orientation is not None and c.orient_known_s > 0 and c.orient_ok_s < MOSTLY * c.orient_known_s:
+            return f"not {self.orientation}"
+        if c.frontal_s > MOSTLY * up_s:
+            return "filmed from the front: this movement needs a side view"
+        if c.support_known_s > 0 and c.support_up_s > MOSTLY * c.support_known_s:
+            return "both legs moved together"
+        if c.require_known_s > 0 and c.require_ok_s < MOSTLY * c.require_known_s:
+            names = ", ".join(self.spec.require)
+            return f"the body left its required position ({names})"
+        return None
 
     def _signal(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> tuple[float | None, int | None]:
         """The signal's value this frame (None: unknown) and, for leg signals, the leg it came from."""

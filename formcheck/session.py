@@ -1,12 +1,17 @@
 """One exercise session, frame by frame: pose -> features -> variant detection -> engine(s).
 
 The same ``Session`` serves a recorded video, a live camera and tests fed with synthetic landmarks. When
-the variant is not given, an engine runs for every candidate variant (they are cheap), the detector keeps
-score, and the result is read from the engine of the winning variant.
+the variant is not given, an engine runs for every candidate variant (they are cheap) and for the variants
+of the other exercises. While it runs, the detector's orientation and signature scores say which variant
+to show. At the end the variant is the one whose reps and holds explain most of the session without faults
+(``events.Fit``); when none of the named exercise's variants explains anything, the session says so and
+reports no numbers, naming the exercise it looks like if one of the others fits.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .detect import VariantDetector
@@ -41,14 +46,24 @@ class SessionSummary:
     last_t: float
     orientation: str | None  # the orientation seen most
     camera_side: str | None  # the side of the body the camera saw most
+    undetermined: str | None = None  # why no variant of the exercise fits (then nothing is counted)
+    looks_like: str | None = None  # "exercise title: variant title" of another exercise that fits
+    tie: tuple[str, ...] = ()  # variants that fit about equally well (not a detection)
+
+
+TIE_RATIO = 0.8  # a runner-up fitting this nearly as well makes the choice a guess
 
 
 class Session:
-    def __init__(self, exercise: Exercise, variant: str | None = None) -> None:
+    def __init__(self, exercise: Exercise, variant: str | None = None, others: Iterable[Exercise] = ()) -> None:
         self.exercise = exercise
         self.fixed_variant = exercise.variant(variant).name if variant else None
         variants = [exercise.variant(variant)] if variant else list(exercise.variants)
         self._engines = {v.name: VariantEngine(v) for v in variants}
+        # The other exercises' variants, to say what the video looks like when it is not the exercise named.
+        self._others = (
+            [] if variant else [(e, VariantEngine(v)) for e in others if e.name != exercise.name for v in e.variants]
+        )
         self._detector = VariantDetector(exercise)
         self._features = FeatureExtractor()
         self.frames = 0
@@ -79,13 +94,34 @@ class Session:
             s = eng.update(f)
             if name == current:
                 snap = s
+        for _, eng in self._others:
+            eng.update(f)
         assert snap is not None
         return FrameResult(pose, f, snap)
 
     def finish(self) -> SessionSummary:
-        """Close every engine and summarise the session with the winning variant's findings."""
+        """Close every engine and summarise the session with the variant that fits best."""
         results = {name: eng.finish() for name, eng in self._engines.items()}
-        best = self.exercise.variant(self.current_variant())
+        detector_best, detector_scores = self._detector.best()
+        undetermined, looks_like, tie = None, None, ()
+        if self.fixed_variant is not None:
+            best = self.exercise.variant(self.fixed_variant)
+        else:
+            ranked = sorted(
+                self.exercise.variants,
+                key=lambda v: (results[v.name].fit.score, detector_scores.get(v.name, 0.0)),
+                reverse=True,
+            )
+            fitting = [v for v in ranked if results[v.name].fit.fits]
+            if not fitting:
+                best = detector_best
+                undetermined = self._why_nothing_fits(results)
+                looks_like = self._looks_like()
+            else:
+                best = fitting[0]
+                top = results[best.name].fit.score
+                tie = tuple(v.name for v in fitting if top > 0 and results[v.name].fit.score >= TIE_RATIO * top)
+                tie = tie if len(tie) > 1 else ()
         right, left = self._chirality_frames[1], self._chirality_frames[-1]
         seen = self._detector.orientation_s
         return SessionSummary(
@@ -93,7 +129,7 @@ class Session:
             variant=best,
             variant_given=self.fixed_variant is not None,
             result=results[best.name],
-            variant_scores={k: round(v, 2) for k, v in self._detector.best()[1].items()},
+            variant_scores={v: round(results[v].fit.score, 2) for v in results},
             detection_evidence_s=self._detector.evidence_s,
             frames=self.frames,
             frames_with_pose=self.frames_with_pose,
@@ -101,4 +137,27 @@ class Session:
             last_t=self.last_t,
             orientation=max(seen, key=lambda o: seen[o]) if seen else None,
             camera_side=None if right == left else ("right" if right > left else "left"),
+            undetermined=undetermined,
+            looks_like=looks_like,
+            tie=tie,
         )
+
+    def _why_nothing_fits(self, results: dict[str, VariantResult]) -> str:
+        name = self.exercise.title.lower()
+        if not self.frames_with_pose:
+            return f"not judged as {name}: no person was seen"
+        rejected = [why for r in results.values() for why, _, _ in r.rejected]
+        if rejected:
+            common = Counter(rejected).most_common(1)[0][0]
+            return f"not judged as {name}: {len(rejected)} movement(s) seen, but {common}"
+        orientations = sorted({v.orientation for v in self.exercise.variants})
+        if not any(r.fit.orientation_s >= 1.0 for r in results.values()):
+            return f"not judged as {name}: the body was never {' or '.join(orientations)}"
+        return f"not judged as {name}: no rep or hold of any of its variants was seen"
+
+    def _looks_like(self) -> str | None:
+        fits = [(r.fit.score, ex, eng.variant) for ex, eng in self._others if (r := eng.finish()).fit.fits]
+        if not fits:
+            return None
+        _, ex, v = max(fits, key=lambda x: x[0])
+        return f"{ex.title}: {v.title}"

@@ -41,15 +41,22 @@ class VideoInfo:
     height: int
     fps: float  # nominal, from the container (informational: timing uses per-frame timestamps)
     frame_count: int  # as declared by the container; may be wrong for damaged files
+    rotation: int = 0  # degrees the stored frames are turned to show them upright (phone rotation tags)
 
     @classmethod
-    def from_capture(cls, path: str, cap: cv2.VideoCapture) -> VideoInfo:
+    def from_capture(cls, path: str, cap: cv2.VideoCapture, first: np.ndarray | None = None) -> VideoInfo:
+        h, w = (
+            first.shape[:2]
+            if first is not None
+            else (cap.get(cv2.CAP_PROP_FRAME_HEIGHT), cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+        )
         return cls(
             path=path,
-            width=int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
-            height=int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+            width=int(w),
+            height=int(h),
             fps=float(cap.get(cv2.CAP_PROP_FPS) or 0.0),
             frame_count=int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0),
+            rotation=int(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360,
         )
 
 
@@ -70,12 +77,16 @@ class VideoFileSource:
         cap = cv2.VideoCapture(str(p))
         if not cap.isOpened():
             raise InputError(f"cannot open {p} as a video (not a video file, truncated, or an unsupported codec)")
+        # Phones store portrait video sideways with a rotation tag; this OpenCV build ignores the tag unless told.
+        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         ok, first = cap.read()
         if not ok or first is None:
             cap.release()
             raise InputError(f"{p} contains no decodable video frames")
-        self.info = VideoInfo.from_capture(str(p), cap)
+        self.info = VideoInfo.from_capture(str(p), cap, first)
         self.notes: list[str] = []
+        if self.info.rotation:
+            self.notes.append(f"turned {self.info.rotation}° upright, as the video's rotation tag asks")
         self._cap = cap
         self._first = first
         self._queue: queue.Queue[object] = queue.Queue(maxsize=queue_size)

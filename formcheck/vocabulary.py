@@ -42,10 +42,12 @@ BODY_FEATURES: dict[str, Feature] = {
         Feature("hip_height", "torso lengths", "mid-hip above the floor line"),
         Feature("knee_floor", "torso lengths", "lowest knee above the floor line"),
         Feature("shank_rise", "sine", "the flattest shank's rise (about 0: a knee on the floor)"),
+        Feature("thigh_rise", "sine", "the steeper thigh's rise from horizontal, in 3D where known (seated: low)"),
         Feature("lr_vertical", "cosine", "how vertical the body's left-right axis is in 3D (1: lying on a side)"),
         Feature("hand_to_floor", "torso lengths", "lowest wrist above the floor line"),
         Feature("hand_drop", "torso lengths", "lowest wrist below the hips (hands on hips ~0, on the floor ~1)"),
         Feature("stacked", "torso lengths", "shoulder and hip width in the image (0: side-on)"),
+        Feature("facing_camera", "sine", "how square the body is to the camera in 3D (0: side-on, 1: facing it)"),
         Feature("hip_min", "deg", "the smaller hip angle of the seen legs"),
         Feature("hip_max", "deg", "the larger hip angle of the seen legs"),
         Feature("knee_min", "deg", "the smaller knee angle of the seen legs"),
@@ -55,7 +57,7 @@ BODY_FEATURES: dict[str, Feature] = {
 
 ALL_FEATURES: dict[str, Feature] = {**LEG_FEATURES, **BODY_FEATURES}
 
-ORIENTATIONS = ("standing", "kneeling", "supine", "side-lying")
+ORIENTATIONS = ("standing", "kneeling", "seated", "supine", "side-lying")
 
 # How the legs share the work, and the roles each mode gives them (target ranges and rules name roles).
 # lift: one leg works at a time; stance: a split stance, front and back; both: the legs move together.

@@ -76,14 +76,29 @@ def test_hold_breaks_on_a_long_gap_and_drops_blips():
     assert [round(h.duration_s, 2) for h in holds] == [2.97, 3.97]
 
 
-def test_hold_only_starts_when_settled():
+def test_a_hold_is_gated_on_position_and_its_ends_on_stillness():
     timer = HoldTimer(confirm_s=0.3)
-    for i in range(30):
+    # 1 s moving into the range, 10 s rocking (still only at the turning points, every second), 1 s out.
+    frames = [(True, False)] * 30
+    frames += [(True, i % 30 in (0, 1, 2)) for i in range(300)]
+    frames += [(True, False)] * 30 + [(False, False)] * 60
+    holds = []
+    for i, (in_pos, settled) in enumerate(frames):
+        h = timer.update(i / 30, in_pos, settled)
+        if h:
+            holds.append(h)
+    assert len(holds) == 1  # the rocking never ended it
+    assert holds[0].start_s == pytest.approx(1.0, abs=0.05)  # from the first still moment, not the way in
+    assert holds[0].end_s == pytest.approx(10.0 + 2 / 30, abs=0.05)  # to the last one, not the way out
+
+
+def test_someone_never_still_is_timed_from_entering_to_leaving():
+    timer = HoldTimer(confirm_s=0.3)
+    for i in range(300):
         timer.update(i / 30, True, settled=False)
-    assert timer.elapsed(1.0) == 0.0
-    for i in range(30, 60):
-        timer.update(i / 30, True, settled=True)
-    assert timer.elapsed(2.0) == pytest.approx(1.0 - 1 / 30, abs=0.05)
+    assert timer.elapsed(299 / 30) == pytest.approx(299 / 30, abs=0.05)
+    h = timer.update(10.0 + 1.5, False, settled=False)
+    assert h is not None and h.start_s == 0.0 and h.end_s == pytest.approx(299 / 30)
 
 
 def test_interval_tracker_reports_intervals_not_frames():

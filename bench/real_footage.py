@@ -1,0 +1,181 @@
+#!/usr/bin/env python
+"""formcheck on real footage: phone and studio videos with by-eye truth, listed in a manifest.
+
+The footage itself is not in the repository (none of it may be redistributed); point this at a manifest:
+
+    python bench/real_footage.py /path/to/manifest.json [--cache DIR] [--only SUBSTRING] [--refresh]
+
+Manifest: a JSON list of clips, each {"file": path relative to the manifest's clips/ folder, "exercise":
+name or null for a negative (something else: squats, walking...), "form": free text, "truth": {"reps":
+{"left": n, "right": n} | {"both": n} | null, "holds": [{"side", "start_s", "end_s"}], "faults_seen":
+[text...]}}.
+
+A clip is judged as the issue asks: reps within 1 per side, holds within 2 s (hold clips), no fault on a
+clean demonstration; a negative must count nothing and flag nothing for every exercise. A report that
+declines to judge (no numbers, and a note saying why) is counted apart: honest, but not right.
+The landmarks of each clip are cached (--cache, default beside the manifest) so re-runs take seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from formcheck.exercises import load_exercises  # noqa: E402
+from formcheck.pipeline import analyze_landmarks, analyze_video  # noqa: E402
+from formcheck.report import Report  # noqa: E402
+
+REPS_TOLERANCE = 1
+HOLD_TOLERANCE_S = 2.0
+
+
+@dataclass
+class Verdict:
+    right: bool
+    abstained: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+def reps_measured(report: Report, truth_reps: dict[str, int]) -> dict[str, int]:
+    if set(truth_reps) == {"both"}:
+        return {"both": report.reps.get("both", report.reps["left"] + report.reps["right"])}
+    return {side: report.reps.get(side, 0) for side in ("left", "right")}
+
+
+def abstained(report: Report) -> bool:
+    why = getattr(report, "undetermined", None)
+    return not any(report.reps.values()) and not report.holds and not report.faults and bool(why)
+
+
+def judge(report: Report, truth: dict[str, Any]) -> Verdict:
+    v = Verdict(right=True)
+    if truth["reps"] is None and not truth["holds"]:
+        # Not judgeable by eye either (cuts, overlays, close-ups): the right answer is a note, not numbers.
+        ok = abstained(report)
+        return Verdict(
+            right=ok,
+            problems=[]
+            if ok
+            else [
+                "numbers where the video cannot be judged: "
+                + (f"reps {report.reps}, {len(report.holds)} hold(s), {len(report.faults)} fault(s)")
+            ],
+        )
+    if abstained(report):
+        return Verdict(right=False, abstained=True, problems=[f"declined: {getattr(report, 'undetermined', '')}"])
+    if truth["reps"] is not None:
+        got = reps_measured(report, truth["reps"])
+        for side, n in truth["reps"].items():
+            if abs(got.get(side, 0) - n) > REPS_TOLERANCE:
+                v.problems.append(f"reps {side} {got.get(side, 0)} (truth {n})")
+    else:
+        if any(report.reps.values()):
+            v.problems.append(f"reps counted in a hold: {report.reps}")
+        remaining = list(report.holds)
+        for h in truth["holds"]:
+            true_s = h["end_s"] - h["start_s"]
+            match = next(
+                (
+                    r
+                    for r in remaining
+                    if r.start_s < h["end_s"] and r.end_s > h["start_s"] and (h["side"] in ("both", r.side))
+                ),
+                None,
+            )
+            if match is None:
+                v.problems.append(f"missed the {h['side']} hold of {true_s:.1f} s")
+                continue
+            remaining.remove(match)
+            if abs(match.duration_s - true_s) > HOLD_TOLERANCE_S:
+                v.problems.append(f"{h['side']} hold {match.duration_s:.1f} s (truth {true_s:.1f} s)")
+        if remaining:
+            v.problems.append(f"{len(remaining)} hold(s) that did not happen")
+    if not truth["faults_seen"] and report.faults:
+        v.problems.append("faults on a clean demonstration: " + ", ".join(f.code for f in report.faults))
+    v.right = not v.problems
+    return v
+
+
+def judge_negative(reports: dict[str, Report]) -> Verdict:
+    v = Verdict(right=True)
+    for name, r in reports.items():
+        found = []
+        if any(r.reps.values()):
+            found.append(f"reps {r.reps}")
+        if r.holds:
+            found.append(f"{len(r.holds)} hold(s)")
+        if r.faults:
+            found.append(f"{len(r.faults)} fault(s)")
+        if found:
+            v.problems.append(f"as {name}: " + ", ".join(found))
+    v.right = not v.problems
+    return v
+
+
+def analyse(clip: Path, exercise: str, cache: Path, refresh: bool) -> Report:
+    lm = cache / f"{clip.stem}.landmarks.npz"
+    if refresh or not lm.exists():
+        return analyze_video(clip, exercise, save_landmarks=lm)
+    return analyze_landmarks(lm, exercise)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("manifest", type=Path)
+    ap.add_argument("--cache", type=Path, help="landmarks cache (default: landmarks/ beside the manifest)")
+    ap.add_argument("--only", help="only clips whose file name contains this")
+    ap.add_argument("--refresh", action="store_true", help="run the model again instead of the cached landmarks")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print each report's summary")
+    args = ap.parse_args()
+    entries = json.loads(args.manifest.read_text())
+    clips_dir = args.manifest.parent / "clips"
+    cache = args.cache or args.manifest.parent / "landmarks"
+    cache.mkdir(parents=True, exist_ok=True)
+    exercises = sorted(load_exercises())
+    right = abstain = judged = 0
+    negatives_right = negatives = 0
+    t0 = time.perf_counter()
+    for e in entries:
+        if args.only and args.only not in e["file"]:
+            continue
+        clip = clips_dir / e["file"]
+        truth = e["truth"]
+        if e["exercise"] is None:
+            reports = {name: analyse(clip, name, cache, args.refresh and name == exercises[0]) for name in exercises}
+            verdict = judge_negative(reports)
+            negatives += 1
+            negatives_right += verdict.right
+            what = "negative"
+            sample = next(iter(reports.values()))
+        else:
+            sample = analyse(clip, e["exercise"], cache, args.refresh)
+            verdict = judge(sample, truth)
+            judged += 1
+            right += verdict.right
+            abstain += verdict.abstained
+            what = f"{sample.variant}{'' if sample.variant_detected else ' (given)'}"
+        mark = "RIGHT" if verdict.right else ("DECLINED" if verdict.abstained else "WRONG")
+        print(f"{mark:8} {e['file'][:70]:70} {what}")
+        print(f"         form: {e['form'][:100]}")
+        for p in verdict.problems:
+            print(f"         - {p}")
+        if args.verbose:
+            print("\n".join("         | " + line for line in sample.summary().splitlines()))
+    print(
+        f"\nREAL FOOTAGE: {right}/{judged} exercise clips fully right ({abstain} declined with a note); "
+        f"{negatives_right}/{negatives} negatives counted nothing for every exercise; "
+        f"{time.perf_counter() - t0:.0f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
