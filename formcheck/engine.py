@@ -100,7 +100,9 @@ class VariantEngine:
         self.reps = (
             RepTracker(v.reps, v.per_side_reps, v.max_rep_up_s, v.view, v.orientation) if v.reps is not None else None
         )
-        self.hold = HoldTracker(v.hold, at_top=v.reps is not None) if v.hold is not None else None
+        self.hold = (
+            HoldTracker(v.hold, at_top=v.reps is not None, one_leg=v.legs == "lift") if v.hold is not None else None
+        )
         self.roles = RoleAssigner(v)
         self.rules: list[RuleCheck] = [make_rule(r, v.reps.signal if v.reps else None) for r in v.rules]
         self._prev_t = math.nan
@@ -128,7 +130,8 @@ class VariantEngine:
             if self.hold.at_top and not rep_up:
                 pass  # a top hold is only timed during a rep
             else:
-                self.hold.update(t, in_pos, self._settled(legs), self._held_side(legs))
+                orient_ok = None if f.orientation is None else f.orientation == v.orientation
+                self.hold.update(t, in_pos, self._settled(legs), self._held_side(legs), orient_ok)
         holding = self.hold is not None and self.hold.holding
 
         ctx = FrameContext(
@@ -224,7 +227,7 @@ class VariantEngine:
             orientation_s=round(self._orientation_s, 2),
             explained_s=round(sum(b - a for a, b in spans), 2),
             fault_s=round(sum(_overlap((f.start_s, f.end_s), spans) for f in faults), 2),
-            rejected=len(reps.rejected) if reps is not None else 0,
+            rejected=(len(reps.rejected) if reps is not None else 0) + (len(self.hold.rejected) if self.hold else 0),
         )
         return VariantResult(
             variant=self.variant.name,
@@ -234,5 +237,5 @@ class VariantEngine:
             faults=faults,
             notes=notes,
             fit=fit,
-            rejected=list(reps.rejected) if reps is not None else [],
+            rejected=(list(reps.rejected) if reps is not None else []) + (self.hold.rejected if self.hold else []),
         )

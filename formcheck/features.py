@@ -325,7 +325,8 @@ def classify_orientation(f: BodyFeatures) -> str | None:
         if not math.isnan(v["shank_rise"]) and v["shank_rise"] < 0.4 and hh < 1.5:
             return "kneeling"
         return "standing"
-    if hh < 0.7 and incl > 55.0:
+    # Lying: the trunk about level and the hips near the floor (a camera looking down lifts them in the image).
+    if incl > 55.0 and (hh < 0.7 or (incl > 70.0 and hh < 1.0)):
         if not math.isnan(v["lr_vertical"]):
             return "side-lying" if v["lr_vertical"] > 0.6 else "supine"
         if not math.isnan(v["stacked"]) and v["stacked"] > 0.45:

@@ -7,20 +7,27 @@ the stay at the top of each rep and is reported with that rep.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .events import HoldEvent
 from .exercises import HoldSpec
 from .machines import Hold, HoldState, HoldTimer
+from .reps import MOSTLY
 
 
 @dataclass
 class HoldTracker:
     spec: HoldSpec
     at_top: bool  # a hold at the top of each rep (the variant has reps too)
+    one_leg: bool = False  # one leg is held at a time (the other can take over the position directly)
     events: list[HoldEvent] = field(default_factory=list)
+    rejected: list[tuple[str, float, float]] = field(default_factory=list)  # (why, start_s, end_s)
     _side: str | None = None  # the held leg's side, last known during the current hold
     _pending: Hold | None = None  # a top hold that ended before its rep did
+    _last_t: float = math.nan
+    _orient_known_s: float = 0.0  # seconds of the current hold in a known orientation ...
+    _orient_ok_s: float = 0.0  # ... and in the variant's
 
     def __post_init__(self) -> None:
         self._timer = HoldTimer(min_hold_s=self.spec.min_s)
@@ -32,10 +39,24 @@ class HoldTracker:
     def elapsed(self, t: float) -> float | None:
         return self._timer.elapsed(t) if self.holding else None
 
-    def update(self, t: float, in_position: bool | None, settled: bool, side: str | None) -> None:
-        """Feed one frame. ``side``: the held leg's side this frame (None when unknown; "both" for both legs)."""
+    def update(
+        self, t: float, in_position: bool | None, settled: bool, side: str | None, orientation_ok: bool | None = None
+    ) -> None:
+        """Feed one frame. ``side``: the held leg's side this frame (None when unknown; "both" for both legs);
+        ``orientation_ok``: whether the body is in the variant's orientation (None: not known)."""
+        if self.one_leg and not self.at_top and self.holding and side is not None and self._side not in (None, side):
+            # The other leg is held now: the next hold, not this one going on. (In a stance both legs hold the
+            # position all along: there a change of side is MediaPipe swapping the legs, and the hold goes on.)
+            self._close(self._timer.finish(), self._side)
         was_idle = not self.holding
         done = self._timer.update(t, in_position, settled)
+        if was_idle and self.holding:
+            self._orient_known_s = self._orient_ok_s = 0.0
+        dt = t - self._last_t if not math.isnan(self._last_t) else 0.0
+        self._last_t = t
+        if self.holding and orientation_ok is not None and 0 < dt <= 0.5:
+            self._orient_known_s += dt
+            self._orient_ok_s += dt * orientation_ok
         if self.holding and side is not None:
             self._side = side
         if self.at_top:
@@ -57,6 +78,11 @@ class HoldTracker:
     def _close(self, hold: Hold | None, side: str | None) -> HoldEvent | None:
         self._side = None
         if hold is None:
+            return None
+        if not self.at_top and self._orient_ok_s < MOSTLY * self._orient_known_s:
+            # The right angles in another posture (a standing fold has a hip and knee like a lying
+            # straight-leg hold): not this variant's hold.
+            self.rejected.append(("held in another posture", hold.start_s, hold.end_s))
             return None
         dur = hold.duration_s
         ev = HoldEvent(

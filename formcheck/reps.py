@@ -12,7 +12,8 @@ A completed cycle is counted only if it is a rep of this variant: not up longer 
 is a hold), in the variant's orientation (a lunge dips into kneeling, a squat is not lying down), seen from
 the side where the variant needs it, with one leg working the other stays down (both legs bending together
 is a squat, not a lift), and the body where the definition requires (``reps.require``). Cycles that fail
-are kept as ``rejected``: evidence that the variant does not fit what the person is doing.
+are kept as ``rejected``: evidence that the variant does not fit what the person is doing. (With both legs
+working together, the other leg must move too.)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .features import BodyFeatures, LegFeatures
 from .machines import RepCounter, RepState
 
 MOSTLY = 0.5  # "through most of a rep": the share of its known time a condition must hold
+TOGETHER_S = 0.5  # two legs going up this close in time rose together
 # A body this square to the camera (the left-right axis this close to the image plane, in 3D: about 55
 # degrees or more off side-on) hides movements in its side plane: a side-view variant cannot be judged.
 FRONTAL = 0.8
@@ -62,6 +64,10 @@ class RepTracker:
         self.counts = {"left": 0, "right": 0} if self.per_side else {"left": 0, "right": 0, "both": 0}
         self._counter = RepCounter(self.spec.enter, self.spec.exit, rising=self.spec.direction == "rising")
         self._checks = _RepChecks()
+        # Which tracked legs have been seen at rest: only they can lead a rep. A leg that never rests (the
+        # bent bottom leg in a side-lying raise) is not a working leg that forgot to come down.
+        self._rested = [False, False]
+        self._up_since = [math.nan, math.nan]  # since when each leg's signal is past ``enter``
 
     @property
     def up(self) -> bool:
@@ -96,6 +102,8 @@ class RepTracker:
         """Forget a rep in progress (a cut in the video): the next one starts from rest."""
         self._counter = RepCounter(self.spec.enter, self.spec.exit, rising=self.spec.direction == "rising")
         self.working = None
+        self._rested = [False, False]
+        self._up_since = [math.nan, math.nan]
 
     def _gather(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> None:
         c = self._checks
@@ -108,9 +116,9 @@ class RepTracker:
             c.orient_ok_s += dt * (f.orientation == self.orientation)
         if self.view == "side" and f.value("facing_camera") > FRONTAL:
             c.frontal_s += dt
-        if self.per_side and legs is not None and self.working is not None:
-            support = legs[1 - self.working]
-            value = support.value(self.spec.signal, self.view) if support.known else math.nan
+        if self.spec.is_leg_signal and legs is not None and self.working is not None and self._rested[1 - self.working]:
+            other = legs[1 - self.working]
+            value = other.value(self.spec.signal, self.view) if other.known else math.nan
             if not math.isnan(value):
                 c.support_known_s += dt
                 c.support_up_s += dt * self.spec.is_up(value)
@@ -129,8 +137,15 @@ class RepTracker:
             return f"not {self.orientation}"
         if c.frontal_s > MOSTLY * up_s:
             return "filmed from the front: this movement needs a side view"
-        if c.support_known_s > 0 and c.support_up_s > MOSTLY * c.support_known_s:
+        if self.per_side and c.support_known_s > 0 and c.support_up_s > MOSTLY * c.support_known_s:
             return "both legs moved together"
+        if (
+            not self.per_side
+            and self.spec.is_leg_signal
+            and c.support_known_s > 0
+            and (c.support_up_s < MOSTLY * c.support_known_s)
+        ):
+            return "only one leg moved"
         if c.require_known_s > 0 and c.require_ok_s < MOSTLY * c.require_known_s:
             names = ", ".join(self.spec.require)
             return f"the body left its required position ({names})"
@@ -145,17 +160,34 @@ class RepTracker:
             return None, None
         values = {k: legs[k].value(spec.signal, self.view) for k in (0, 1) if legs[k].known}
         values = {k: v for k, v in values.items() if not math.isnan(v)}
+        resting = any(spec.is_down(v) for v in values.values())
+        for k in (0, 1):
+            # A leg unseen while the other rests is hidden behind it, resting too (side-on, lying or standing).
+            self._rested[k] = self._rested[k] or (spec.is_down(values[k]) if k in values else resting)
+            if k in values:
+                up = spec.is_up(values[k])
+                self._up_since[k] = (
+                    (self._up_since[k] if not math.isnan(self._up_since[k]) else f.t) if up else math.nan
+                )
         w = self.working
         if self.up and w is not None:
             if w not in values:
                 return None, None  # the leg doing the rep is out of sight: it has not come down
             o = 1 - w
-            if o in values and spec.is_up(values[o]) and not spec.is_up(values[w]):
-                return values[o], o  # this one came down while the other stays up: that one carries the rep
+            if not self.per_side:
+                return sum(values.values()) / len(values), w  # both legs together: their mean
+            rose_together = self._up_since[o] <= self._counter.up_since + TOGETHER_S
+            if o in values and self._rested[o] and rose_together and not spec.is_up(values[w]):
+                # Both rose together and this one came down while the other stays up: it was a phantom of
+                # the lifted leg, and the other one carries the rep. (A leg that went up later is the next rep.)
+                return values[o], o
             return values[w], w
+        values = {k: v for k, v in values.items() if self._rested[k]} or values
         if not values:
             return None, None
         # At rest, the leg moving most in the rep's direction leads (on a tie, the last working leg).
         sign = -1.0 if spec.direction == "rising" else 1.0
         lead = min(values, key=lambda k: (sign * values[k], k != w))
+        if not self.per_side:
+            return sum(values.values()) / len(values), lead  # both legs together: their mean
         return values[lead], lead
