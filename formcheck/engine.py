@@ -25,6 +25,8 @@ ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before fr
 # Shoulders and hips this far apart in the image (torso lengths) mean the camera is well off side-on
 # (about 25 degrees or more): angles in the body's plane of movement are then foreshortened.
 OBLIQUE_STACKED = 0.25
+OBLIQUE_FACING = 0.45  # the same in 3D (``facing_camera``): about 27 degrees
+OBLIQUE_TAU_S = 1.0
 
 
 def _overlap(span: tuple[float, float], spans: list[tuple[float, float]]) -> float:
@@ -107,6 +109,7 @@ class VariantEngine:
         self.rules: list[RuleCheck] = [make_rule(r, v.reps.signal if v.reps else None) for r in v.rules]
         self._prev_t = math.nan
         self._orientation_s = 0.0
+        self._obliqueness = 0.0
 
     def update(self, f: BodyFeatures) -> Snapshot:
         t = f.t
@@ -144,7 +147,7 @@ class VariantEngine:
             rep_leg=rep_leg,
             since_rep_end_s=t - self.reps.last_end_s if self.reps is not None else math.inf,
             holding=holding,
-            oblique=v.view == "side" and f.value("stacked") > OBLIQUE_STACKED,
+            oblique=v.view == "side" and self._oblique(f, dt),
             view=v.view,
         )
         for rule in self.rules:
@@ -165,6 +168,17 @@ class VariantEngine:
             side,
             [r.rule.message for r in self.rules if r.open],
         )
+
+    def _oblique(self, f: BodyFeatures, dt: float) -> bool:
+        """Whether the camera is well off side-on, smoothed over about a second (it is a property of the
+        set-up, not of one frame). Either sign counts: shoulders and hips apart in the image, or the body's
+        left-right axis turned towards the camera in 3D."""
+        stacked, facing = f.value("stacked"), f.value("facing_camera")
+        scores = [x for x in (stacked / OBLIQUE_STACKED, facing / OBLIQUE_FACING) if not math.isnan(x)]
+        if scores:
+            a = 1.0 - math.exp(-dt / OBLIQUE_TAU_S) if dt > 0 else 1.0
+            self._obliqueness += a * (max(scores) - self._obliqueness)
+        return self._obliqueness > 1.0
 
     def _held_side(self, legs: tuple[LegFeatures, ...] | None) -> str | None:
         """The side of the leg the hold is reported for, this frame."""

@@ -82,6 +82,29 @@ def _check_features(ranges: dict[str, Range], allowed: Mapping[str, object], wha
     return ranges
 
 
+class RepRequire(_Model):
+    """Ranges that hold through most of a rep, or it is not this variant's rep: for the body, the leg doing the
+    rep (``working``) and the other one (``support``: e.g. the standing leg stays straight in a standing lift,
+    which a lunge or a squat breaks)."""
+
+    body: dict[str, Range] = Field(default_factory=dict)
+    working: dict[str, Range] = Field(default_factory=dict)
+    support: dict[str, Range] = Field(default_factory=dict)
+
+    @field_validator("body")
+    @classmethod
+    def _body(cls, v: dict[str, Range]) -> dict[str, Range]:
+        return _check_features(v, vocab.BODY_FEATURES, "body")
+
+    @field_validator("working", "support")
+    @classmethod
+    def _legs(cls, v: dict[str, Range]) -> dict[str, Range]:
+        return _check_features(v, vocab.LEG_FEATURES, "leg")
+
+    def __bool__(self) -> bool:
+        return bool(self.body or self.working or self.support)
+
+
 class RepSpec(_Model):
     """A rep: ``signal`` passes ``enter`` (falling below it, or rising above it) and comes back past ``exit``.
 
@@ -97,14 +120,9 @@ class RepSpec(_Model):
     max_up_s: Optional[float] = Field(
         default=None, gt=0, description="longer up than this is a hold, not a rep (default: 8 s, or twice a top hold)"
     )
-    require: dict[str, Range] = Field(
-        default_factory=dict, description="body features that stay in these ranges through most of a rep"
+    require: RepRequire = Field(
+        default_factory=lambda: RepRequire(), description="where the body and legs stay through most of a rep"
     )
-
-    @field_validator("require")
-    @classmethod
-    def _require(cls, v: dict[str, Range]) -> dict[str, Range]:
-        return _check_features(v, vocab.BODY_FEATURES, "body")
 
     @model_validator(mode="after")
     def _hysteresis(self) -> RepSpec:

@@ -122,8 +122,14 @@ class RepTracker:
             if not math.isnan(value):
                 c.support_known_s += dt
                 c.support_up_s += dt * self.spec.is_up(value)
-        if self.spec.require and f.has_pose:
-            checks = [(f.value(n, self.view), r) for n, r in self.spec.require.items()]
+        req = self.spec.require
+        if req and f.has_pose:
+            checks = [(f.value(n, self.view), r) for n, r in req.body.items()]
+            if legs is not None and self.working is not None:
+                for k, ranges in ((self.working, req.working), (1 - self.working, req.support)):
+                    checks += [
+                        (legs[k].value(n, self.view) if legs[k].known else math.nan, r) for n, r in ranges.items()
+                    ]
             known = [(x, r) for x, r in checks if not math.isnan(x)]
             if known:
                 c.require_known_s += dt
@@ -147,8 +153,9 @@ class RepTracker:
         ):
             return "only one leg moved"
         if c.require_known_s > 0 and c.require_ok_s < MOSTLY * c.require_known_s:
-            names = ", ".join(self.spec.require)
-            return f"the body left its required position ({names})"
+            req = self.spec.require
+            names = [*req.body, *(f"working {n}" for n in req.working), *(f"other leg's {n}" for n in req.support)]
+            return f"the body was not where this exercise keeps it ({', '.join(names)})"
         return None
 
     def _signal(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> tuple[float | None, int | None]:

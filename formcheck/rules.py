@@ -95,7 +95,8 @@ class RangeRule(RuleCheck):
         if rule.side_view_only and ctx.oblique:
             # Not judged while the camera is oblique: the angle is foreshortened away (said in the notes).
             self.skipped_s += ctx.dt
-            self._track(ctx.t, None, None)
+            for leg in list(self._trackers):
+                self._track(ctx.t, leg, None)
             return
         active = (
             rule.during == "always" or (rule.during == "up" and ctx.rep_up) or (rule.during == "hold" and ctx.holding)
