@@ -215,10 +215,12 @@ class LandmarkRecorder:
         self.world: list[np.ndarray] = []
         self.has_z: list[bool] = []
         self.has_world: list[bool] = []
+        self.cut: list[bool] = []
         self.size = (0, 0)
 
-    def add(self, frame: Frame, pose: Pose | None) -> None:
+    def add(self, frame: Frame, pose: Pose | None, cut: bool = False) -> None:
         self.t.append(frame.t)
+        self.cut.append(cut)
         self.present.append(pose is not None)
         self.size = (frame.image.shape[1], frame.image.shape[0])
         zeros = np.zeros(NUM_LANDMARKS)
@@ -246,6 +248,7 @@ class LandmarkRecorder:
             world=fixed(self.world, _WORLD_SCALE, np.int16),
             has_z=np.array(self.has_z),
             has_world=np.array(self.has_world),
+            cut=np.array(self.cut, dtype=bool),
         )
 
 
@@ -276,6 +279,7 @@ class ReplayBackend:
                 self._z = data["z"] / _XY_SCALE
                 self._world = data["world"] / _WORLD_SCALE
                 self._has_z, self._has_world = data["has_z"], data["has_world"]
+                self._cut = data["cut"] if "cut" in data else np.zeros(len(self.t), bool)
         except (OSError, KeyError, ValueError) as exc:
             raise BackendError(f"cannot read landmarks file {path}: {exc}") from None
         self.size: tuple[int, int] = tuple(int(v) for v in self.meta["size"])  # type: ignore[assignment, union-attr]
@@ -293,6 +297,10 @@ class ReplayBackend:
             self._z[index] if self._has_z[index] else None,
             self._world[index] if self._has_world[index] else None,
         )
+
+    def cut_at(self, index: int) -> bool:
+        """Whether a new shot started at this frame (as the recording's cut detector saw it)."""
+        return index < len(self._cut) and bool(self._cut[index])
 
     def process(self, frame: Frame) -> Pose | None:
         return self.pose_at(frame.index)

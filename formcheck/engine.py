@@ -219,6 +219,18 @@ class VariantEngine:
             if legs[k].known
         )
 
+    def interrupt(self) -> None:
+        """A cut in the video: a rep in progress is dropped (its end is not seen), a hold and open faults
+        end where they were last seen, and the legs get their roles afresh."""
+        if self.reps is not None:
+            self.reps.reset()
+        if self.hold is not None:
+            self.hold.interrupt()
+        for rule in self.rules:
+            rule.interrupt()
+        self.roles = RoleAssigner(self.variant)
+        self._obliqueness = 0.0
+
     def finish(self) -> VariantResult:
         """Close what is still open at the end of the session and return the findings."""
         if self.hold is not None:

@@ -32,6 +32,10 @@ FILTER_RESET_S = 0.5  # after a gap this long, smoothing restarts instead of bri
 CHIRALITY_TAU_S = 1.0
 CHIRALITY_ON = 0.25  # hysteresis on the smoothed chirality evidence
 CHIRALITY_OFF = 0.1
+FRAME_MARGIN = 0.02  # landmarks this far outside the picture (share of its size) are guesses, not seen
+# The hips moving this many torso lengths within JUMP_WINDOW_S is no movement: a new shot.
+JUMP_TORSOS = 1.5
+JUMP_WINDOW_S = 0.2
 
 
 # Values measured per leg: the vocabulary's leg features, plus unsigned angles for front views (where
@@ -81,6 +85,7 @@ class BodyFeatures:
     chirality: int = 0  # +1 faces image-right when upright (camera sees the right side), -1 mirrored, 0 unknown
     values: dict[str, float] = field(default_factory=dict)  # the vocabulary's body features (NaN = unknown)
     legs: tuple[LegFeatures, ...] = field(default_factory=tuple)
+    cut: bool = False  # a new shot starts here (a cut in the video, or the body jumping across the frame)
 
     def value(self, name: str, view: str = "side") -> float:
         """A body feature by name; ``hip_min`` etc. are the smaller/larger value over the known legs."""
@@ -133,27 +138,43 @@ class FeatureExtractor:
         self._chirality = 0
         self._last_t = -math.inf
         self._torso_scale = NAN
+        self._last_hip: np.ndarray | None = None
+        self._last_hip_t = -math.inf
 
-    def update(self, t: float, pose: Pose | None) -> BodyFeatures:
+    def update(self, t: float, pose: Pose | None, cut: bool = False) -> BodyFeatures:
+        """One frame. ``cut``: a new shot starts here, so nothing is carried over from the last one."""
+        if cut:
+            self.reset()
         if pose is None:
             self._last_t = t
-            return BodyFeatures(t=t, has_pose=False)
+            return BodyFeatures(t=t, has_pose=False, cut=cut)
         xy, vis = pose.xy, pose.visibility
+        w, h = pose.image_size
 
-        def seen(*idx: int) -> bool:
-            return all(vis[i] >= VIS_MIN for i in idx)
+        def seen(i: int) -> bool:
+            # seen, and inside the picture: a close-up of the legs has its shoulders guessed off-screen
+            x, y = xy[i]
+            return (
+                vis[i] >= VIS_MIN and -FRAME_MARGIN * w <= x <= (1 + FRAME_MARGIN) * w and y <= (1 + FRAME_MARGIN) * h
+            )
 
         shoulders = [i for i in (LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER) if seen(i)]
         hips = [i for i in (LM.LEFT_HIP, LM.RIGHT_HIP) if seen(i)]
         if not shoulders or not hips:
             self._last_t = t
-            return BodyFeatures(t=t, has_pose=False)
+            return BodyFeatures(t=t, has_pose=False, cut=cut)
         mid_sh = xy[shoulders].mean(axis=0)
         mid_hip = xy[hips].mean(axis=0)
         trunk = mid_sh - mid_hip
         torso = float(np.linalg.norm(trunk))
         if torso < 1e-6:
-            return BodyFeatures(t=t, has_pose=False)
+            return BodyFeatures(t=t, has_pose=False, cut=cut)
+        if self._jumped(t, mid_hip, torso):
+            # The body cannot cross the frame between two frames: a cut the pixels did not show, or MediaPipe
+            # finding the person again somewhere else. Start afresh rather than read it as a movement.
+            self.reset()
+            cut = True
+        self._last_hip, self._last_hip_t = mid_hip, t
         # Body scale: the torso barely foreshortens in the side views formcheck works with; a slow
         # average keeps one noisy frame from rescaling everything.
         self._torso_scale = torso if math.isnan(self._torso_scale) else 0.9 * self._torso_scale + 0.1 * torso
@@ -197,11 +218,16 @@ class FeatureExtractor:
             hip_sep = g.seg_len(xy[LM.LEFT_HIP], xy[LM.RIGHT_HIP])
             values["stacked"] = (sh_sep + hip_sep) / (2.0 * scale)
 
-        out = BodyFeatures(t=t, has_pose=True, chirality=chir, values=values)
+        out = BodyFeatures(t=t, has_pose=True, chirality=chir, values=values, cut=cut)
         out.legs = self._legs_features(t, pose, mid_hip, trunk, scale, chir)
         out.orientation = classify_orientation(out)
         self._last_t = t
         return out
+
+    def _jumped(self, t: float, mid_hip: np.ndarray, torso: float) -> bool:
+        if self._last_hip is None or not (0 < t - self._last_hip_t < JUMP_WINDOW_S):
+            return False
+        return float(np.linalg.norm(mid_hip - self._last_hip)) > JUMP_TORSOS * torso
 
     def _update_chirality(self, t: float, pose: Pose, trunk: np.ndarray, scale: float) -> int:
         xy, vis = pose.xy, pose.visibility

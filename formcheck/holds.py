@@ -70,6 +70,14 @@ class HoldTracker:
         hold, self._pending = self._pending or last, None
         return self._close(hold, side)
 
+    def interrupt(self) -> None:
+        """A cut: a hold in progress ends where it was last held (a top hold's rep is dropped with it)."""
+        if self.at_top:
+            self._timer.finish()
+            self._pending = None
+        else:
+            self._close(self._timer.finish(), self._side)
+
     def finish(self) -> None:
         """End of the session: close a hold still running."""
         if not self.at_top:

@@ -1,13 +1,20 @@
-"""Feedback rendering: skeleton, live angles, rep counts, hold timer and the current cue on a frame."""
+"""Feedback rendering: skeleton, live angles, rep counts, hold timer and the current cue on a frame.
+
+Text is drawn with Pillow's scalable font: OpenCV's Hershey fonts have no "°" (they print "??") and no
+accents, and cues are written for people. Everything is sized from the frame's height so it reads the same
+on a 640x480 webcam and a 1080p screen.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 from types import TracebackType
 
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from .errors import InputError
 from .features import BodyFeatures
@@ -15,15 +22,51 @@ from .legs import LegStatus
 from .pose import LEG_CHAIN, SKELETON, Pose
 from .presenter import Snapshot
 
-FONT = cv2.FONT_HERSHEY_SIMPLEX
-WHITE, BLACK = (255, 255, 255), (0, 0, 0)
-SIDE_COLOURS = {"left": (235, 160, 40), "right": (40, 140, 255)}  # BGR: blue-ish left, orange right
-GOOD, WARN = (80, 200, 80), (40, 40, 230)
+Colour = tuple[int, int, int]  # BGR
+WHITE, BLACK, GREY = (255, 255, 255), (0, 0, 0), (90, 90, 90)
+SIDE_COLOURS: dict[str, Colour] = {"left": (235, 160, 40), "right": (40, 140, 255)}  # blue-ish left, orange right
+GOOD, WARN, AMBER = (80, 200, 80), (60, 60, 235), (0, 190, 255)
 
 
-def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour=WHITE, thick: int = 1) -> None:  # type: ignore[no-untyped-def]
-    cv2.putText(img, text, org, FONT, scale, BLACK, thick + 2, cv2.LINE_AA)
-    cv2.putText(img, text, org, FONT, scale, colour, thick, cv2.LINE_AA)
+@functools.lru_cache(maxsize=16)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=max(8, size))
+
+
+def text_size(text: str, size: int) -> tuple[int, int]:
+    left, top, right, bottom = _font(size).getbbox(text)
+    return int(right - left), int(bottom - top)
+
+
+def put_text(img: np.ndarray, text: str, org: tuple[int, int], size: int, colour: Colour = WHITE) -> None:
+    """Draw ``text`` with its top-left at ``org`` (pixels), outlined in black so it reads on any background."""
+    if not text:
+        return
+    font = _font(size)
+    stroke = max(1, size // 12)
+    left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
+    w, h = int(right - left) + 2, int(bottom - top) + 2
+    x0, y0 = org
+    ih, iw = img.shape[:2]
+    if w <= 0 or h <= 0 or x0 >= iw or y0 >= ih or x0 + w <= 0 or y0 + h <= 0:
+        return
+    patch = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    ImageDraw.Draw(patch).text(
+        (-left + 1, -top + 1),
+        text,
+        font=font,
+        fill=(*colour[::-1], 255),
+        stroke_width=stroke,
+        stroke_fill=(0, 0, 0, 255),
+    )
+    rgba = np.asarray(patch)
+    # clip to the image
+    xs, ys = max(0, -x0), max(0, -y0)
+    xe, ye = min(w, iw - x0), min(h, ih - y0)
+    region = img[y0 + ys : y0 + ye, x0 + xs : x0 + xe]
+    src = rgba[ys:ye, xs:xe]
+    alpha = src[..., 3:4].astype(np.float32) / 255.0
+    region[:] = (src[..., 2::-1] * alpha + region * (1.0 - alpha)).astype(np.uint8)
 
 
 def _pt(p: np.ndarray) -> tuple[int, int]:
@@ -40,63 +83,102 @@ def draw_overlay(
     """Returns a new BGR image with the feedback drawn over ``image``."""
     out = image.copy()
     h, w = out.shape[:2]
-    s = max(h, w) / 960.0  # scale text and lines with the frame
-    lw = max(1, round(2 * s))
+    u = max(h, w) / 100.0  # one "unit": 1% of the long side
+    lw = max(1, round(0.3 * u))
     if pose is not None:
-        vis = pose.visibility
-        for a, b in SKELETON:
-            if vis[a] >= 0.5 and vis[b] >= 0.5:
-                cv2.line(out, _pt(pose.xy[a]), _pt(pose.xy[b]), (230, 230, 230), lw, cv2.LINE_AA)
-        for leg in features.legs:
-            if leg.label is None or leg.status is not LegStatus.SEEN:
+        _draw_skeleton(out, pose, features, u, lw)
+    _draw_panel(out, snap, title, u)
+    _draw_cue(out, features, snap, u)
+    return out
+
+
+def _draw_skeleton(out: np.ndarray, pose: Pose, features: BodyFeatures, u: float, lw: int) -> None:
+    vis = pose.visibility
+    for a, b in SKELETON:
+        if vis[a] >= 0.5 and vis[b] >= 0.5:
+            cv2.line(out, _pt(pose.xy[a]), _pt(pose.xy[b]), (230, 230, 230), lw, cv2.LINE_AA)
+    for leg in features.legs:
+        if leg.label is None or leg.status is not LegStatus.SEEN:
+            continue
+        _sh, hip_i, knee_i, ankle_i, _heel, _foot = LEG_CHAIN[leg.label]
+        col = SIDE_COLOURS.get(leg.side, WHITE)
+        pts = [pose.xy[i] for i in (hip_i, knee_i, ankle_i)]
+        cv2.polylines(out, [np.array([_pt(p) for p in pts])], False, col, lw + 1, cv2.LINE_AA)
+        for p in pts:
+            cv2.circle(out, _pt(p), lw + 2, col, -1, cv2.LINE_AA)
+        # Side-on the two legs' joints overlap: the left leg's numbers go above-left of the joint, the right
+        # leg's below-right, so they never cover each other.
+        sign = -1 if leg.side == "left" else 1
+        size = round(2.2 * u)
+        for p, value in ((pts[0], leg.hip), (pts[1], leg.knee)):
+            if math.isnan(value):
                 continue
-            _sh, hip_i, knee_i, ankle_i, _heel, _foot = LEG_CHAIN[leg.label]
-            col = SIDE_COLOURS.get(leg.side, WHITE)
-            pts = [pose.xy[i] for i in (hip_i, knee_i, ankle_i)]
-            cv2.polylines(out, [np.array([_pt(p) for p in pts])], False, col, lw + 1, cv2.LINE_AA)
-            for p in pts:
-                cv2.circle(out, _pt(p), lw + 2, col, -1, cv2.LINE_AA)
-            off = np.array([8 * s, -8 * s])
-            _text(out, f"{leg.hip:.0f}", _pt(pts[0] + off), 0.5 * s + 0.2, col, 1)
-            if not math.isnan(leg.knee):
-                _text(out, f"{leg.knee:.0f}", _pt(pts[1] + off), 0.5 * s + 0.2, col, 1)
+            label = f"{value:.0f}°"
+            tw, th = text_size(label, size)
+            x = int(p[0] + sign * 1.2 * u) - (tw if sign < 0 else 0)
+            y = int(p[1] + sign * 1.2 * u) - (th if sign < 0 else 0)
+            put_text(out, label, (x, y), size, col)
 
-    # Panel: exercise, reps per side, hold timer.
-    panel_h = int(96 * s + 30)
+
+def _draw_panel(out: np.ndarray, snap: Snapshot, title: str, u: float) -> None:
+    w = out.shape[1]
+    panel_h = int(13 * u)
     roi = out[0:panel_h, 0:w]
-    roi[:] = (roi * 0.45).astype(np.uint8)
-    y = int(24 * s + 6)
-    _text(out, title, (10, y), 0.6 * s + 0.15, WHITE, 1)
-    y += int(26 * s + 6)
+    roi[:] = (roi * 0.4).astype(np.uint8)
+    pad = int(1.2 * u)
+    put_text(out, title, (pad, pad), round(2.6 * u), WHITE)
+    y = pad + int(3.6 * u)
     goal = f"/{snap.reps_target[0]}" if snap.reps_target else ""
-    reps = f"Reps  L {snap.reps['left']}{goal}   R {snap.reps['right']}{goal}"
-    side = f"   working: {snap.working_side}" if snap.working_side else ""
-    _text(out, reps + side + f"   [{snap.phase}]", (10, y), 0.55 * s + 0.15, WHITE, 1)
-    y += int(14 * s + 4)
+    size = round(2.4 * u)
+    if "both" in snap.reps:
+        parts = [(f"Reps {snap.reps['both']}{goal}", WHITE)]
+    else:
+        parts = [
+            ("Reps ", WHITE),
+            (f"L {snap.reps['left']}{goal}", SIDE_COLOURS["left"]),
+            ("  ", WHITE),
+            (f"R {snap.reps['right']}{goal}", SIDE_COLOURS["right"]),
+        ]
+    if snap.working_side in SIDE_COLOURS:
+        parts.append((f"   {snap.working_side} leg", SIDE_COLOURS[snap.working_side]))
+    parts.append((f"   {snap.phase}", (200, 200, 200)))
+    x = pad
+    for text, col in parts:
+        put_text(out, text, (x, y), size, col)
+        x += text_size(text, size)[0] + int(0.4 * u)
+    # colour legend for the legs, top right
+    legend_size = round(2.0 * u)
+    lx = w - pad - text_size("left  right", legend_size)[0]
+    put_text(out, "left", (lx, pad), legend_size, SIDE_COLOURS["left"])
+    put_text(out, "right", (lx + text_size("left  ", legend_size)[0], pad), legend_size, SIDE_COLOURS["right"])
     if snap.hold_target_s:
+        y += int(3.6 * u)
         elapsed = snap.hold_elapsed_s or 0.0
-        bar_w = int(w * 0.5)
+        bar_w, bar_h = int(w * 0.45), int(2.2 * u)
         frac = min(1.0, elapsed / snap.hold_target_s)
-        cv2.rectangle(out, (10, y), (10 + bar_w, y + int(12 * s + 4)), (90, 90, 90), -1)
-        cv2.rectangle(
-            out, (10, y), (10 + int(bar_w * frac), y + int(12 * s + 4)), GOOD if frac >= 1 else (0, 200, 255), -1
-        )
-        _text(out, f"hold {elapsed:4.1f} / {snap.hold_target_s:g} s", (20 + bar_w, y + int(11 * s + 3)), 0.5 * s + 0.15)
+        cv2.rectangle(out, (pad, y), (pad + bar_w, y + bar_h), GREY, -1)
+        cv2.rectangle(out, (pad, y), (pad + int(bar_w * frac), y + bar_h), GOOD if frac >= 1 else AMBER, -1)
+        put_text(out, f"hold {elapsed:4.1f} / {snap.hold_target_s:g} s", (pad * 2 + bar_w, y), size, WHITE)
 
-    # The current cue, large, at the bottom.
+
+def _draw_cue(out: np.ndarray, features: BodyFeatures, snap: Snapshot, u: float) -> None:
+    h, w = out.shape[:2]
     if not features.has_pose:
-        cue, colour = "No person detected - step into view", WARN
+        cue, colour = "No person in view - step into the frame", WARN
     elif snap.alerts:
         cue, colour = snap.alerts[0], WARN
     else:
         cue, colour = snap.hint or "", WHITE
-    if cue:
-        scale = 0.9 * s + 0.2
-        (tw, th), _ = cv2.getTextSize(cue, FONT, scale, 2)
-        org = (max(10, (w - tw) // 2), h - int(20 * s + 8))
-        cv2.rectangle(out, (org[0] - 8, org[1] - th - 10), (org[0] + tw + 8, org[1] + 10), BLACK, -1)
-        _text(out, cue, org, scale, colour, 2)
-    return out
+    if not cue:
+        return
+    size = round(3.6 * u)
+    tw, th = text_size(cue, size)
+    while tw > w * 0.94 and size > 10:  # long cues on narrow (portrait) frames
+        size -= 2
+        tw, th = text_size(cue, size)
+    x, y = max(int(u), (w - tw) // 2), h - th - int(3 * u)
+    cv2.rectangle(out, (x - int(u), y - int(u)), (x + tw + int(u), y + th + int(1.4 * u)), BLACK, -1)
+    put_text(out, cue, (x, y), size, colour)
 
 
 class AnnotatedVideoWriter:

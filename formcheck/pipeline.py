@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .backends import LandmarkRecorder, PoseBackend, ReplayBackend, make_backend, quiet_native_stderr
+from .cuts import CutDetector
 from .exercises import Exercise, find_exercise, load_exercises
 from .overlay import AnnotatedVideoWriter, draw_overlay
 from .report import Report
@@ -54,14 +55,16 @@ def analyze_video(
         try:
             if annotate_to:
                 writer = AnnotatedVideoWriter(annotate_to, src.info.fps, (src.info.width, src.info.height))
+            cuts = CutDetector()
             for frame in src:
                 pose = be.process(frame)
-                res = session.update(frame.t, pose)
+                cut = cuts.update(frame.image)
+                res = session.update(frame.t, pose, cut)
                 if writer is not None:
                     v = ex.variant(res.snapshot.variant)
                     writer.write(draw_overlay(frame.image, pose, res.features, res.snapshot, f"{ex.title}: {v.title}"))
                 if recorder is not None:
-                    recorder.add(frame, pose)
+                    recorder.add(frame, pose, cut)
                 if on_frame is not None:
                     on_frame(frame, res)
         except KeyboardInterrupt:
@@ -100,7 +103,7 @@ def analyze_landmarks(
     replay = ReplayBackend(landmarks)
     session = Session(ex, variant, others=load_exercises(poses_dir).values())
     for i, t in enumerate(replay.t):
-        session.update(float(t), replay.pose_at(i))
+        session.update(float(t), replay.pose_at(i), replay.cut_at(i))
     meta = replay.meta
     return Report.from_session(
         session.finish(),

@@ -77,6 +77,10 @@ class Report:
             missing = 1 - summary.frames_with_pose / summary.frames
             if missing >= 0.05:
                 out_notes.append(f"no person detected in {100 * missing:.0f}% of frames")
+        if summary.cuts:
+            out_notes.append(
+                f"{summary.cuts} cut(s) in the video: tracking restarted at each, and a rep under way there was dropped"
+            )
         out_notes += res.notes
         undetermined = summary.undetermined
         if undetermined is not None:

@@ -19,6 +19,7 @@ from .machines import IntervalTracker, TransitionWatch
 from .vocabulary import LEG_FEATURES
 
 TRANSITION_AFTER_REP_S = 1.0  # a lowering is still watched this long after its rep completed
+CUE_FRESH_S = 0.5  # a fault's cue is shown while it was seen this recently
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,10 @@ class RuleCheck:
     def finish(self) -> None:
         """End of the session: close what is open."""
 
+    def interrupt(self) -> None:
+        """A cut in the video: what was open ends here."""
+        self.finish()
+
     @property
     def open(self) -> bool:
         return False
@@ -88,9 +93,11 @@ class RangeRule(RuleCheck):
         super().__init__(rule)
         self._trackers: dict[int | None, IntervalTracker] = {}
         self.skipped_s = 0.0
+        self._t = -math.inf
 
     def update(self, ctx: FrameContext) -> None:
         super().update(ctx)
+        self._t = ctx.t
         rule = self.rule
         if rule.side_view_only and ctx.oblique:
             # Not judged while the camera is oblique: the angle is foreshortened away (said in the notes).
@@ -142,7 +149,8 @@ class RangeRule(RuleCheck):
 
     @property
     def open(self) -> bool:
-        return any(tr.open for tr in self._trackers.values())
+        """A fault to show now: open, and seen lately (an interval stays open a moment past the movement)."""
+        return any(tr.open and self._t - tr.last_s <= CUE_FRESH_S for tr in self._trackers.values())
 
     def notes(self) -> list[str]:
         if self.skipped_s < 1.0:
@@ -173,6 +181,9 @@ class TransitionRule(RuleCheck):
         res = self._watch.update(ctx.t, value)
         if res is not None and res[2] > self.max_speed:
             self._fault(None if leg is None else self._sides[leg], res[0], res[1])
+
+    def interrupt(self) -> None:
+        self._watch.reset()
 
 
 class TopHoldRule(RuleCheck):

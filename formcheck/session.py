@@ -42,6 +42,7 @@ class SessionSummary:
     detection_evidence_s: float  # seconds of body seen in a recognisable orientation
     frames: int
     frames_with_pose: int
+    cuts: int  # new shots (cuts in an edited video) where tracking restarted
     first_t: float | None
     last_t: float
     orientation: str | None  # the orientation seen most
@@ -68,6 +69,7 @@ class Session:
         self._features = FeatureExtractor()
         self.frames = 0
         self.frames_with_pose = 0
+        self.cuts = 0
         self.first_t: float | None = None
         self.last_t = 0.0
         self._chirality_frames = {1: 0, -1: 0}
@@ -77,12 +79,17 @@ class Session:
             return self.fixed_variant
         return self._detector.best()[0].name
 
-    def update(self, t: float, pose: Pose | None) -> FrameResult:
+    def update(self, t: float, pose: Pose | None, cut: bool = False) -> FrameResult:
+        """One frame. ``cut``: a new shot starts here (an edited video): tracking restarts."""
         self.frames += 1
         if self.first_t is None:
             self.first_t = t
         self.last_t = t
-        f = self._features.update(t, pose)
+        f = self._features.update(t, pose, cut)
+        if f.cut:
+            self.cuts += 1
+            for eng in (*self._engines.values(), *(eng for _, eng in self._others)):
+                eng.interrupt()
         if f.has_pose:
             self.frames_with_pose += 1
             if f.chirality:
@@ -133,6 +140,7 @@ class Session:
             detection_evidence_s=self._detector.evidence_s,
             frames=self.frames,
             frames_with_pose=self.frames_with_pose,
+            cuts=self.cuts,
             first_t=self.first_t,
             last_t=self.last_t,
             orientation=max(seen, key=lambda o: seen[o]) if seen else None,
@@ -146,13 +154,16 @@ class Session:
         name = self.exercise.title.lower()
         if not self.frames_with_pose:
             return f"not judged as {name}: no person was seen"
-        rejected = [why for r in results.values() for why, _, _ in r.rejected]
+        orientations = sorted({v.orientation for v in self.exercise.variants})
+        most = max(r.fit.orientation_s for r in results.values())
+        if most < 1.0:
+            return f"not judged as {name}: the body was never {' or '.join(orientations)}"
+        # Why the variants in the posture the person was in did not take what they did.
+        relevant = [r for r in results.values() if r.fit.orientation_s >= 0.5 * most]
+        rejected = [why for r in relevant for why, _, _ in r.rejected]
         if rejected:
             common = Counter(rejected).most_common(1)[0][0]
             return f"not judged as {name}: {len(rejected)} movement(s) seen, but {common}"
-        orientations = sorted({v.orientation for v in self.exercise.variants})
-        if not any(r.fit.orientation_s >= 1.0 for r in results.values()):
-            return f"not judged as {name}: the body was never {' or '.join(orientations)}"
         return f"not judged as {name}: no rep or hold of any of its variants was seen"
 
     def _looks_like(self) -> str | None:

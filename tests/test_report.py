@@ -33,6 +33,7 @@ def summary(variant: str = "standing-straight-leg", given: bool = False, **kw) -
         "detection_evidence_s": 12.0,
         "frames": 400,
         "frames_with_pose": 380,
+        "cuts": 0,
         "first_t": 0.0,
         "last_t": 13.3,
         "orientation": "standing",

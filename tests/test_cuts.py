@@ -1,0 +1,92 @@
+"""Edited video: cuts restart tracking, and frames without the whole body never count."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from stickfigure import SUPINE_REST, Key, make_pose, timeline, with_leg
+
+from formcheck.cuts import CutDetector
+from formcheck.exercises import load_exercises
+from formcheck.features import FeatureExtractor
+from formcheck.session import Session
+
+EXERCISES = load_exercises()
+
+
+def scene(seed: int, x: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    img = np.tile(rng.integers(40, 220, (1, 1, 3), dtype=np.uint8), (480, 640, 1))
+    img[:240] = rng.integers(40, 220, 3, dtype=np.uint8)  # a wall above a floor
+    img[150:400, x : x + 60] = (30, 30, 200)  # a person moving across
+    return img
+
+
+def test_movement_is_not_a_cut_but_a_new_shot_or_a_title_card_is():
+    det = CutDetector()
+    flags = [det.update(scene(1, 100 + 12 * i)) for i in range(20)]  # fast movement: 12 px a frame
+    assert not any(flags)
+    assert det.update(scene(2, 300))  # another room
+    assert not det.update(scene(2, 310))
+    assert det.update(np.full((480, 640, 3), 250, np.uint8))  # a white title card
+    assert not det.update(np.full((480, 640, 3), 250, np.uint8))
+
+
+def test_the_body_jumping_across_the_frame_is_a_new_shot():
+    fe = FeatureExtractor()
+    pose = make_pose(SUPINE_REST)
+    for i in range(10):
+        f = fe.update(i / 30, pose)
+        assert not f.cut
+    moved = replace(pose, xy=pose.xy + np.array([250.0, 0.0]))
+    assert fe.update(10 / 30, moved).cut
+    assert not fe.update(11 / 30, moved).cut
+
+
+def test_shoulders_guessed_outside_the_picture_are_not_a_whole_body():
+    pose = make_pose(SUPINE_REST)
+    xy = pose.xy.copy()
+    xy[[11, 12]] = (-80.0, 380.0)  # a close-up of the legs: MediaPipe places the shoulders off-screen
+    f = FeatureExtractor().update(0.0, replace(pose, xy=xy))
+    assert not f.has_pose
+
+
+def run(keys: list[Key], cut_at: float, variant: str, exercise: str = "leg-lifts"):  # type: ignore[no-untyped-def]
+    s = Session(EXERCISES[exercise], variant)
+    for t, posture in timeline(keys, 30.0):
+        s.update(t, make_pose(posture), cut=abs(t - cut_at) < 1e-6)
+    return s.finish()
+
+
+def test_a_rep_under_way_at_a_cut_is_dropped():
+    top = with_leg(SUPINE_REST, "right", hip=90, knee=90)
+    keys = [
+        Key(0, SUPINE_REST),
+        Key(1, SUPINE_REST),
+        Key(2, top),
+        Key(3, top),
+        Key(4.5, SUPINE_REST),
+        Key(6, SUPINE_REST),
+    ]
+    keys += [Key(7, top), Key(8, top), Key(9.5, SUPINE_REST), Key(11, SUPINE_REST)]
+    assert run(keys, -1.0, "supine-bent-knee").result.reps == {"left": 0, "right": 2}
+    summary = run(keys, 8.0, "supine-bent-knee")  # a cut while the second lift is at the top
+    assert summary.result.reps == {"left": 0, "right": 1}
+    assert summary.cuts == 1
+
+
+def test_a_hold_ends_at_a_cut():
+    chest = with_leg(SUPINE_REST, "right", hip=55, knee=70)
+    keys = [
+        Key(0, SUPINE_REST),
+        Key(1, SUPINE_REST),
+        Key(2, chest),
+        Key(20, chest),
+        Key(21, SUPINE_REST),
+        Key(22, SUPINE_REST),
+    ]
+    holds = run(keys, 10.0, "supine-knee-to-chest", "hamstring-stretch").result.holds
+    assert len(holds) == 2
+    assert holds[0].end_s == pytest.approx(10.0, abs=0.1) and holds[1].start_s >= 10.0

@@ -1,0 +1,92 @@
+"""Which variant fits, and saying so when none does: movements that are not the exercise count nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from stickfigure import SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
+
+from formcheck.exercises import load_exercises
+from formcheck.report import Report
+from formcheck.session import Session
+
+EXERCISES = load_exercises()
+STAND = Posture(pelvis=(320.0, 220.0))
+
+
+def analyse(exercise: str, keys: list[Key], variant: str | None = None) -> Report:
+    s = Session(EXERCISES[exercise], variant, EXERCISES.values())
+    for t, posture in timeline(keys, 30.0):
+        s.update(t, make_pose(posture))
+    return Report.from_session(s.finish(), video="synthetic", fps=30.0, size=(640, 480), backend="stick figure")
+
+
+def squats(n: int) -> list[Key]:
+    low = replace(STAND, hip=(95.0, 95.0), knee=(95.0, 95.0), trunk_deg=30.0, pelvis=(320.0, 300.0))
+    keys, t = [Key(0, STAND)], 1.0
+    for _ in range(n):
+        keys += [Key(t, STAND), Key(t + 1.2, low), Key(t + 1.6, low), Key(t + 2.8, STAND)]
+        t += 3.5
+    return [*keys, Key(t + 1, STAND)]
+
+
+def knee_drives(n: int) -> list[Key]:
+    keys, t = [Key(0, STAND)], 1.0
+    for i in range(n):
+        side = "left" if i % 2 == 0 else "right"
+        up = with_leg(STAND, side, hip=95.0, knee=85.0)
+        keys += [Key(t, STAND), Key(t + 0.7, up), Key(t + 1.1, up), Key(t + 1.8, STAND)]
+        t += 2.3
+    return [*keys, Key(t + 1, STAND)]
+
+
+def test_squats_are_not_leg_lifts_and_the_report_says_so():
+    report = analyse("leg-lifts", squats(6))
+    assert report.undetermined is not None and "both legs moved together" in report.undetermined
+    assert report.reps == {"left": 0, "right": 0} and report.holds == [] and report.faults == []
+    assert "NOT RECOGNISED" in report.summary().splitlines()[0]
+    assert not report.variant_detected
+
+
+def test_squats_are_not_a_lying_exercise_either():
+    report = analyse("glute-bridge", squats(6))
+    assert report.undetermined is not None and not any(report.reps.values())
+
+
+def test_a_form_without_a_variant_of_its_own_is_named_by_the_variant_that_fits():
+    report = analyse("leg-lifts", knee_drives(6))
+    assert report.undetermined is None
+    assert report.variant == "standing-knee-drive" and report.variant_detected
+    assert report.reps == {"left": 3, "right": 3}
+    assert report.faults == []  # graded as knee drives, not as straight-leg lifts with bent knees
+
+
+def test_the_wrong_exercise_names_the_one_it_looks_like():
+    report = analyse("hamstring-stretch", knee_drives(6))
+    assert report.undetermined is not None
+    assert report.looks_like == "Leg lifts: Standing knee drive (bent-knee lift)"
+    assert "it looks like Leg lifts" in report.summary()
+
+
+def test_a_hold_is_not_a_rep():
+    chest = with_leg(SUPINE_REST, "right", hip=55, knee=70)
+    keys = [
+        Key(0, SUPINE_REST),
+        Key(2, SUPINE_REST),
+        Key(3, chest),
+        Key(25, chest),
+        Key(26, SUPINE_REST),
+        Key(28, SUPINE_REST),
+    ]
+    report = analyse("hamstring-stretch", keys)
+    assert report.variant == "supine-knee-to-chest"
+    assert len(report.holds) == 1 and report.holds[0].duration_s > 20
+    assert not any(report.reps.values())  # not one very slow knee hug
+
+
+def test_nothing_seen_at_all_is_undetermined_with_a_reason():
+    s = Session(EXERCISES["leg-lifts"], None, EXERCISES.values())
+    for i in range(60):
+        s.update(i / 30, None)
+    report = Report.from_session(s.finish(), video="empty", fps=30.0, size=(640, 480), backend="x")
+    assert report.undetermined == "not judged as leg lifts: no person was seen"
