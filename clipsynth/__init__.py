@@ -9,14 +9,20 @@ Modules, in pipeline order:
 - `mannequin`: solid primitives on the skeleton, outfit colours, placing the body on the floor;
 - `solve`: contact and reach solvers (flat feet, a knee and a foot both on the floor, hands on a target);
 - `postures`: the base postures (standing, walking, half-kneeling, supine, side-lying, forward bend,
-  split stance, standing leg lift);
-- `exercises`: each exercise variant's rest/target postures, faults, timings and thresholds;
-- `spec`, `catalogue`, `heldout`: the data describing a clip, the sample clip set, and a held-out set
-  that no analysis code was tuned on;
-- `timeline`, `script`: keyframes with easing, and the script built from a spec;
+  split stance, standing leg lift); `postures_floor`: the glute bridge, supine straight-leg postures
+  (raises, holds, knee hugs) and long sitting; `postures_standing`: squat, lunge, sitting on a box
+  (negative clips);
+- `variant`: the `Variant` record and posture context; `exercises` (the first nine variants) and
+  `exercises_more` (glute bridge and the later forms): rest/target postures, faults, timings, thresholds;
+- `spec`, `catalogue` (+ `catalogue_variants`), `heldout`, `negatives`, `hard`: the data describing a
+  clip, and the clip sets (sample, held-out, negatives with no exercise, hard filming conditions);
+- `timeline`, `script`: keyframes with easing, and the script built from a spec (`negatives` builds the
+  scripts of its activities);
 - `texture`, `raycast`, `render`: face and floor/wall textures, ray/primitive hits, camera and shading;
+- `conditions`: title/outro cards, camera cuts, hand-held shake, motion blur, display-rotation tags;
 - `truth`: hip/knee/torso angles, holds, faults and rep counts for the sidecar;
-- `video`, `clip`: noise/blur/H.264 output and the end-to-end `render_clip`.
+- `video`, `clip`: noise/blur/H.264 output and the end-to-end `render_clip` (and `dry_run`: the truth
+  without pixels).
 
 "facing" in a sidecar: for standing and kneeling clips, the direction the person's toes point in the
 image; for lying clips, the side of the image the feet are on. "side" always names the person's own
@@ -25,9 +31,23 @@ anatomical left/right.
 Rendering needs the `synth` extra (scikit-image for the face photo, imageio-ffmpeg for H.264).
 """
 
-from .catalogue import CLIPS, by_name
-from .clip import render_clip
+from .catalogue import CLIPS, by_name, clip_sets
+from .clip import dry_run, render_clip
+from .hard import HARD
 from .heldout import HELDOUT
-from .spec import ClipSpec, Fault
+from .negatives import NEGATIVES
+from .spec import CameraCut, ClipSpec, Fault
 
-__all__ = ["CLIPS", "HELDOUT", "ClipSpec", "Fault", "by_name", "render_clip"]
+__all__ = [
+    "CLIPS",
+    "HARD",
+    "HELDOUT",
+    "NEGATIVES",
+    "CameraCut",
+    "ClipSpec",
+    "Fault",
+    "by_name",
+    "clip_sets",
+    "dry_run",
+    "render_clip",
+]

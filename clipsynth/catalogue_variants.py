@@ -61,13 +61,31 @@ VARIANT_CLIPS: tuple[ClipSpec, ...] = (
         lead_in_s=2.5,
         **WARM_GREY,
     ),
+    ClipSpec(
+        f"{GB}__supine-bridge__faults-three-quarter",
+        GB,
+        "supine-bridge",
+        "three-quarter view, feet on the right; 4 bridges: 1 good; 2 held only 1.5 s at the top; 3 tops out "
+        "with the hips low (hip ~153); 4 good",
+        ("both",),
+        reps=4,
+        faults=(Fault("hold_too_short", rep=1), Fault("hips_low", rep=2)),
+        facing="right",
+        view="three-quarter",
+        seed=50,
+        outfit=PLUM_KHAKI,
+        camera_distance=2.8,
+        camera_height=1.15,
+        lead_in_s=2.5,
+        **BLUE_TILE,
+    ),
     # --- leg lifts -----------------------------------------------------------------------------------
     ClipSpec(
         f"{LL}__supine-straight-leg__good-right-left",
         LL,
         "supine-straight-leg",
         "lying on the back, one knee bent with the foot flat; the other leg straight (knee ~176) lifted to "
-        "hip ~103 and lowered in 2.5 s: 4 reps right, then 3 reps left; good form",
+        "hip ~105 and lowered in 2.5 s: 4 reps right, then 3 reps left; good form",
         ("right", "left"),
         block_reps=(4, 3),
         facing="right",
@@ -82,7 +100,7 @@ VARIANT_CLIPS: tuple[ClipSpec, ...] = (
         f"{LL}__supine-double-leg__good",
         LL,
         "supine-double-leg",
-        "lying on the back, both legs straight lifted together from the floor (hip ~170) to hip ~103 and "
+        "lying on the back, both legs straight lifted together from the floor (hip ~170) to hip ~105 and "
         "lowered in 2.6 s, 5 reps (counted as both); good form",
         ("both",),
         reps=5,

@@ -4,6 +4,8 @@ injected faults well beyond them."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .body import Posture
 from .exercises_more import MORE_VARIANTS
 from .postures import OTHER, forward_bend, half_kneeling, side_lying, split_stance, standing, standing_leg_lift, supine
@@ -35,6 +37,7 @@ def _kneel(ctx: Ctx, side: str, faults: frozenset) -> Posture:
     )
 
 
+@lru_cache(maxsize=16)
 def _kneel_rock(ctx: Ctx, side: str, deg: float) -> Posture:
     """Half-kneeling with the hips rocked `deg` forward (+, more back-hip extension) or back (-); the knee
     and the front foot stay planted."""

@@ -55,7 +55,7 @@ def _slr_rest(ctx: Ctx, side: str) -> Posture:
 
 
 def _slr_top(ctx: Ctx, side: str, faults: frozenset) -> Posture:
-    return _lying(ctx, {side: 76.0}, {side: 5.0})  # hip ~103, knee ~175
+    return _lying(ctx, {side: 76.0}, {side: 5.0})  # hip ~105, knee ~176
 
 
 def _double_top(ctx: Ctx, side: str, faults: frozenset) -> Posture:

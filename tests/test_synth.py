@@ -191,3 +191,44 @@ def test_display_rotation_tag(tmp_path):
     cap.release()
     assert ok and shown.shape == (48, 64, 3)
     assert shown[8, 10, 2] > 150 and shown[40, 50, 2] < 100  # upright again (BGR)
+
+
+def test_floor_postures_rest_on_the_floor():
+    from clipsynth.mannequin import Outfit, lowest_of, pose_body
+    from clipsynth.postures_floor import long_sitting, supine_legs
+
+    shape = BodyShape(1.72)
+    flat = pose_body(
+        supine_legs(90.0, shape, hip_flex={"left": 1.0, "right": 1.0}, knee_flex={"left": 4.0, "right": 4.0}),
+        shape,
+        Outfit(),
+    )
+    assert all(lowest_of(flat.prims, {p}) < 0.035 for p in ("pelvis", "torso", "foot_l", "foot_r", "thigh_l", "hand_r"))
+    assert 165 < hip_angle(flat.skeleton, "left") < 180  # never past the frontal plane (no jump to > 180)
+    fold = pose_body(long_sitting(90.0, shape, fold=38.0, spine=30.0, reach_toes=True), shape, Outfit())
+    assert lowest_of(fold.prims, {"pelvis"}) < 0.005 and lowest_of(fold.prims, {"foot_l"}) < 0.005
+    assert 55 < torso_incl(fold.skeleton) < 68 and knee_angle(fold.skeleton, "right") > 170
+
+
+def test_title_card_and_shake_frames(tmp_path):
+    spec = replace(SHORT, name="test__card", title_card="DAY 1", card_s=0.25, shake=0.02, shake_rot_deg=1.5)
+    sidecar = render_clip(spec, tmp_path, frames=10)  # 6 card frames, then the person
+    ft = sidecar["frames_truth"]
+    assert ft["phase"][:6] == ["absent"] * 6 and not any(ft["in_frame"][:6])
+    assert ft["phase"][6] == "rest" and all(ft["in_frame"][6:])
+    assert sidecar["cards"] == [{"kind": "title", "text": "DAY 1", "start_s": 0.0, "end_s": 0.25}]
+    assert sidecar["shake"] == {"translation_frac": 0.02, "rotation_deg": 1.5} and sidecar["negative"] is False
+    frames = [img for _, img, *_ in render_frames(spec, frames=8)]
+    assert frames[0].std() < 40 and not np.array_equal(frames[6], frames[7])  # a card; the camera moves
+
+
+def test_negative_clip_truth():
+    from clipsynth.clip import dry_run
+    from clipsynth.negatives import NEGATIVES
+
+    spec = replace(next(s for s in NEGATIVES if s.activity == "sit"), hold_s=1.0)
+    sidecar = dry_run(spec)
+    assert sidecar["negative"] is True and sidecar["exercise"] is None and sidecar["variant"] is None
+    assert sidecar["reps"] == {"left": 0, "right": 0} and sidecar["holds"] == [] and sidecar["faults"] == []
+    assert {"rest", "moving", "walking"} <= set(sidecar["frames_truth"]["phase"])
+    assert set(sidecar["frames_truth"]["working_side"]) == {None}

@@ -16,6 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+GROSS_DEG = 25.0
 LANDMARKS = {"left": (11, 23, 25, 27), "right": (12, 24, 26, 28)}  # shoulder, hip, knee, ankle
 
 
@@ -88,6 +89,24 @@ def compare(clip: Path, autorotate: bool = False) -> dict:
                 "mean_3d": round(float(e3.mean()), 1) if len(e3) else None,
                 "p90_2d": round(float(np.percentile(e2, 90)), 1) if len(e2) else None,
             }
+    # Gross errors (a leg swap, a limb drawn on the other leg): detected frames where any of the four
+    # image-plane angles is off by more than GROSS_DEG; their share and the longest run.
+    gross = []
+    for i in hits:
+        errs = [abs(det[i][f"{j}_{s}"] - ft[f"{j}_2d"][s][i]) for j in ("hip", "knee") for s in ("left", "right")]
+        gross.append(max(errs) > GROSS_DEG)
+    report["gross_share"] = round(float(np.mean(gross)), 4) if gross else None
+    best, run, start, best_start = 0, 0, 0, None
+    for k, (i, g) in enumerate(zip(hits, gross)):
+        contiguous = k > 0 and hits[k - 1] == i - 1
+        run = run + 1 if g and contiguous and run else (1 if g else 0)
+        if run == 1:
+            start = i
+        if run > best:
+            best, best_start = run, start
+    fps = truth["fps"]
+    report["gross_longest_s"] = round(best / fps, 2)
+    report["gross_longest_at_s"] = round(best_start / fps, 2) if best_start is not None else None
     dt = np.diff(stamps[: len(det)])
     report["timestamps_ok"] = bool(len(dt) == 0 or (np.all(dt > 0) and abs(np.median(dt) - 1000 / truth["fps"]) < 1))
     return report
@@ -148,6 +167,11 @@ def main() -> int:
                 f"({100 * r['detection_rate']:.1f}%), timestamps {'ok' if r['timestamps_ok'] else 'BAD'}; "
                 f"pose on {r['detected_outside']}/{r['outside']} frames without the whole person in view"
             )
+            if r["gross_share"]:
+                print(
+                    f"  gross errors (> {GROSS_DEG:g} deg) on {100 * r['gross_share']:.1f}% of detected frames; "
+                    f"longest {r['gross_longest_s']} s from {r['gross_longest_at_s']} s"
+                )
             for key in ("hip_left", "hip_right", "knee_left", "knee_right"):
                 e = r[key]
                 print(
