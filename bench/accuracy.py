@@ -76,6 +76,8 @@ def angle_mae(log: AngleLog, truth: Truth, joint: str, three_d: bool) -> tuple[f
 SETS = {
     "development": lambda: sorted((ROOT / "sample_videos").glob("*.json")),
     "held-out": lambda: sorted((ROOT / "sample_videos" / "heldout").glob("*.json")),
+    "hard": lambda: sorted((ROOT / "sample_videos" / "hard").glob("*.json")),
+    "negatives": lambda: sorted((ROOT / "sample_videos" / "negatives").glob("*.json")),
 }
 
 
@@ -111,7 +113,26 @@ def main() -> int:
     return 0
 
 
+def run_negatives(name: str, paths: list[Path], replay: bool) -> str:
+    """Movements that are none of the exercises: analysed as every exercise, nothing may be counted."""
+    exercises = load_exercises()
+    right = 0
+    for path in paths:
+        truth = Truth.load(path)
+        lm = truth.video.with_suffix(".landmarks.npz")
+        found = []
+        for ex in exercises:
+            report = analyze_video(truth.video, ex, backend=ReplayBackend(lm) if replay else None)
+            if any(report.reps.values()) or report.holds or report.faults:
+                found.append(f"as {ex}: reps {report.reps}, {len(report.holds)} hold(s), {len(report.faults)} fault(s)")
+        right += not found
+        print(f"{truth.video.name[:58]:58} {'nothing counted' if not found else 'COUNTED: ' + '; '.join(found)}")
+    return f"{name.upper()} {len(paths)} clips: nothing counted or flagged for any exercise in {right}/{len(paths)}"
+
+
 def run_set(name: str, paths: list[Path], replay: bool, given_variant: bool, static: bool) -> str:
+    if paths and all(Truth.load(p).data.get("negative") for p in paths):
+        return run_negatives(name, paths, replay)
     exercises = load_exercises()
     header = (  # reps/err: true reps left+right / absolute error summed over both sides
         f"{'clip':58} {'var':>3} {'reps/err':>9} {'hold err s':>10} {'faults R/P':>10} "
@@ -127,6 +148,9 @@ def run_set(name: str, paths: list[Path], replay: bool, given_variant: bool, sta
         view = ex.variant(truth.variant).view
         log = AngleLog(view)
         lm = truth.video.with_suffix(".landmarks.npz")
+        if replay and not lm.exists():
+            print(f"{truth.video.name[:58]:58} (no saved landmarks: python tools/save_landmarks.py)")
+            continue
         backend = ReplayBackend(lm) if replay else None
         if backend is None and static:
             backend = MediaPipeSolutionBackend(video=False)

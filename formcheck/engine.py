@@ -67,8 +67,8 @@ class RoleAssigner:
             if rep_leg is not None:
                 self.roles = {"working": rep_leg, "support": 1 - rep_leg}
             return
-        if legs is None:
-            return
+        if legs is None or not all(lg.known for lg in legs):
+            return  # a leg out of sight fits nothing: the roles wait until both are seen
         first, second = ("working", "support") if v.legs == "lift" else ("front", "back")
         cur = self.roles.get(first)
         fits = [self._fit({first: k, second: 1 - k}, legs) for k in (0, 1)]
@@ -253,6 +253,7 @@ class VariantEngine:
             orientation_s=round(self._orientation_s, 2),
             explained_s=round(sum(b - a for a, b in spans), 2),
             fault_s=round(sum(_overlap((f.start_s, f.end_s), spans) for f in faults), 2),
+            counted=len(spans),
             rejected=(len(reps.rejected) if reps is not None else 0) + (len(self.hold.rejected) if self.hold else 0),
         )
         return VariantResult(

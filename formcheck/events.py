@@ -43,11 +43,14 @@ class Fit:
     orientation_s: float = 0.0  # seconds the body was in the variant's orientation
     explained_s: float = 0.0  # seconds of counted reps, or of timed holds
     fault_s: float = 0.0  # seconds of faults during them
+    counted: int = 0  # reps (or holds) counted
     rejected: int = 0  # cycles that were not this variant's reps (squats for lifts, holds for reps...)
 
     @property
     def fits(self) -> bool:
-        return self.explained_s > 0.0
+        """Something counted, and not an odd one out among movements that were not this variant's (one lunge
+        in six passing for a knee drive is not a set of knee drives)."""
+        return self.explained_s > 0.0 and self.counted >= self.rejected / 2
 
     @property
     def score(self) -> float:

@@ -206,10 +206,18 @@ class Rule(_Model):
     during: During = "hold"
     min_s: float = Field(default=0.5, ge=0)
     side_view_only: bool = False  # only judged while the camera is side-on (the angle is invisible otherwise)
+    when: dict[str, Range] = Field(
+        default_factory=dict, description="body features that must be in these ranges for the rule to be judged"
+    )
     from_value: Optional[float] = None
     to_value: Optional[float] = None
     max_speed: Optional[float] = Field(default=None, gt=0, description="feature units per second")
     source: str = ""
+
+    @field_validator("when")
+    @classmethod
+    def _when(cls, v: dict[str, Range]) -> dict[str, Range]:
+        return _check_features(v, vocab.BODY_FEATURES, "body")
 
     @model_validator(mode="after")
     def _consistent(self) -> Rule:

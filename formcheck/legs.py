@@ -48,9 +48,13 @@ GLITCH_SPEED = 7.5
 # A hip angle changing faster than this between frames is a detection leap, not a movement.
 MAX_STEP_DPS = 1500.0
 LEAP_WINDOW_S = 0.5
-# An angle stepping at least this far one way and then back in the next frame is flickering: reversing a
-# limb's direction takes a tenth of a second or more. Such a leg is unseen until FLICKER_S after the last one.
+# An angle stepping at least this far one way and then back in the next frame reverses faster than a limb
+# can (that takes a tenth of a second or more). Now and then that is MediaPipe's jitter on a real leg (up to
+# ~20 deg measured on a rocking kneel); FLICKER_REVERSALS of them within FLICKER_WINDOW_S is a leg MediaPipe
+# is guessing at, unseen until FLICKER_S after the last one.
 FLICKER_STEP_DEG = 8.0
+FLICKER_REVERSALS = 3
+FLICKER_WINDOW_S = 0.5
 FLICKER_S = 0.5
 # Swap the pairing only when it is clearly cheaper; equal costs (overlapping legs) keep the identities.
 SWAP_RATIO = 0.7
@@ -107,6 +111,7 @@ class _Track:
     angles: dict[str, float] = field(default_factory=dict)  # last raw hip/knee angles, for the flicker check
     steps: dict[str, float] = field(default_factory=dict)  # ... and their last frame-to-frame steps
     flicker_until: float = -math.inf
+    reversals: list[float] = field(default_factory=list)  # times of recent large zig-zags
 
 
 @dataclass
@@ -257,7 +262,9 @@ class LegTracker:
                 prev, step = tr.angles.get(name, math.nan), tr.steps.get(name, 0.0)
                 new_step = x - prev if recent and not math.isnan(x) and not math.isnan(prev) else 0.0
                 if abs(new_step) >= FLICKER_STEP_DEG and abs(step) >= FLICKER_STEP_DEG and new_step * step < 0:
-                    tr.flicker_until = t + FLICKER_S
+                    tr.reversals = [r for r in tr.reversals if t - r <= FLICKER_WINDOW_S] + [t]
+                    if len(tr.reversals) >= FLICKER_REVERSALS:
+                        tr.flicker_until = t + FLICKER_S
                 tr.angles[name], tr.steps[name] = x, new_step
             if t < tr.flicker_until:
                 out[k] = None

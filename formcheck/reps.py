@@ -24,10 +24,14 @@ from dataclasses import dataclass, field
 from .events import RepEvent
 from .exercises import RepSpec
 from .features import BodyFeatures, LegFeatures
+from .legs import LegStatus
 from .machines import RepCounter, RepState
 
 MOSTLY = 0.5  # "through most of a rep": the share of its known time a condition must hold
+MIN_UP_S = 0.4  # an up phase shorter than this is a flicker or a stumble, not a rep
+REQUIRED = 0.75  # a requirement (reps.require) holds at least this share of a rep's known time
 TOGETHER_S = 0.5  # two legs going up this close in time rose together
+SUPPORT_SEEN = 0.25  # in a one-leg rep the other leg is seen for at least this share of it
 # A body this square to the camera (the left-right axis this close to the image plane, in 3D: about 55
 # degrees or more off side-on) hides movements in its side plane: a side-view variant cannot be judged.
 FRONTAL = 0.8
@@ -41,6 +45,7 @@ class _RepChecks:
     orient_known_s: float = 0.0
     orient_ok_s: float = 0.0
     frontal_s: float = 0.0
+    support_seen_s: float = 0.0
     support_known_s: float = 0.0
     support_up_s: float = 0.0
     require_known_s: float = 0.0
@@ -68,6 +73,7 @@ class RepTracker:
         # bent bottom leg in a side-lying raise) is not a working leg that forgot to come down.
         self._rested = [False, False]
         self._up_since = [math.nan, math.nan]  # since when each leg's signal is past ``enter``
+        self._seen_apart = [False, False]  # each tracked leg has been measured on its own at least once
 
     @property
     def up(self) -> bool:
@@ -104,6 +110,7 @@ class RepTracker:
         self.working = None
         self._rested = [False, False]
         self._up_since = [math.nan, math.nan]
+        self._seen_apart = [False, False]
 
     def _gather(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> None:
         c = self._checks
@@ -116,12 +123,14 @@ class RepTracker:
             c.orient_ok_s += dt * (f.orientation == self.orientation)
         if self.view == "side" and f.value("facing_camera") > FRONTAL:
             c.frontal_s += dt
-        if self.spec.is_leg_signal and legs is not None and self.working is not None and self._rested[1 - self.working]:
+        if self.spec.is_leg_signal and legs is not None and self.working is not None:
             other = legs[1 - self.working]
             value = other.value(self.spec.signal, self.view) if other.known else math.nan
             if not math.isnan(value):
-                c.support_known_s += dt
-                c.support_up_s += dt * self.spec.is_up(value)
+                c.support_seen_s += dt
+                if self._rested[1 - self.working]:
+                    c.support_known_s += dt
+                    c.support_up_s += dt * self.spec.is_up(value)
         req = self.spec.require
         if req and f.has_pose:
             checks = [(f.value(n, self.view), r) for n, r in req.body.items()]
@@ -139,12 +148,17 @@ class RepTracker:
         c = self._checks
         if up_s > self.max_up_s:
             return f"up {up_s:.0f} s: a hold, not a rep"
+        if up_s < MIN_UP_S:
+            return "too brief to be a rep"
         if self.orientation is not None and c.orient_known_s > 0 and c.orient_ok_s < MOSTLY * c.orient_known_s:
             return f"not {self.orientation}"
         if c.frontal_s > MOSTLY * up_s:
             return "filmed from the front: this movement needs a side view"
         if self.per_side and c.support_known_s > 0 and c.support_up_s > MOSTLY * c.support_known_s:
             return "both legs moved together"
+        if self.per_side and c.support_seen_s < SUPPORT_SEEN * up_s and not self._seen_apart[1 - (self.working or 0)]:
+            # One leg lifting leaves the other in view; a leg never once seen apart rose with it.
+            return "the other leg was never seen apart from it: both legs moved together"
         if (
             not self.per_side
             and self.spec.is_leg_signal
@@ -152,7 +166,7 @@ class RepTracker:
             and (c.support_up_s < MOSTLY * c.support_known_s)
         ):
             return "only one leg moved"
-        if c.require_known_s > 0 and c.require_ok_s < MOSTLY * c.require_known_s:
+        if c.require_known_s > 0 and c.require_ok_s < REQUIRED * c.require_known_s:
             req = self.spec.require
             names = [*req.body, *(f"working {n}" for n in req.working), *(f"other leg's {n}" for n in req.support)]
             return f"the body was not where this exercise keeps it ({', '.join(names)})"
@@ -167,10 +181,17 @@ class RepTracker:
             return None, None
         values = {k: legs[k].value(spec.signal, self.view) for k in (0, 1) if legs[k].known}
         values = {k: v for k, v in values.items() if not math.isnan(v)}
+        for k in values:
+            self._seen_apart[k] = self._seen_apart[k] or legs[k].status is LegStatus.SEEN
         resting = any(spec.is_down(v) for v in values.values())
         for k in (0, 1):
-            # A leg unseen while the other rests is hidden behind it, resting too (side-on, lying or standing).
-            self._rested[k] = self._rested[k] or (spec.is_down(values[k]) if k in values else resting)
+            # A leg not yet seen apart, unseen while the other rests, is hidden behind it, resting too (side-on,
+            # lying or standing). One seen apart and never at rest is a leg that does not rest (bent support).
+            hidden_resting = resting and not self._seen_apart[k]
+            if k in values and legs[k].status is LegStatus.SEEN:
+                self._rested[k] = self._rested[k] or spec.is_down(values[k])
+            elif k not in values:
+                self._rested[k] = self._rested[k] or hidden_resting
             if k in values:
                 up = spec.is_up(values[k])
                 self._up_since[k] = (
@@ -189,9 +210,9 @@ class RepTracker:
                 # the lifted leg, and the other one carries the rep. (A leg that went up later is the next rep.)
                 return values[o], o
             return values[w], w
-        values = {k: v for k, v in values.items() if self._rested[k]} or values
+        values = {k: v for k, v in values.items() if self._rested[k]}
         if not values:
-            return None, None
+            return None, None  # only a leg that never rests is in view (a bent support leg): nothing to count
         # At rest, the leg moving most in the rep's direction leads (on a tie, the last working leg).
         sign = -1.0 if spec.direction == "rising" else 1.0
         lead = min(values, key=lambda k: (sign * values[k], k != w))

@@ -93,6 +93,7 @@ class RangeRule(RuleCheck):
         super().__init__(rule)
         self._trackers: dict[int | None, IntervalTracker] = {}
         self.skipped_s = 0.0
+        self.unjudged_s = 0.0
         self._t = -math.inf
 
     def update(self, ctx: FrameContext) -> None:
@@ -108,6 +109,12 @@ class RangeRule(RuleCheck):
         active = (
             rule.during == "always" or (rule.during == "up" and ctx.rep_up) or (rule.during == "hold" and ctx.holding)
         )
+        if active and rule.when and not self._when(ctx):
+            # Outside the conditions the rule can be judged in (say, a fold so deep the knees read straight).
+            self.unjudged_s += ctx.dt
+            for leg in list(self._trackers):
+                self._track(ctx.t, leg, None)
+            return
         leg: int | None = None
         violated: bool | None = False
         if active and ctx.legs is None:
@@ -131,6 +138,13 @@ class RangeRule(RuleCheck):
                     violated, leg = vals[0], ks[0]
         self._track(ctx.t, leg, violated)
 
+    def _when(self, ctx: FrameContext) -> bool:
+        for name, (lo, hi) in self.rule.when.items():
+            x = ctx.features.value(name, ctx.view)
+            if not math.isnan(x) and not lo <= x <= hi:
+                return False
+        return True
+
     def _track(self, t: float, leg: int | None, violated: bool | None) -> None:
         tr = self._trackers.get(leg)
         if tr is None:
@@ -153,10 +167,14 @@ class RangeRule(RuleCheck):
         return any(tr.open and self._t - tr.last_s <= CUE_FRESH_S for tr in self._trackers.values())
 
     def notes(self) -> list[str]:
-        if self.skipped_s < 1.0:
-            return []
-        secs = f"{self.skipped_s:.0f} s"
-        return [f"{self.rule.code} not judged for {secs}: the camera was not side-on (film from the side)"]
+        out = []
+        if self.skipped_s >= 1.0:
+            secs = f"{self.skipped_s:.0f} s"
+            out.append(f"{self.rule.code} not judged for {secs}: the camera was not side-on (film from the side)")
+        if self.unjudged_s >= 1.0:
+            where = ", ".join(f"{n} {lo:g}-{hi:g}" for n, (lo, hi) in self.rule.when.items())
+            out.append(f"{self.rule.code} not judged for {self.unjudged_s:.0f} s: it is judged only with {where}")
+        return out
 
 
 class TransitionRule(RuleCheck):

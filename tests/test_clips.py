@@ -31,12 +31,20 @@ SAMPLES = ROOT / "sample_videos"
 TRUTHS = sorted(SAMPLES.glob("*.json"))
 # Rendered after the analysis was written and measured once as it stood (see sample_videos/README.md).
 HELDOUT = sorted((SAMPLES / "heldout").glob("*.json"))
+# Movements that are none of the exercises (squats, lunges, walking, sitting): nothing may be counted.
+NEGATIVES = sorted((SAMPLES / "negatives").glob("*.json"))
+# The conditions real footage brings (rocking in a hold, shake, phone framing, cuts...), each on one variant.
+HARD = sorted((SAMPLES / "hard").glob("*.json"))
 ALL_CLIPS = sorted(SAMPLES.rglob("*.mp4"))
 HOLD_TOLERANCE_S = 1.0
 KNOWN_MISSES = {
     "hamstring-stretch__split-stance-wall__good-left-noisy": (
         "MediaPipe draws both legs between front and back for ~2 s mid-hold (back leg nearest the camera), "
         "longer than the 1 s grace, so the 14 s hold is reported as 6.7 s"
+    ),
+    "leg-lifts__supine-straight-leg__good-right-left": (
+        "switching legs, the left leg straightens while it rises into its first raise without ever lying flat: "
+        "a leg is only taken as working once seen at rest (so a bent support leg never is), so that rep is missed"
     ),
 }
 # Run through the real model on every test run: one clip per orientation the model finds hardest.
@@ -95,10 +103,20 @@ def test_saved_landmarks_belong_to_the_clip_and_the_installed_model(clip: Path):
     assert len(ReplayBackend(lm)) == int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))
 
 
-@pytest.mark.parametrize("truth_path", _params(TRUTHS + HELDOUT))
+@pytest.mark.parametrize("truth_path", _params(TRUTHS + HELDOUT + HARD))
 def test_clip_matches_truth(truth_path: Path):
     truth = Truth.load(truth_path)
     assert_matches_truth(analyze_landmarks(landmarks(truth.video), truth.exercise), truth)
+
+
+@pytest.mark.parametrize("truth_path", NEGATIVES, ids=lambda p: p.stem)
+def test_negative_counts_nothing_for_any_exercise(truth_path: Path):
+    truth = Truth.load(truth_path)
+    for name in load_exercises():
+        report = analyze_landmarks(landmarks(truth.video), name)
+        found = (report.reps, [(h.side, h.duration_s) for h in report.holds], [f.code for f in report.faults])
+        assert not any(report.reps.values()) and not report.holds and not report.faults, f"as {name}: {found}"
+        assert report.undetermined is not None, f"as {name}: no note that this is not {name}"
 
 
 @pytest.mark.slow
