@@ -6,7 +6,13 @@ The Python API is ``formcheck.analyze_video(path, exercise=..., variant=None) ->
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
+
+# OpenCV and FFmpeg print their own complaints to stderr ("moov atom not found", "can't open camera by
+# index"); formcheck explains every failure itself, in one line. Set before anything imports cv2.
+os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 __version__ = "0.1.0"
 __all__ = ["Report", "__version__", "analyze_video", "load_exercises"]

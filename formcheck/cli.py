@@ -30,6 +30,60 @@ poses_option = click.option(
 )
 
 
+def exercise_options(f: Any) -> Any:
+    f = click.option(
+        "--variant", "-v", default=None, help="A variant name (see `formcheck exercises`). Default: recognised."
+    )(f)
+    return click.option("--exercise", "-e", required=True, help="An exercise (see `formcheck exercises`).")(f)
+
+
+def model_options(f: Any) -> Any:
+    f = click.option(
+        "--model",
+        "model_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="A MediaPipe PoseLandmarker .task model file to use instead of the bundled model.",
+    )(f)
+    return click.option(
+        "--model-complexity",
+        type=click.IntRange(0, 2),
+        default=1,
+        show_default=True,
+        help="MediaPipe pose model: 1 (full) ships with mediapipe; 0 and 2 need a download.",
+    )(f)
+
+
+def output_options(f: Any) -> Any:
+    f = click.option(
+        "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write an annotated video."
+    )(f)
+    return click.option(
+        "--json",
+        "json_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Where to write the JSON report (default: NAME.formcheck.json in the current directory).",
+    )(f)
+
+
+def _check_writable(*paths: Path | None) -> None:
+    """Fail now, not after minutes of analysis, when an output cannot be written."""
+    import os
+
+    for path in paths:
+        if path is None:
+            continue
+        parent = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            raise FormcheckError(f"cannot write {path}: it is a directory")
+        probe = parent
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if not os.access(probe, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise FormcheckError(f"cannot write {path}: permission denied")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="formcheck", prog_name="formcheck")
 def cli() -> None:
@@ -57,30 +111,9 @@ def exercises_cmd(poses_dir: Path | None) -> None:
 
 @cli.command("analyze")
 @click.argument("video", type=click.Path(path_type=Path))
-@click.option("--exercise", "-e", required=True, help="hip-flexor-stretch, hamstring-stretch or leg-lifts.")
-@click.option("--variant", "-v", default=None, help="A variant name (see `formcheck exercises`). Default: detected.")
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the JSON report (default: VIDEO-NAME.formcheck.json in the current directory).",
-)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write an annotated video.")
-@click.option(
-    "--model-complexity",
-    type=click.IntRange(0, 2),
-    default=1,
-    show_default=True,
-    help="MediaPipe pose model: 1 (full) ships with mediapipe; 0 and 2 need a download.",
-)
-@click.option(
-    "--model",
-    "model_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="A MediaPipe PoseLandmarker .task model file to use instead of the bundled model.",
-)
+@exercise_options
+@output_options
+@model_options
 @click.option(
     "--save-landmarks",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -105,6 +138,8 @@ def analyze_cmd(
     from .pipeline import analyze_video, resolve_exercise
 
     ex = resolve_exercise(exercise, variant, poses_dir)  # bad names fail before the model loads
+    json_path = json_path or Path(f"{Path(video).stem}.formcheck.json")
+    _check_writable(json_path, out, save_landmarks)
     report = analyze_video(
         video,
         ex,
@@ -114,7 +149,6 @@ def analyze_cmd(
         annotate_to=out,
         save_landmarks=save_landmarks,
     )
-    json_path = json_path or Path(f"{Path(video).stem}.formcheck.json")
     report.write_json(json_path)
     if not quiet:
         click.echo(report.summary())
@@ -123,6 +157,87 @@ def analyze_cmd(
         _fail(f"interrupted: partial report written to {json_path}", EXIT_INTERRUPTED)
     if report.frames_with_pose == 0:
         raise NoPoseError(f"no person detected in any of the {report.frames} frames of {video} (report written)")
+
+
+@cli.command("live")
+@exercise_options
+@click.option("--camera", type=int, default=0, show_default=True, help="Camera index to read.")
+@click.option(
+    "--source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Play a video file as if it were the camera (real time, frames dropped when behind).",
+)
+@click.option("--mirror/--no-mirror", default=True, show_default=True, help="Show the picture mirrored (selfie view).")
+@click.option("--voice", is_flag=True, help="Speak counts, hold times and cues (espeak-ng).")
+@click.option("--no-window", is_flag=True, help="Do not open a window (the report and --out are still written).")
+@output_options
+@model_options
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
+@poses_option
+def live_cmd(
+    exercise: str,
+    variant: str | None,
+    camera: int,
+    source: Path | None,
+    mirror: bool,
+    voice: bool,
+    no_window: bool,
+    json_path: Path | None,
+    out: Path | None,
+    model_complexity: int,
+    model_path: Path | None,
+    quiet: bool,
+    poses_dir: Path | None,
+) -> None:
+    """Coach yourself live in front of a webcam: overlay, counts, hold timer, spoken cues.
+
+    Keys: q or Esc quit, space pause (hold clocks pause too), r reset, s switch side.
+    """
+    import time as _time
+
+    from .exercises import load_exercises
+    from .live import OpenCVWindow, run_live
+    from .pipeline import resolve_exercise
+    from .sources import CameraSource, PacedFileSource
+    from .voice import Voice, find_engine
+
+    ex = resolve_exercise(exercise, variant, poses_dir)
+    json_path = json_path or Path(f"live-{_time.strftime('%Y%m%d-%H%M%S')}.formcheck.json")
+    _check_writable(json_path, out)
+    speaker = None
+    if voice:
+        engine = find_engine()
+        if engine is None:
+            click.echo("formcheck: warning: no speech engine found (install espeak-ng): cues on screen only", err=True)
+        speaker = Voice(engine)
+    src = PacedFileSource(source) if source is not None else CameraSource(camera)
+    display = None if no_window else OpenCVWindow()
+    try:
+        report, _stats = run_live(
+            ex,
+            src,
+            variant=variant,
+            others=load_exercises(poses_dir).values(),
+            model_complexity=model_complexity,
+            model_path=model_path,
+            display=display,
+            mirror=mirror,
+            voice=speaker,
+            annotate_to=out,
+        )
+    finally:
+        src.close()
+        if display is not None:
+            display.close()
+        if speaker is not None:
+            speaker.close(wait_s=2.0)
+    report.write_json(json_path)
+    if not quiet:
+        click.echo(report.summary())
+        click.echo(f"  Report: {json_path}" + (f"\n  Annotated video: {out}" if out else ""))
+    if report.partial:
+        _fail(f"session cut short: report written to {json_path}", EXIT_INTERRUPTED)
 
 
 def _sigterm(_signum: int, _frame: Any) -> None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from . import vocabulary as vocab
 from .events import Fit, VariantResult
 from .exercises import Variant
 from .features import BodyFeatures, LegFeatures
 from .holds import HoldTracker
-from .presenter import Snapshot, present
+from .presenter import Gauge, Snapshot, present
 from .reps import FRONTAL, RepTracker
 from .rules import FrameContext, RuleCheck, make_rule
 
@@ -167,7 +168,26 @@ class VariantEngine:
             in_pos,
             side,
             [r.rule.message for r in self.rules if r.open],
+            self._gauges(f, legs),
         )
+
+    def _gauges(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> tuple[Gauge, ...]:
+        """The target's measurements as they are now, for the display."""
+        v = self.variant
+        out = []
+        for role, feats in v.target.legs.items():
+            k = self.roles.roles.get(role)
+            for name, (lo, hi) in feats.items():
+                value = math.nan
+                if legs is not None:
+                    known = [lg for lg in legs if lg.known] if role == "each" else [legs[k]] if k is not None else []
+                    vals = [x for x in (lg.value(name, v.view) for lg in known if lg.known) if not math.isnan(x)]
+                    value = sum(vals) / len(vals) if vals else math.nan
+                label = f"{'legs' if role == 'each' else role} {name}"
+                out.append(Gauge(label, value, lo, hi, vocab.ALL_FEATURES[name].is_angle))
+        for name, (lo, hi) in v.target.body.items():
+            out.append(Gauge(name.replace("_", " "), f.value(name, v.view), lo, hi, vocab.ALL_FEATURES[name].is_angle))
+        return tuple(out)
 
     def _oblique(self, f: BodyFeatures, dt: float) -> bool:
         """Whether the camera is well off side-on, smoothed over about a second (it is a property of the

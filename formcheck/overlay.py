@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -73,26 +74,49 @@ def _pt(p: np.ndarray) -> tuple[int, int]:
     return round(float(p[0])), round(float(p[1]))
 
 
+@dataclass(frozen=True)
+class LiveStatus:
+    """What the live view adds to the annotated frame."""
+
+    fps: float = math.nan
+    latency_ms: float = math.nan  # capture to display
+    set_up: str | None = None  # what to change in the camera set-up (counting waits meanwhile)
+    paused: bool = False
+    keys: str = "q quit   space pause   r reset   s switch side"
+
+
 def draw_overlay(
     image: np.ndarray,
     pose: Pose | None,
     features: BodyFeatures,
     snap: Snapshot,
     title: str,
+    *,
+    mirror: bool = False,
+    live: LiveStatus | None = None,
 ) -> np.ndarray:
-    """Returns a new BGR image with the feedback drawn over ``image``."""
+    """Returns a new BGR image with the feedback drawn over ``image``. ``mirror`` flips the picture (a
+    selfie view) but not the writing, and left and right stay the person's own."""
     out = image.copy()
     h, w = out.shape[:2]
     u = max(h, w) / 100.0  # one "unit": 1% of the long side
     lw = max(1, round(0.3 * u))
     if pose is not None:
-        _draw_skeleton(out, pose, features, u, lw)
+        _draw_skeleton(out, pose, features, lw)
+    if mirror:
+        out = cv2.flip(out, 1)
+    if pose is not None:
+        _draw_joint_labels(out, pose, features, u, mirror)
     _draw_panel(out, snap, title, u)
+    if snap.gauges:
+        _draw_gauges(out, snap, u)
     _draw_cue(out, features, snap, u)
+    if live is not None:
+        _draw_live(out, live, u)
     return out
 
 
-def _draw_skeleton(out: np.ndarray, pose: Pose, features: BodyFeatures, u: float, lw: int) -> None:
+def _draw_skeleton(out: np.ndarray, pose: Pose, features: BodyFeatures, lw: int) -> None:
     vis = pose.visibility
     for a, b in SKELETON:
         if vis[a] >= 0.5 and vis[b] >= 0.5:
@@ -106,18 +130,91 @@ def _draw_skeleton(out: np.ndarray, pose: Pose, features: BodyFeatures, u: float
         cv2.polylines(out, [np.array([_pt(p) for p in pts])], False, col, lw + 1, cv2.LINE_AA)
         for p in pts:
             cv2.circle(out, _pt(p), lw + 2, col, -1, cv2.LINE_AA)
+
+
+def _draw_joint_labels(out: np.ndarray, pose: Pose, features: BodyFeatures, u: float, mirror: bool) -> None:
+    w = out.shape[1]
+    for leg in features.legs:
+        if leg.label is None or leg.status is not LegStatus.SEEN:
+            continue
+        _sh, hip_i, knee_i, _ankle, _heel, _foot = LEG_CHAIN[leg.label]
+        col = SIDE_COLOURS.get(leg.side, WHITE)
         # Side-on the two legs' joints overlap: the left leg's numbers go above-left of the joint, the right
         # leg's below-right, so they never cover each other.
         sign = -1 if leg.side == "left" else 1
         size = round(2.2 * u)
-        for p, value in ((pts[0], leg.hip), (pts[1], leg.knee)):
+        for idx, value in ((hip_i, leg.hip), (knee_i, leg.knee)):
             if math.isnan(value):
                 continue
+            px, py = pose.xy[idx]
+            if mirror:
+                px = w - 1 - px
             label = f"{value:.0f}°"
             tw, th = text_size(label, size)
-            x = int(p[0] + sign * 1.2 * u) - (tw if sign < 0 else 0)
-            y = int(p[1] + sign * 1.2 * u) - (th if sign < 0 else 0)
+            x = int(px + sign * 1.2 * u) - (tw if sign < 0 else 0)
+            y = int(py + sign * 1.2 * u) - (th if sign < 0 else 0)
             put_text(out, label, (x, y), size, col)
+
+
+def _draw_gauges(out: np.ndarray, snap: Snapshot, u: float) -> None:
+    """The variant's target measurements as bars on the right: the target band, and where the body is now
+    (green in the range, amber near it, red out of it)."""
+    h, w = out.shape[:2]
+    size = round(2.0 * u)
+    bar_w, bar_h = int(16 * u), int(1.6 * u)
+    x0 = w - bar_w - int(1.5 * u)
+    y = int(15 * u)
+    for g in snap.gauges:
+        span_lo, span_hi = (0.0, 240.0) if g.angle else (g.lo - (g.hi - g.lo), g.hi + (g.hi - g.lo))
+
+        def px(v: float, lo: float = span_lo, hi: float = span_hi) -> int:
+            return x0 + int(bar_w * min(1.0, max(0.0, (v - lo) / (hi - lo))))
+
+        value = "-" if math.isnan(g.value) else (f"{g.value:.0f}°" if g.angle else f"{g.value:.2f}")
+        put_text(out, f"{g.label}  {value}", (x0, y), size, WHITE)
+        y += int(2.6 * u)
+        cv2.rectangle(out, (x0, y), (x0 + bar_w, y + bar_h), GREY, -1)
+        cv2.rectangle(out, (px(g.lo), y), (px(g.hi), y + bar_h), (60, 120, 60), -1)
+        if not math.isnan(g.value):
+            colour = {"in": GOOD, "near": AMBER}.get(g.state, WARN)
+            x = px(g.value)
+            cv2.rectangle(
+                out,
+                (x - max(2, int(0.4 * u)), y - int(0.5 * u)),
+                (x + max(2, int(0.4 * u)), y + bar_h + int(0.5 * u)),
+                colour,
+                -1,
+            )
+        y += bar_h + int(1.8 * u)
+        if y > h * 0.7:
+            break
+
+
+def _draw_live(out: np.ndarray, live: LiveStatus, u: float) -> None:
+    h, w = out.shape[:2]
+    size = round(1.8 * u)
+    stats = []
+    if not math.isnan(live.fps):
+        stats.append(f"{live.fps:.0f} fps")
+    if not math.isnan(live.latency_ms):
+        stats.append(f"{live.latency_ms:.0f} ms")
+    if stats:
+        text = "  ".join(stats)
+        put_text(out, text, (w - text_size(text, size)[0] - int(1.2 * u), int(10.5 * u)), size, (200, 200, 200))
+    if live.keys:
+        put_text(out, live.keys, (int(1.2 * u), h - int(2.4 * u)), size, (200, 200, 200))
+    banner = "PAUSED - space to go on" if live.paused else live.set_up
+    if banner:
+        bsize = round(4.2 * u)
+        tw, th = text_size(banner, bsize)
+        while tw > w * 0.9 and bsize > 12:
+            bsize -= 2
+            tw, th = text_size(banner, bsize)
+        x, y = (w - tw) // 2, (h - th) // 2
+        cv2.rectangle(
+            out, (x - int(1.5 * u), y - int(1.5 * u)), (x + tw + int(1.5 * u), y + th + int(2 * u)), BLACK, -1
+        )
+        put_text(out, banner, (x, y), bsize, AMBER)
 
 
 def _draw_panel(out: np.ndarray, snap: Snapshot, title: str, u: float) -> None:
@@ -176,7 +273,7 @@ def _draw_cue(out: np.ndarray, features: BodyFeatures, snap: Snapshot, u: float)
     while tw > w * 0.94 and size > 10:  # long cues on narrow (portrait) frames
         size -= 2
         tw, th = text_size(cue, size)
-    x, y = max(int(u), (w - tw) // 2), h - th - int(3 * u)
+    x, y = max(int(u), (w - tw) // 2), h - th - int(5.5 * u)
     cv2.rectangle(out, (x - int(u), y - int(u)), (x + tw + int(u), y + th + int(1.4 * u)), BLACK, -1)
     put_text(out, cue, (x, y), size, colour)
 

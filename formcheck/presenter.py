@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from . import vocabulary as vocab
 from .exercises import Variant
+
+
+@dataclass(frozen=True)
+class Gauge:
+    """One measurement that matters for this variant, against its target range."""
+
+    label: str  # e.g. "working hip", "torso incl"
+    value: float  # NaN when not seen
+    lo: float
+    hi: float
+    angle: bool = True
+
+    @property
+    def state(self) -> str:
+        """ "in" the range, "near" it (within a tenth of the range or 8 deg), or "out"."""
+        if math.isnan(self.value):
+            return "unknown"
+        if self.lo <= self.value <= self.hi:
+            return "in"
+        margin = max(0.1 * (self.hi - self.lo), 8.0 if self.angle else 0.0)
+        return "near" if self.lo - margin <= self.value <= self.hi + margin else "out"
 
 
 @dataclass(frozen=True)
@@ -22,6 +44,7 @@ class Snapshot:
     hint: str | None  # what to do next in this phase, when there is no fault to fix
     in_position: bool | None
     reps_target: tuple[int, int] | None = None
+    gauges: tuple[Gauge, ...] = ()
 
 
 def present(
@@ -32,6 +55,7 @@ def present(
     in_position: bool | None,
     working_side: str | None,
     alerts: list[str],
+    gauges: tuple[Gauge, ...] = (),
 ) -> Snapshot:
     if hold_elapsed_s is not None:
         hold = variant.hold
@@ -52,4 +76,5 @@ def present(
         hint=variant.cues.get(phase),
         in_position=in_position,
         reps_target=variant.reps_target,
+        gauges=gauges,
     )

@@ -88,8 +88,7 @@ class Session:
         f = self._features.update(t, pose, cut)
         if f.cut:
             self.cuts += 1
-            for eng in (*self._engines.values(), *(eng for _, eng in self._others)):
-                eng.interrupt()
+            self.interrupt()
         if f.has_pose:
             self.frames_with_pose += 1
             if f.chirality:
@@ -105,6 +104,12 @@ class Session:
             eng.update(f)
         assert snap is not None
         return FrameResult(pose, f, snap)
+
+    def interrupt(self) -> None:
+        """What is under way ends here (a cut in the video, or the person switching sides in a live session):
+        a rep in progress is dropped, holds and open faults end."""
+        for eng in (*self._engines.values(), *(eng for _, eng in self._others)):
+            eng.interrupt()
 
     def finish(self) -> SessionSummary:
         """Close every engine and summarise the session with the variant that fits best."""

@@ -4,12 +4,13 @@
   Times come from the container's timestamps, so variable frame rates are timed correctly.
 - ``CameraSource``: a live camera; only the newest frame is kept (stale frames are dropped, never queued),
   timed with a monotonic clock.
+- ``PacedFileSource``: a video file played in real time through the same newest-frame hand-over, so the live
+  path can be run (and measured) on recorded clips where there is no camera.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import queue
 import threading
 import time
@@ -17,9 +18,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-
-# FFmpeg prints its own complaints ("moov atom not found") to stderr; formcheck explains failures itself.
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 import cv2
 import numpy as np
@@ -32,6 +30,7 @@ class Frame:
     index: int
     t: float  # seconds: video timestamp, or monotonic time since the camera opened
     image: np.ndarray  # BGR, as decoded
+    captured: float = math.nan  # time.monotonic() when a live source made it available (for latency)
 
 
 @dataclass(frozen=True)
@@ -159,52 +158,48 @@ class VideoFileSource:
         self.close()
 
 
-class CameraSource:
-    """The newest frame of a live camera, timed by a monotonic clock. Stops when the camera disconnects."""
+class _NewestFrameSource:
+    """A capture thread that always hands over the newest frame: a consumer slower than the source skips
+    stale frames (counted in ``dropped``) instead of falling further and further behind."""
 
-    def __init__(self, index: int = 0, width: int | None = None, height: int | None = None) -> None:
-        cap = cv2.VideoCapture(index)
-        if not cap.isOpened():
-            raise InputError(f"cannot open camera {index} (no such device, or it is in use)")
-        if width:
-            cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
-        if height:
-            cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
-        self.index = index
-        self.info = VideoInfo.from_capture(f"camera:{index}", cap)
-        self.dropped = 0
-        self.error: str | None = None
-        self._cap = cap
+    info: VideoInfo
+    _thread_name = "formcheck-capture"
+
+    def __init__(self) -> None:
+        self.delivered = 0  # frames the source produced
+        self.dropped = 0  # ... of which the consumer never saw
+        self.error: str | None = None  # why it stopped early (a camera gone)
+        self.notes: list[str] = []
         self._t0 = time.monotonic()
         self._cond = threading.Condition()
         self._latest: Frame | None = None
         self._done = False
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="formcheck-camera", daemon=True)
+        self._thread = threading.Thread(target=self._guarded, name=self._thread_name, daemon=True)
+
+    def _start(self) -> None:
         self._thread.start()
 
-    def _run(self) -> None:
-        index, failures = 0, 0
-        while not self._stop.is_set():
-            ok, image = self._cap.read()
-            if not ok or image is None:
-                failures += 1
-                if failures >= 30:  # about a second without a frame: the camera is gone
-                    self.error = f"camera {self.index} stopped delivering frames (disconnected?)"
+    def _capture(self) -> Iterator[Frame]:  # pragma: no cover - each source defines it
+        raise NotImplementedError
+
+    def _guarded(self) -> None:
+        try:
+            for frame in self._capture():
+                if self._stop.is_set():
                     break
-                time.sleep(0.03)
-                continue
-            failures = 0
-            frame = Frame(index, time.monotonic() - self._t0, image)
-            index += 1
+                with self._cond:
+                    self.delivered += 1
+                    if self._latest is not None:
+                        self.dropped += 1  # the consumer was busy: the older frame is stale, drop it
+                    self._latest = frame
+                    self._cond.notify()
+        except Exception as exc:  # surfaced to the consumer, not lost in the thread
+            self.error = f"capture failed: {exc}"
+        finally:
             with self._cond:
-                if self._latest is not None:
-                    self.dropped += 1  # the consumer was busy: the older frame is stale, drop it
-                self._latest = frame
+                self._done = True
                 self._cond.notify()
-        with self._cond:
-            self._done = True
-            self._cond.notify()
 
     def __iter__(self) -> Iterator[Frame]:
         while True:
@@ -219,12 +214,82 @@ class CameraSource:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
-        self._cap.release()
 
-    def __enter__(self) -> CameraSource:
+    def __enter__(self) -> _NewestFrameSource:
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+class CameraSource(_NewestFrameSource):
+    """The newest frame of a live camera, timed by a monotonic clock. Stops when the camera disconnects."""
+
+    _thread_name = "formcheck-camera"
+
+    def __init__(self, index: int = 0, width: int | None = None, height: int | None = None) -> None:
+        super().__init__()
+        cap = cv2.VideoCapture(index)
+        if not cap.isOpened():
+            raise InputError(f"cannot open camera {index} (no such device, or it is in use)")
+        if width:
+            cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
+        if height:
+            cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
+        self.index = index
+        self.info = VideoInfo.from_capture(f"camera:{index}", cap)
+        self._cap = cap
+        self._start()
+
+    def _capture(self) -> Iterator[Frame]:
+        index, failures = 0, 0
+        while not self._stop.is_set():
+            ok, image = self._cap.read()
+            if not ok or image is None:
+                failures += 1
+                if failures >= 30:  # about a second without a frame: the camera is gone
+                    self.error = f"camera {self.index} stopped delivering frames (disconnected?)"
+                    return
+                time.sleep(0.03)
+                continue
+            failures = 0
+            now = time.monotonic()
+            yield Frame(index, now - self._t0, image, now)
+            index += 1
+
+    def close(self) -> None:
+        super().close()
+        self._cap.release()
+
+
+class PacedFileSource(_NewestFrameSource):
+    """A video file played as if it were a camera: each frame becomes available at its own timestamp in real
+    time and only the newest is handed over, so a slow consumer drops frames exactly as with a webcam.
+    Frames keep the file's timestamps (what a camera would have stamped them with)."""
+
+    _thread_name = "formcheck-paced"
+
+    def __init__(self, path: str | Path, speed: float = 1.0) -> None:
+        super().__init__()
+        self._file = VideoFileSource(path)
+        self.info = self._file.info
+        self.notes = self._file.notes
+        self.speed = speed
+        self._start()
+
+    def _capture(self) -> Iterator[Frame]:
+        t_first: float | None = None
+        for frame in self._file:
+            if t_first is None:
+                t_first = frame.t
+            due = self._t0 + (frame.t - t_first) / self.speed
+            wait = due - time.monotonic()
+            if wait > 0 and self._stop.wait(wait):
+                return
+            yield Frame(frame.index, frame.t, frame.image, time.monotonic())
+
+    def close(self) -> None:
+        super().close()
+        self._file.close()
