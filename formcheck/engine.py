@@ -239,13 +239,14 @@ class VariantEngine:
             if legs[k].known
         )
 
-    def interrupt(self) -> None:
-        """A cut in the video: a rep in progress is dropped (its end is not seen), a hold and open faults
-        end where they were last seen, and the legs get their roles afresh."""
+    def interrupt(self, end_hold: bool = True) -> None:
+        """A break in the session: a rep in progress is dropped (its end is not seen), open faults end where
+        they were last seen, and the legs get their roles afresh. A hold ends too if ``end_hold`` (switching
+        sides); at a cut it goes on if the person is still in position when the picture comes back."""
         if self.reps is not None:
             self.reps.reset()
         if self.hold is not None:
-            self.hold.interrupt()
+            self.hold.interrupt(end_hold)
         for rule in self.rules:
             rule.interrupt()
         self.roles = RoleAssigner(self.variant)

@@ -100,11 +100,17 @@ class BodyFeatures:
         return next((lg for lg in self.legs if lg.side == side), None)
 
 
+def _mean(xs: list[float]) -> float:
+    return sum(xs) / len(xs)
+
+
 _AGGREGATES = {
     "hip_min": ("hip", min),
     "hip_max": ("hip", max),
     "knee_min": ("knee", min),
     "knee_max": ("knee", max),
+    "hip_mean": ("hip", _mean),
+    "knee_mean": ("knee", _mean),
 }
 
 

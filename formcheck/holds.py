@@ -70,12 +70,13 @@ class HoldTracker:
         hold, self._pending = self._pending or last, None
         return self._close(hold, side)
 
-    def interrupt(self) -> None:
-        """A cut: a hold in progress ends where it was last held (a top hold's rep is dropped with it)."""
+    def interrupt(self, end_hold: bool = True) -> None:
+        """What is under way stops: a top hold goes with its rep; a hold in position ends where it was last
+        held if ``end_hold`` (the person switches sides), else waits to see if it goes on (a cut away)."""
         if self.at_top:
             self._timer.finish()
             self._pending = None
-        else:
+        elif end_hold:
             self._close(self._timer.finish(), self._side)
 
     def finish(self) -> None:

@@ -90,6 +90,7 @@ class HoldTimer:
     never still at all is timed from entering to leaving the position."""
 
     grace_s: float = 1.0
+    unseen_grace_s: float = 5.0
     confirm_s: float = 0.3
     min_hold_s: float = 2.0
     max_trim_s: float = 2.0  # a still moment further than this from an end does not move it
@@ -131,7 +132,9 @@ class HoldTimer:
                     self._first_settled = t
             return None
         self.state = HoldState.GRACE
-        if t - self._last_in > self.grace_s:
+        # Out of position ends the hold after a moment; unseen (MediaPipe lost the person, an edited video
+        # cut away) only after longer: nothing says the person stopped holding.
+        if t - self._last_in > (self.grace_s if in_position is False else self.unseen_grace_s):
             return self.finish()
         return None
 

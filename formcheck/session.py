@@ -88,7 +88,7 @@ class Session:
         f = self._features.update(t, pose, cut)
         if f.cut:
             self.cuts += 1
-            self.interrupt()
+            self.interrupt(end_holds=False)
         if f.has_pose:
             self.frames_with_pose += 1
             if f.chirality:
@@ -105,11 +105,12 @@ class Session:
         assert snap is not None
         return FrameResult(pose, f, snap)
 
-    def interrupt(self) -> None:
-        """What is under way ends here (a cut in the video, or the person switching sides in a live session):
-        a rep in progress is dropped, holds and open faults end."""
+    def interrupt(self, end_holds: bool = True) -> None:
+        """What is under way stops here: a rep in progress is dropped, open faults end, and holds end too
+        when ``end_holds`` (the person switching sides) - at a cut a hold goes on if the person is still in
+        position when the picture comes back."""
         for eng in (*self._engines.values(), *(eng for _, eng in self._others)):
-            eng.interrupt()
+            eng.interrupt(end_holds)
 
     def finish(self) -> SessionSummary:
         """Close every engine and summarise the session with the variant that fits best."""

@@ -52,6 +52,8 @@ BODY_FEATURES: dict[str, Feature] = {
         Feature("hip_max", "deg", "the larger hip angle of the seen legs"),
         Feature("knee_min", "deg", "the smaller knee angle of the seen legs"),
         Feature("knee_max", "deg", "the larger knee angle of the seen legs"),
+        Feature("hip_mean", "deg", "the mean hip angle of the seen legs (legs working together)"),
+        Feature("knee_mean", "deg", "the mean knee angle of the seen legs"),
     )
 }
 
