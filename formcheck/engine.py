@@ -19,7 +19,7 @@ from .features import BodyFeatures, LegFeatures
 from .holds import HoldTracker
 from .presenter import Gauge, Snapshot, present
 from .reps import FRONTAL, RepTracker
-from .rules import FrameContext, RuleCheck, make_rule
+from .rules import FrameContext, RuleCheck, all_of, make_rule
 
 SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
 ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
@@ -40,14 +40,6 @@ def _in_range(value: float, rng: tuple[float, float]) -> bool | None:
     if math.isnan(value):
         return None
     return rng[0] <= value <= rng[1]
-
-
-def _all(values: list[bool | None]) -> bool | None:
-    if any(v is False for v in values):
-        return False
-    if any(v is None for v in values):
-        return None
-    return True
 
 
 @dataclass
@@ -227,7 +219,7 @@ class VariantEngine:
                 if k is None:
                     return False
                 checks += [_in_range(legs[k].value(n, view), r) for n, r in feats.items()]
-        return _all(checks)
+        return all_of(checks)
 
     def _settled(self, legs: tuple[LegFeatures, ...] | None) -> bool:
         if legs is None:

@@ -45,7 +45,8 @@ def _violates(rule: Rule, value: float) -> bool | None:
     return (rule.above is not None and value > rule.above) or (rule.below is not None and value < rule.below)
 
 
-def _all(values: list[bool | None]) -> bool | None:
+def all_of(values: list[bool | None]) -> bool | None:
+    """Three-valued AND: False if any is False, else None (unknown) if any is unknown, else True."""
     if any(v is False for v in values):
         return False
     if any(v is None for v in values):
@@ -129,7 +130,7 @@ class RangeRule(RuleCheck):
                 if rule.leg == "all":
                     # every leg that is seen (overlapping legs often show as one)
                     known = [x for x in vals if x is not None]
-                    violated = _all(known) if known else None
+                    violated = all_of(known) if known else None
                 elif not ks:
                     violated = None
                 elif rule.leg == "any":
