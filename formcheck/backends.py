@@ -20,16 +20,13 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, TextIO
 
-import cv2
 import numpy as np
 
 from .errors import BackendError
 from .pose import NUM_LANDMARKS, Pose
-from .sources import Frame
-
-DEFAULT_MAX_SIDE = 960  # the model looks at a 256x256 crop: bigger frames only cost resize time
+from .sources import MAX_SIDE, Frame, prepare
 
 
 class PoseBackend(Protocol):
@@ -40,34 +37,29 @@ class PoseBackend(Protocol):
     def close(self) -> None: ...
 
 
-def _downscale(image: np.ndarray, max_side: int | None) -> tuple[np.ndarray, float]:
-    h, w = image.shape[:2]
-    if not max_side or max(h, w) <= max_side:
-        return image, 1.0
-    s = max_side / max(h, w)
-    return cv2.resize(image, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA), s
-
-
 # Log lines the native libraries write straight to file descriptor 2 (TFLite's delegate notice, absl's
 # INFO/WARNING lines): noise for a user. Anything else written there is passed through.
 _NATIVE_NOISE = re.compile(r"^(INFO: Created TensorFlow Lite|WARNING: All log messages before absl|[IW]\d{4} )")
 
 
 @contextlib.contextmanager
-def quiet_native_stderr() -> Iterator[None]:
+def quiet_native_stderr() -> Iterator[TextIO]:
     """Capture fd 2 while MediaPipe runs and replay it without the native libraries' log noise.
 
     MediaPipe's C++ code logs from its own threads when a graph starts, so Python-level redirection
-    cannot catch it and the timing is not tied to one call. Errors still surface as exceptions.
+    cannot catch it and the timing is not tied to one call. Errors still surface as exceptions. Yields a
+    stream on the real stderr, for what must reach the user meanwhile (a progress bar).
     """
     sys.stderr.flush()
     saved = os.dup(2)
+    real = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace")
     with tempfile.TemporaryFile() as tmp:
         os.dup2(tmp.fileno(), 2)
         try:
-            yield
+            yield real
         finally:
             sys.stderr.flush()
+            real.close()
             os.dup2(saved, 2)
             os.close(saved)
             tmp.seek(0)
@@ -89,7 +81,7 @@ class MediaPipeSolutionBackend:
         model_complexity: int = 1,
         *,
         video: bool = True,
-        max_side: int | None = DEFAULT_MAX_SIDE,
+        max_side: int | None = MAX_SIDE,
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
         smooth_landmarks: bool = True,
@@ -127,10 +119,9 @@ class MediaPipeSolutionBackend:
         self._started = False
 
     def process(self, frame: Frame) -> Pose | None:
-        small, s = _downscale(frame.image, self.max_side)
-        h, w = small.shape[:2]
-        self.inference_size = (w, h)
-        rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        mi = frame.model_input or prepare(frame.image, self.max_side)
+        rgb, s = mi.rgb, mi.scale
+        w, h = self.inference_size = mi.size
         if not self._started:  # the graph starts (and logs) on the first frame
             with quiet_native_stderr():
                 res = self._pose.process(rgb)
@@ -151,7 +142,7 @@ class MediaPipeTaskBackend:
 
     name = "mediapipe-task"
 
-    def __init__(self, model_path: str | Path, *, max_side: int | None = DEFAULT_MAX_SIDE) -> None:
+    def __init__(self, model_path: str | Path, *, max_side: int | None = MAX_SIDE) -> None:
         path = Path(model_path)
         if not path.is_file():
             raise BackendError(f"pose model not found: {path}")
@@ -175,10 +166,9 @@ class MediaPipeTaskBackend:
         self.inference_size: tuple[int, int] | None = None
 
     def process(self, frame: Frame) -> Pose | None:
-        small, s = _downscale(frame.image, self.max_side)
-        h, w = small.shape[:2]
-        self.inference_size = (w, h)
-        rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        mi = frame.model_input or prepare(frame.image, self.max_side)
+        rgb, s = mi.rgb, mi.scale
+        w, h = self.inference_size = mi.size
         ms = max(round(frame.t * 1000), self._last_ms + 1)
         self._last_ms = ms
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)

@@ -110,7 +110,7 @@ def exercises_cmd(poses_dir: Path | None) -> None:
 
 
 @cli.command("analyze")
-@click.argument("video", type=click.Path(path_type=Path))
+@click.argument("videos", nargs=-1, required=True)
 @exercise_options
 @output_options
 @model_options
@@ -120,10 +120,35 @@ def exercises_cmd(poses_dir: Path | None) -> None:
     default=None,
     help="Save every frame's landmarks (.npz) to re-analyse later without the model.",
 )
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Videos analysed at once (a batch). Default: 1."
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Run a batch in local processes or as Ray tasks (pip install 'formcheck[ray]').",
+)
+@click.option("--ray-address", default=None, help="The Ray cluster (default: $RAY_ADDRESS, else a local instance).")
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where a batch writes its reports (NAME.formcheck.json each).",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A batch's summary table, a row per video (default: REPORT-DIR/formcheck-summary.csv).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
 @poses_option
 def analyze_cmd(
-    video: Path,
+    videos: tuple[str, ...],
     exercise: str,
     variant: str | None,
     json_path: Path | None,
@@ -131,14 +156,43 @@ def analyze_cmd(
     model_complexity: int,
     model_path: Path | None,
     save_landmarks: Path | None,
+    jobs: int | None,
+    engine: str,
+    ray_address: str | None,
+    report_dir: Path,
+    csv_path: Path | None,
     quiet: bool,
     poses_dir: Path | None,
 ) -> None:
-    """Analyse a recorded VIDEO: count reps, time holds and flag form faults."""
+    """Analyse recorded VIDEOS: count reps, time holds and flag form faults.
+
+    One video gives its report and summary. Several, a folder or a glob (quoted) make a batch: one report
+    per video in --report-dir and a summary table (--csv), --jobs at a time or on Ray (--engine ray).
+    """
     from .pipeline import analyze_video, resolve_exercise
 
     ex = resolve_exercise(exercise, variant, poses_dir)  # bad names fail before the model loads
-    json_path = json_path or Path(f"{Path(video).stem}.formcheck.json")
+    single = len(videos) == 1 and not Path(videos[0]).is_dir() and not any(c in videos[0] for c in "*?[")
+    if not single or jobs is not None or engine != "local":
+        if out or json_path or save_landmarks:
+            raise click.UsageError("--out, --json and --save-landmarks are for one video; a batch uses --report-dir")
+        _batch(
+            videos,
+            ex.name,
+            variant,
+            model_complexity,
+            model_path,
+            poses_dir,
+            jobs or 1,
+            engine,
+            ray_address,
+            report_dir,
+            csv_path,
+            quiet,
+        )
+        return
+    video = Path(videos[0])
+    json_path = json_path or Path(f"{video.stem}.formcheck.json")
     _check_writable(json_path, out, save_landmarks)
     report = analyze_video(
         video,
@@ -148,6 +202,7 @@ def analyze_cmd(
         model_path=model_path,
         annotate_to=out,
         save_landmarks=save_landmarks,
+        progress=None,
     )
     report.write_json(json_path)
     if not quiet:
@@ -157,6 +212,56 @@ def analyze_cmd(
         _fail(f"interrupted: partial report written to {json_path}", EXIT_INTERRUPTED)
     if report.frames_with_pose == 0:
         raise NoPoseError(f"no person detected in any of the {report.frames} frames of {video} (report written)")
+
+
+def _batch(
+    videos: tuple[str, ...],
+    exercise: str,
+    variant: str | None,
+    model_complexity: int,
+    model_path: Path | None,
+    poses_dir: Path | None,
+    jobs: int,
+    engine: str,
+    ray_address: str | None,
+    report_dir: Path,
+    csv_path: Path | None,
+    quiet: bool,
+) -> None:
+    from .batch import Job, find_videos, run_batch
+
+    paths = find_videos(videos)
+    csv_path = csv_path or report_dir / "formcheck-summary.csv"
+    _check_writable(report_dir / "probe", csv_path)
+    job = Job(
+        exercise,
+        variant,
+        model_complexity,
+        str(model_path) if model_path else None,
+        str(poses_dir) if poses_dir else None,
+    )
+    rows = run_batch(
+        paths, job, report_dir=report_dir, csv_path=csv_path, jobs=jobs, engine=engine, ray_address=ray_address
+    )
+    failed = [r for r in rows if r["status"] == "error"]
+    if not quiet:
+        for r in rows:
+            if r["status"] == "error":
+                click.echo(f"{r['video']}: ERROR {r['error']}")
+            elif r["status"] == "not recognised":
+                click.echo(f"{r['video']}: {r['error']}")
+            else:
+                reps = (
+                    f"both {r['reps_both']}"
+                    if r["reps_both"] != ""
+                    else f"left {r['reps_left']}, right {r['reps_right']}"
+                )
+                click.echo(f"{r['video']}: {r['variant']}; reps {reps}; {r['holds']} hold(s); {r['faults']} fault(s)")
+        click.echo(f"{len(rows)} video(s), {len(failed)} failed; summary: {csv_path}")
+    if len(rows) < len(paths):
+        _fail(f"interrupted after {len(rows)} of {len(paths)} videos: summary written to {csv_path}", EXIT_INTERRUPTED)
+    if failed and len(failed) == len(rows):
+        _fail(f"no video could be analysed (see {csv_path})")
 
 
 @cli.command("live")

@@ -49,9 +49,9 @@ class VariantDetector:
         if not seen:
             return variants[0], scores
         orient = max(seen, key=lambda o: seen[o])
-        candidates = [v for v in variants if v.orientation == orient]
+        candidates = [(i, v) for i, v in enumerate(variants) if v.orientation == orient]
         # Among variants sharing the orientation the signature decides; ties keep file order.
-        best = max(candidates, key=lambda v: (self.signature_s.get(v.name, 0.0), -candidates.index(v)))
+        _, best = max(candidates, key=lambda iv: (self.signature_s.get(iv[1].name, 0.0), -iv[0]))
         return best, scores
 
     @property

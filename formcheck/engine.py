@@ -23,11 +23,6 @@ from .rules import FrameContext, RuleCheck, all_of, make_rule
 
 SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
 ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
-# Shoulders and hips this far apart in the image (torso lengths) mean the camera is well off side-on
-# (about 25 degrees or more): angles in the body's plane of movement are then foreshortened.
-OBLIQUE_STACKED = 0.25
-OBLIQUE_FACING = 0.45  # the same in 3D (``facing_camera``): about 27 degrees
-OBLIQUE_TAU_S = 1.0
 
 
 def _overlap(span: tuple[float, float], spans: list[tuple[float, float]]) -> float:
@@ -102,9 +97,9 @@ class VariantEngine:
         self.rules: list[RuleCheck] = [make_rule(r, v.reps.signal if v.reps else None) for r in v.rules]
         self._prev_t = math.nan
         self._orientation_s = 0.0
-        self._obliqueness = 0.0
 
-    def update(self, f: BodyFeatures) -> Snapshot:
+    def update(self, f: BodyFeatures, show: bool = True) -> Snapshot | None:
+        """One frame. ``show``: build the snapshot a display needs (only the variant on screen does)."""
         t = f.t
         dt = 0.0 if math.isnan(self._prev_t) else min(max(t - self._prev_t, 0.0), 0.5)
         self._prev_t = t
@@ -140,7 +135,7 @@ class VariantEngine:
             rep_leg=rep_leg,
             since_rep_end_s=t - self.reps.last_end_s if self.reps is not None else math.inf,
             holding=holding,
-            oblique=v.view == "side" and self._oblique(f, dt),
+            oblique=v.view == "side" and f.value("obliqueness") > 1.0,
             view=v.view,
         )
         for rule in self.rules:
@@ -148,6 +143,8 @@ class VariantEngine:
                 rule.on_rep(rep, hold_ev)
             rule.update(ctx)
 
+        if not show:
+            return None
         side = None
         if legs is not None:
             k = rep_leg if rep_up else (self.roles.roles.get(v.hold_role or "") if holding else None)
@@ -180,17 +177,6 @@ class VariantEngine:
         for name, (lo, hi) in v.target.body.items():
             out.append(Gauge(name.replace("_", " "), f.value(name, v.view), lo, hi, vocab.ALL_FEATURES[name].is_angle))
         return tuple(out)
-
-    def _oblique(self, f: BodyFeatures, dt: float) -> bool:
-        """Whether the camera is well off side-on, smoothed over about a second (it is a property of the
-        set-up, not of one frame). Either sign counts: shoulders and hips apart in the image, or the body's
-        left-right axis turned towards the camera in 3D."""
-        stacked, facing = f.value("stacked"), f.value("facing_camera")
-        scores = [x for x in (stacked / OBLIQUE_STACKED, facing / OBLIQUE_FACING) if not math.isnan(x)]
-        if scores:
-            a = 1.0 - math.exp(-dt / OBLIQUE_TAU_S) if dt > 0 else 1.0
-            self._obliqueness += a * (max(scores) - self._obliqueness)
-        return self._obliqueness > 1.0
 
     def _held_side(self, legs: tuple[LegFeatures, ...] | None) -> str | None:
         """The side of the leg the hold is reported for, this frame."""
@@ -242,7 +228,6 @@ class VariantEngine:
         for rule in self.rules:
             rule.interrupt()
         self.roles = RoleAssigner(self.variant)
-        self._obliqueness = 0.0
 
     def finish(self) -> VariantResult:
         """Close what is still open at the end of the session and return the findings."""

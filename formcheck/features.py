@@ -32,6 +32,12 @@ FILTER_RESET_S = 0.5  # after a gap this long, smoothing restarts instead of bri
 CHIRALITY_TAU_S = 1.0
 CHIRALITY_ON = 0.25  # hysteresis on the smoothed chirality evidence
 CHIRALITY_OFF = 0.1
+# Shoulders and hips this far apart in the image (torso lengths), or the body's left-right axis turned this
+# far towards the camera in 3D (about 27 degrees): the camera is oblique, and angles in the body's plane of
+# movement are foreshortened. A property of the set-up, so smoothed over about a second.
+OBLIQUE_STACKED = 0.25
+OBLIQUE_FACING = 0.45
+OBLIQUE_TAU_S = 1.0
 FRAME_MARGIN = 0.02  # landmarks this far outside the picture (share of its size) are guesses, not seen
 # The hips moving this many torso lengths within JUMP_WINDOW_S is no movement: a new shot.
 JUMP_TORSOS = 1.5
@@ -60,7 +66,7 @@ class LegFeatures:
     @property
     def known(self) -> bool:
         """Measured this frame, or hidden beside the other leg (then it carries that leg's values)."""
-        return self.status.known and not math.isnan(self.values["hip"])
+        return self.status is not LegStatus.UNSEEN and self.values["hip"] == self.values["hip"]  # not NaN
 
     def value(self, name: str, view: str = "side") -> float:
         """A leg feature by name. In a front view front/back is not visible, so angles are unsigned."""
@@ -146,6 +152,8 @@ class FeatureExtractor:
         self._torso_scale = NAN
         self._last_hip: np.ndarray | None = None
         self._last_hip_t = -math.inf
+        self._obliqueness = 0.0
+        self._oblique_t = -math.inf
 
     def update(self, t: float, pose: Pose | None, cut: bool = False) -> BodyFeatures:
         """One frame. ``cut``: a new shot starts here, so nothing is carried over from the last one."""
@@ -169,10 +177,10 @@ class FeatureExtractor:
         if not shoulders or not hips:
             self._last_t = t
             return BodyFeatures(t=t, has_pose=False, cut=cut)
-        mid_sh = xy[shoulders].mean(axis=0)
-        mid_hip = xy[hips].mean(axis=0)
+        mid_sh = xy[shoulders[0]] if len(shoulders) == 1 else (xy[shoulders[0]] + xy[shoulders[1]]) / 2.0
+        mid_hip = xy[hips[0]] if len(hips) == 1 else (xy[hips[0]] + xy[hips[1]]) / 2.0
         trunk = mid_sh - mid_hip
-        torso = float(np.linalg.norm(trunk))
+        torso = g.norm(trunk)
         if torso < 1e-6:
             return BodyFeatures(t=t, has_pose=False, cut=cut)
         if self._jumped(t, mid_hip, torso):
@@ -215,7 +223,7 @@ class FeatureExtractor:
             # its side has its left-right axis vertical, a body on its back has it horizontal.
             w = pose.world
             lr = (w[LM.LEFT_HIP] - w[LM.RIGHT_HIP]) + (w[LM.LEFT_SHOULDER] - w[LM.RIGHT_SHOULDER])
-            n = float(np.linalg.norm(lr))
+            n = g.norm(lr)
             if n > 0:
                 values["lr_vertical"] = abs(float(lr[1])) / n
                 values["facing_camera"] = abs(float(lr[0])) / n
@@ -224,16 +232,26 @@ class FeatureExtractor:
             hip_sep = g.seg_len(xy[LM.LEFT_HIP], xy[LM.RIGHT_HIP])
             values["stacked"] = (sh_sep + hip_sep) / (2.0 * scale)
 
+        values["obliqueness"] = self._update_obliqueness(t, values["stacked"], values["facing_camera"])
         out = BodyFeatures(t=t, has_pose=True, chirality=chir, values=values, cut=cut)
         out.legs = self._legs_features(t, pose, mid_hip, trunk, scale, chir)
         out.orientation = classify_orientation(out)
         self._last_t = t
         return out
 
+    def _update_obliqueness(self, t: float, stacked: float, facing: float) -> float:
+        scores = [x for x in (stacked / OBLIQUE_STACKED, facing / OBLIQUE_FACING) if not math.isnan(x)]
+        if scores:
+            dt = t - self._oblique_t if math.isfinite(self._oblique_t) else math.inf
+            a = 1.0 - math.exp(-dt / OBLIQUE_TAU_S) if dt > 0 else 0.0
+            self._obliqueness += a * (max(scores) - self._obliqueness)
+            self._oblique_t = t
+        return self._obliqueness
+
     def _jumped(self, t: float, mid_hip: np.ndarray, torso: float) -> bool:
         if self._last_hip is None or not (0 < t - self._last_hip_t < JUMP_WINDOW_S):
             return False
-        return float(np.linalg.norm(mid_hip - self._last_hip)) > JUMP_TORSOS * torso
+        return g.norm(mid_hip - self._last_hip) > JUMP_TORSOS * torso
 
     def _update_chirality(self, t: float, pose: Pose, trunk: np.ndarray, scale: float) -> int:
         xy, vis = pose.xy, pose.visibility
@@ -319,7 +337,7 @@ def _observe(label: str, pose: Pose, mid_hip: np.ndarray, trunk: np.ndarray, sca
         shank_px = g.seg_len(knee, ankle)
         if shank_px > 0:
             values["knee_past_toes"] = float((knee[0] - xy[foot_i][0]) * np.sign(fwd_x) / shank_px)
-    conf = float(np.mean(vis[[hip_i, knee_i, ankle_i]]))
+    conf = (float(vis[hip_i]) + float(vis[knee_i]) + float(vis[ankle_i])) / 3.0
     return LegObservation(label, (knee - mid_hip) / scale, (ankle - mid_hip) / scale, usable, conf, values)
 
 
@@ -333,7 +351,7 @@ def _thigh_rise(pose: Pose, scale: float) -> float:
         if vis[h] < VIS_MIN or vis[k] < VIS_MIN:
             continue
         d = pose.world[k] - pose.world[h] if pose.world is not None else pose.xy[k] - pose.xy[h]
-        n = float(np.linalg.norm(d))
+        n = g.norm(d)
         if n > 0:
             rises.append(abs(float(d[1])) / n)
     return max(rises) if rises else NAN

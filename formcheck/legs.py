@@ -31,6 +31,8 @@ from enum import Enum
 
 import numpy as np
 
+from .geometry import norm
+
 # Two observations closer than this (torso lengths, knee and ankle each) are one leg seen twice.
 DUPLICATE_DIST = 0.12
 # Two observations this close are "side by side"; a track farther than FAR_DIST from both cannot have
@@ -280,14 +282,14 @@ class LegTracker:
 
 
 def _coincide(a: LegObservation, b: LegObservation, dist: float) -> bool:
-    return float(np.linalg.norm(a.knee - b.knee)) < dist and float(np.linalg.norm(a.ankle - b.ankle)) < dist
+    return norm(a.knee - b.knee) < dist and norm(a.ankle - b.ankle) < dist
 
 
 def _separation(a: LegObservation, b: LegObservation) -> float:
-    return float(np.linalg.norm(a.knee - b.knee) + np.linalg.norm(a.ankle - b.ankle))
+    return norm(a.knee - b.knee) + norm(a.ankle - b.ankle)
 
 
 def _dist(tr: _Track, o: LegObservation) -> float:
     if tr.knee is None or tr.ankle is None:
         return math.inf
-    return float(np.linalg.norm(tr.knee - o.knee) + np.linalg.norm(tr.ankle - o.ankle))
+    return norm(tr.knee - o.knee) + norm(tr.ankle - o.ankle)

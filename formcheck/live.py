@@ -21,7 +21,6 @@ from typing import Protocol
 import numpy as np
 
 from .backends import PoseBackend, make_backend, quiet_native_stderr
-from .cuts import CutDetector
 from .errors import InputError
 from .exercises import Exercise
 from .features import BodyFeatures
@@ -120,7 +119,7 @@ def run_live(
     others = list(others)
     session = Session(exercise, variant, others)
     stats = LiveStats()
-    check, announcer, cuts = SetUpCheck(), Announcer(), CutDetector()
+    check, announcer = SetUpCheck(), Announcer()
     shown_at: deque[float] = deque(maxlen=30)
     title = exercise.title
     pause_offset, paused_at, paused = 0.0, math.nan, False
@@ -144,7 +143,7 @@ def run_live(
                 else:
                     t = frame.t - pause_offset
                     pose = be.process(frame)
-                    cut = cuts.update(frame.image)
+                    cut = frame.cut
                     side_view = exercise.variant(session.current_variant()).view == "side"
                     problem = check.update(
                         t, set_up_problem(frame.image, pose, last_features or BodyFeatures(t, False), side_view)

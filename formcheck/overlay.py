@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import functools
 import math
+import queue
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import cv2
 import numpy as np
@@ -39,18 +42,14 @@ def text_size(text: str, size: int) -> tuple[int, int]:
     return int(right - left), int(bottom - top)
 
 
-def put_text(img: np.ndarray, text: str, org: tuple[int, int], size: int, colour: Colour = WHITE) -> None:
-    """Draw ``text`` with its top-left at ``org`` (pixels), outlined in black so it reads on any background."""
-    if not text:
-        return
+@functools.lru_cache(maxsize=512)  # a few MB at most: memory stays flat however long the video
+def _text_patch(text: str, size: int, colour: Colour) -> tuple[np.ndarray, np.ndarray]:
+    """``text`` rendered once: its BGR pixels and their alpha (most of an overlay's text repeats frame to
+    frame, and rendering is the costly part)."""
     font = _font(size)
     stroke = max(1, size // 12)
     left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
     w, h = int(right - left) + 2, int(bottom - top) + 2
-    x0, y0 = org
-    ih, iw = img.shape[:2]
-    if w <= 0 or h <= 0 or x0 >= iw or y0 >= ih or x0 + w <= 0 or y0 + h <= 0:
-        return
     patch = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     ImageDraw.Draw(patch).text(
         (-left + 1, -top + 1),
@@ -61,13 +60,24 @@ def put_text(img: np.ndarray, text: str, org: tuple[int, int], size: int, colour
         stroke_fill=(0, 0, 0, 255),
     )
     rgba = np.asarray(patch)
-    # clip to the image
-    xs, ys = max(0, -x0), max(0, -y0)
+    return np.ascontiguousarray(rgba[..., 2::-1]), rgba[..., 3:4].astype(np.float32) / 255.0
+
+
+def put_text(img: np.ndarray, text: str, org: tuple[int, int], size: int, colour: Colour = WHITE) -> None:
+    """Draw ``text`` with its top-left at ``org`` (pixels), outlined in black so it reads on any background."""
+    if not text:
+        return
+    bgr, alpha = _text_patch(text, size, colour)
+    h, w = bgr.shape[:2]
+    x0, y0 = org
+    ih, iw = img.shape[:2]
+    if x0 >= iw or y0 >= ih or x0 + w <= 0 or y0 + h <= 0:
+        return
+    xs, ys = max(0, -x0), max(0, -y0)  # clip to the image
     xe, ye = min(w, iw - x0), min(h, ih - y0)
     region = img[y0 + ys : y0 + ye, x0 + xs : x0 + xe]
-    src = rgba[ys:ye, xs:xe]
-    alpha = src[..., 3:4].astype(np.float32) / 255.0
-    region[:] = (src[..., 2::-1] * alpha + region * (1.0 - alpha)).astype(np.uint8)
+    a = alpha[ys:ye, xs:xe]
+    region[:] = (bgr[ys:ye, xs:xe] * a + region * (1.0 - a)).astype(np.uint8)
 
 
 def _pt(p: np.ndarray) -> tuple[int, int]:
@@ -279,9 +289,13 @@ def _draw_cue(out: np.ndarray, features: BodyFeatures, snap: Snapshot, u: float)
 
 
 class AnnotatedVideoWriter:
-    """Writes annotated frames to an mp4 (MPEG-4 Part 2: the codec every OpenCV build can encode)."""
+    """Writes annotated frames to an mp4 (MPEG-4 Part 2: the codec every OpenCV build can encode).
 
-    def __init__(self, path: str | Path, fps: float, size: tuple[int, int]) -> None:
+    ``draw`` hands the drawing and the encoding to a thread of their own (a small bounded queue), so they
+    run on the second core beside the pose model instead of after it.
+    """
+
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], queue_size: int = 4) -> None:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -290,12 +304,40 @@ class AnnotatedVideoWriter:
         self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*"mp4v"), fps or 30.0, size)
         if not self._writer.isOpened():
             raise InputError(f"cannot write annotated video {self.path} (unwritable path or unsupported format)")
+        self._queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=queue_size)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="formcheck-writer", daemon=True)
+        self._thread.start()
+
+    def draw(self, image: np.ndarray, *args: Any, **kwargs: Any) -> None:
+        """Queue a frame to be drawn (``draw_overlay``'s arguments) and written."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put((image, args, kwargs))
 
     def write(self, image: np.ndarray) -> None:
-        self._writer.write(image)
+        """Queue a frame that is already drawn."""
+        self._queue.put((image, None, None))
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is not None:
+                continue
+            image, args, kwargs = item
+            try:
+                self._writer.write(draw_overlay(image, *args, **kwargs) if args is not None else image)
+            except Exception as exc:  # surfaced to the producer on its next frame, or at close
+                self._error = exc
 
     def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
         self._writer.release()
+        if self._error is not None:
+            raise self._error
 
     def __enter__(self) -> AnnotatedVideoWriter:
         return self

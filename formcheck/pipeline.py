@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO
 
 from .backends import LandmarkRecorder, PoseBackend, ReplayBackend, make_backend, quiet_native_stderr
-from .cuts import CutDetector
 from .exercises import Exercise, find_exercise, load_exercises
-from .overlay import AnnotatedVideoWriter, draw_overlay
+from .overlay import AnnotatedVideoWriter
 from .report import Report
 from .session import FrameResult, Session
 from .sources import Frame, VideoFileSource
@@ -42,12 +42,15 @@ def analyze_video(
     annotate_to: str | Path | None = None,
     save_landmarks: str | Path | None = None,
     on_frame: FrameCallback | None = None,
+    progress: bool | None = False,
 ) -> Report:
-    """Analyse one recorded video. Interrupted (Ctrl-C), it returns what was measured, marked ``partial``."""
+    """Analyse one recorded video. Interrupted (Ctrl-C), it returns what was measured, marked ``partial``.
+    ``progress``: a progress bar on stderr (None: only when stderr is a terminal)."""
     ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(exercise, variant, poses_dir)
     session = Session(ex, variant, others=load_exercises(poses_dir).values())
     partial = False
-    with VideoFileSource(video) as src, quiet_native_stderr():
+    with VideoFileSource(video) as src, quiet_native_stderr() as stderr:
+        bar = progress_bar(stderr, src.info.frame_count, Path(video).name, progress)
         own_backend = backend is None
         be = backend if backend is not None else make_backend(model_complexity, model_path)
         writer = None
@@ -55,21 +58,24 @@ def analyze_video(
         try:
             if annotate_to:
                 writer = AnnotatedVideoWriter(annotate_to, src.info.fps, (src.info.width, src.info.height))
-            cuts = CutDetector()
             for frame in src:
                 pose = be.process(frame)
-                cut = cuts.update(frame.image)
+                cut = frame.cut
                 res = session.update(frame.t, pose, cut)
                 if writer is not None:
                     v = ex.variant(res.snapshot.variant)
-                    writer.write(draw_overlay(frame.image, pose, res.features, res.snapshot, f"{ex.title}: {v.title}"))
+                    writer.draw(frame.image, pose, res.features, res.snapshot, f"{ex.title}: {v.title}")
                 if recorder is not None:
                     recorder.add(frame, pose, cut)
                 if on_frame is not None:
                     on_frame(frame, res)
+                if bar is not None:
+                    bar.update()
         except KeyboardInterrupt:
             partial = True
         finally:
+            if bar is not None:
+                bar.close()
             if writer is not None:
                 writer.close()
             if own_backend:
@@ -137,3 +143,15 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def progress_bar(stream: TextIO, total: int, name: str, enabled: bool | None) -> Any:
+    """A tqdm bar of frames on ``stream`` (the real stderr while MediaPipe's is captured), or None when
+    disabled; ``enabled=None``: only when that stream is a terminal."""
+    if enabled is None:
+        enabled = stream.isatty()
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total or None, desc=name, unit="frame", file=stream, dynamic_ncols=True, leave=False)

@@ -97,11 +97,11 @@ class Session:
         snap = None
         current = self.current_variant()
         for name, eng in self._engines.items():
-            s = eng.update(f)
-            if name == current:
+            s = eng.update(f, show=name == current)
+            if s is not None:
                 snap = s
         for _, eng in self._others:
-            eng.update(f)
+            eng.update(f, show=False)
         assert snap is not None
         return FrameResult(pose, f, snap)
 

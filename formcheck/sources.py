@@ -22,7 +22,33 @@ from types import TracebackType
 import cv2
 import numpy as np
 
+from .cuts import CutDetector
 from .errors import InputError
+
+MAX_SIDE = 960  # the model looks at a 256x256 crop: larger frames are downscaled once, in the decode thread
+
+
+@dataclass(frozen=True)
+class ModelInput:
+    """A frame as the pose model takes it, prepared in the source's thread so it overlaps inference."""
+
+    rgb: np.ndarray
+    scale: float  # its size over the frame's
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.rgb.shape[1], self.rgb.shape[0]
+
+
+def prepare(image: np.ndarray, max_side: int | None = MAX_SIDE) -> ModelInput:
+    """Downscale (if larger than the model needs) and convert to RGB, once."""
+    h, w = image.shape[:2]
+    if max_side and max(h, w) > max_side:
+        s = max_side / max(h, w)
+        image = cv2.resize(image, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
+    else:
+        s = 1.0
+    return ModelInput(cv2.cvtColor(image, cv2.COLOR_BGR2RGB), s)
 
 
 @dataclass(frozen=True)
@@ -31,6 +57,8 @@ class Frame:
     t: float  # seconds: video timestamp, or monotonic time since the camera opened
     image: np.ndarray  # BGR, as decoded
     captured: float = math.nan  # time.monotonic() when a live source made it available (for latency)
+    model_input: ModelInput | None = None  # prepared ahead by the source (None: the backend prepares it)
+    cut: bool = False  # a new shot starts here (an edited video)
 
 
 @dataclass(frozen=True)
@@ -65,7 +93,7 @@ _END = object()
 class VideoFileSource:
     """Iterate a video file's frames with their timestamps; use as a context manager."""
 
-    def __init__(self, path: str | Path, queue_size: int = 8) -> None:
+    def __init__(self, path: str | Path, queue_size: int = 8, max_side: int | None = MAX_SIDE) -> None:
         p = Path(path)
         if not p.exists():
             raise InputError(f"video not found: {p}")
@@ -88,6 +116,7 @@ class VideoFileSource:
             self.notes.append(f"turned {self.info.rotation}° upright, as the video's rotation tag asks")
         self._cap = cap
         self._first = first
+        self._max_side = max_side
         self._queue: queue.Queue[object] = queue.Queue(maxsize=queue_size)
         self._stop = threading.Event()
         self._error: str | None = None
@@ -116,10 +145,13 @@ class VideoFileSource:
     def _run(self) -> None:
         index, last_t = 0, -math.inf
         frame = self._first
+        cuts = CutDetector()
         try:
             while frame is not None:
                 t = self._timestamp(index, last_t)
-                if not self._put(Frame(index, t, frame)):
+                # The thread's other work: what the model needs and whether a new shot starts, ahead of use.
+                ready = Frame(index, t, frame, model_input=prepare(frame, self._max_side), cut=cuts.update(frame))
+                if not self._put(ready):
                     return
                 index, last_t = index + 1, t
                 ok, frame = self._cap.read()
@@ -256,7 +288,7 @@ class CameraSource(_NewestFrameSource):
                 continue
             failures = 0
             now = time.monotonic()
-            yield Frame(index, now - self._t0, image, now)
+            yield Frame(index, now - self._t0, image, now, model_input=prepare(image))
             index += 1
 
     def close(self) -> None:
@@ -288,7 +320,7 @@ class PacedFileSource(_NewestFrameSource):
             wait = due - time.monotonic()
             if wait > 0 and self._stop.wait(wait):
                 return
-            yield Frame(frame.index, frame.t, frame.image, time.monotonic())
+            yield Frame(frame.index, frame.t, frame.image, time.monotonic(), frame.model_input, frame.cut)
 
     def close(self) -> None:
         super().close()

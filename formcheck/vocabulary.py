@@ -48,6 +48,7 @@ BODY_FEATURES: dict[str, Feature] = {
         Feature("hand_drop", "torso lengths", "lowest wrist below the hips (hands on hips ~0, on the floor ~1)"),
         Feature("stacked", "torso lengths", "shoulder and hip width in the image (0: side-on)"),
         Feature("facing_camera", "sine", "how square the body is to the camera in 3D (0: side-on, 1: facing it)"),
+        Feature("obliqueness", "ratio", "how far off side-on the camera is, over about a second (>1: oblique)"),
         Feature("hip_min", "deg", "the smaller hip angle of the seen legs"),
         Feature("hip_max", "deg", "the larger hip angle of the seen legs"),
         Feature("knee_min", "deg", "the smaller knee angle of the seen legs"),

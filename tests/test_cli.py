@@ -63,7 +63,7 @@ def test_every_command_has_help_text():
     ("make", "args", "code", "fragment"),
     [
         (None, ["missing.mp4", "-e", "leg-lifts"], 1, "video not found: missing.mp4"),
-        ("dir", ["{p}", "-e", "leg-lifts"], 1, "is a directory"),
+        ("dir", ["{p}", "-e", "leg-lifts"], 1, "no videos found in"),  # a folder is a batch: of nothing here
         ("empty", ["{p}", "-e", "leg-lifts"], 1, "is empty (0 bytes)"),
         ("text", ["{p}", "-e", "leg-lifts"], 1, "cannot open"),
         ("truncated", ["{p}", "-e", "leg-lifts"], 1, "cannot open"),

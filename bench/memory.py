@@ -1,0 +1,71 @@
+#!/usr/bin/env python
+"""Peak memory as the video grows: formcheck analyze on a 1-minute and a 10-minute 640x480 clip.
+
+    python bench/memory.py [--annotate]
+
+Each analysis runs in its own process (the CLI, as a user runs it); its peak resident set size is read from
+the operating system. Target (issue 15): the 10-minute peak within 10% of the 1-minute one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.throughput import make_clip  # noqa: E402
+
+
+def peak_rss_mb(args: list[str]) -> tuple[float, float]:
+    """Run a command to the end; its peak RSS (MB) and wall time (s)."""
+    t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(args, check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest of any child so far: run the short clip first.
+    return max(after, before) / 1024.0, time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--annotate", action="store_true", help="also write the annotated video")
+    args = ap.parse_args()
+    work = Path(tempfile.gettempdir()) / "formcheck-bench"
+    work.mkdir(exist_ok=True)
+    results = {}
+    for minutes in (1, 10):
+        clip = make_clip(work / f"clip-480p-{minutes * 60}s.mp4", minutes * 60.0, (640, 480))
+        cmd = [
+            sys.executable,
+            "-m",
+            "formcheck.cli",
+            "analyze",
+            str(clip),
+            "-e",
+            "leg-lifts",
+            "-q",
+            "--json",
+            str(work / f"mem-{minutes}.json"),
+        ]
+        if args.annotate:
+            cmd += ["--out", str(work / f"mem-{minutes}.mp4")]
+        rss, wall = peak_rss_mb(cmd)
+        results[minutes] = rss
+        print(f"{minutes:2d} min clip: peak RSS {rss:6.0f} MB, {wall:5.0f} s", flush=True)
+    growth = results[10] / results[1] - 1.0
+    print(
+        f"MEMORY: 10-minute peak {results[10]:.0f} MB vs 1-minute {results[1]:.0f} MB: {100 * growth:+.1f}% "
+        "(target within 10%)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
