@@ -63,3 +63,11 @@ def test_sigterm_writes_a_partial_report(tmp_path):
     report = json.loads(out.read_text())
     assert report["partial"] is True
     assert 0 < report["frames"] < 590
+
+
+def test_progress_bar_goes_to_the_real_stderr_and_only_when_asked(capfd):
+    analyze_video(CLIP, "leg-lifts", backend=ReplayBackend(LANDMARKS), progress=True)
+    err = capfd.readouterr().err
+    assert "leg-lifts__side-lying__good-left.mp4" in err and "/591" in err and "frame/s" in err
+    analyze_video(CLIP, "leg-lifts", backend=ReplayBackend(LANDMARKS), progress=None)  # stderr is not a terminal
+    assert capfd.readouterr().err == ""
