@@ -10,7 +10,7 @@ the operating system. Target (issue 15): the 10-minute peak within 10% of the 1-
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,13 +24,13 @@ from bench.throughput import make_clip  # noqa: E402
 
 
 def peak_rss_mb(args: list[str]) -> tuple[float, float]:
-    """Run a command to the end; its peak RSS (MB) and wall time (s)."""
+    """Run a command to the end; its own peak RSS (MB, from wait4: that child only) and wall time (s)."""
     t0 = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(args, check=True, capture_output=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far: run the short clip first.
-    return max(after, before) / 1024.0, time.perf_counter() - t0
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({status})")
+    return usage.ru_maxrss / 1024.0, time.perf_counter() - t0
 
 
 def main() -> int:

@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from formcheck.backends import LandmarkRecorder, MediaPipeSolutionBackend, quiet_native_stderr  # noqa: E402
-from formcheck.cuts import CutDetector  # noqa: E402
 from formcheck.pipeline import file_sha256, landmarks_meta  # noqa: E402
 from formcheck.sources import VideoFileSource  # noqa: E402
 
@@ -55,10 +54,9 @@ def save(clip: Path) -> str:
     rec = LandmarkRecorder()
     with VideoFileSource(clip) as src, quiet_native_stderr():
         backend = MediaPipeSolutionBackend()
-        cuts = CutDetector()
         try:
             for frame in src:
-                rec.add(frame, backend.process(frame), cuts.update(frame.image))
+                rec.add(frame, backend.process(frame), frame.cut)
         finally:
             backend.close()
         fps = src.info.fps
