@@ -62,6 +62,22 @@ VARIANT_CLIPS: tuple[ClipSpec, ...] = (
         **WARM_GREY,
     ),
     ClipSpec(
+        f"{GB}__supine-bridge-quick__good",
+        GB,
+        "supine-bridge-quick",
+        "lying on the back, knees bent, feet flat; 8 quick bridges: hips up in 1.1 s to a straight line, "
+        "0.7 s squeeze, down in 1.3 s, 0.8 s at rest; good form",
+        ("both",),
+        reps=8,
+        facing="left",
+        seed=51,
+        outfit=GREY_RUST,
+        camera_distance=2.6,
+        camera_height=1.0,
+        lead_in_s=2.5,
+        **BLUE_TILE,
+    ),
+    ClipSpec(
         f"{GB}__supine-bridge__faults-three-quarter",
         GB,
         "supine-bridge",
