@@ -68,20 +68,37 @@ def output_options(f: Any) -> Any:
 
 
 def _check_writable(*paths: Path | None) -> None:
-    """Fail now, not after minutes of analysis, when an output cannot be written."""
-    import os
+    """Fail now, not after minutes of analysis, when an output cannot be written: create (and remove) a file
+    beside each one (permission bits alone say nothing to root or on a read-only file system)."""
+    import tempfile
 
     for path in paths:
         if path is None:
             continue
-        parent = path.parent if str(path.parent) else Path(".")
         if path.is_dir():
             raise FormcheckError(f"cannot write {path}: it is a directory")
-        probe = parent
-        while not probe.exists() and probe != probe.parent:
-            probe = probe.parent
-        if not os.access(probe, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            raise FormcheckError(f"cannot write {path}: permission denied")
+        parent = path.parent if str(path.parent) else Path(".")
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent  # missing folders are created when the output is written
+        if not parent.is_dir():
+            raise FormcheckError(f"cannot write {path}: {parent} is not a folder")
+        try:
+            with tempfile.NamedTemporaryFile(dir=parent, prefix=".formcheck-probe-"):
+                pass
+            if path.exists():
+                with open(path, "ab"):
+                    pass
+        except OSError as exc:
+            raise FormcheckError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv")
+
+
+def _check_video_name(path: Path | None) -> None:
+    """The annotated video's container comes from its name: one OpenCV cannot write fails now, not later."""
+    if path is not None and path.suffix.lower() not in VIDEO_SUFFIXES:
+        raise FormcheckError(f"cannot write annotated video {path}: name it {' or '.join(VIDEO_SUFFIXES)}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -194,6 +211,7 @@ def analyze_cmd(
     video = Path(videos[0])
     json_path = json_path or Path(f"{video.stem}.formcheck.json")
     _check_writable(json_path, out, save_landmarks)
+    _check_video_name(out)
     report = analyze_video(
         video,
         ex,
@@ -211,7 +229,8 @@ def analyze_cmd(
     if report.partial:
         _fail(f"interrupted: partial report written to {json_path}", EXIT_INTERRUPTED)
     if report.frames_with_pose == 0:
-        raise NoPoseError(f"no person detected in any of the {report.frames} frames of {video} (report written)")
+        dark = " (the video is very dark)" if any(n.startswith("the video is very dark") for n in report.notes) else ""
+        raise NoPoseError(f"no person detected in any of the {report.frames} frames of {video}{dark} (report written)")
 
 
 def _batch(
@@ -310,6 +329,7 @@ def live_cmd(
     ex = resolve_exercise(exercise, variant, poses_dir)
     json_path = json_path or Path(f"live-{_time.strftime('%Y%m%d-%H%M%S')}.formcheck.json")
     _check_writable(json_path, out)
+    _check_video_name(out)
     speaker = None
     if voice:
         engine = find_engine()

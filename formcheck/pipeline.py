@@ -17,6 +17,7 @@ from .exercises import Exercise, find_exercise, load_exercises
 from .overlay import AnnotatedVideoWriter
 from .report import Report
 from .session import FrameResult, Session
+from .setup import DARK_LUMA
 from .sources import Frame, VideoFileSource
 
 FrameCallback = Callable[[Frame, FrameResult], None]
@@ -49,6 +50,7 @@ def analyze_video(
     ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(exercise, variant, poses_dir)
     session = Session(ex, variant, others=load_exercises(poses_dir).values())
     partial = False
+    light = _Light()
     with VideoFileSource(video) as src, quiet_native_stderr() as stderr:
         bar = progress_bar(stderr, src.info.frame_count, Path(video).name, progress)
         own_backend = backend is None
@@ -62,6 +64,7 @@ def analyze_video(
                 pose = be.process(frame)
                 cut = frame.cut
                 res = session.update(frame.t, pose, cut)
+                light.add(frame.brightness, pose is not None)
                 if writer is not None:
                     v = ex.variant(res.snapshot.variant)
                     writer.draw(frame.image, pose, res.features, res.snapshot, f"{ex.title}: {v.title}")
@@ -82,7 +85,7 @@ def analyze_video(
                 be.close()
         if recorder is not None and save_landmarks:
             recorder.save(save_landmarks, landmarks_meta(video, src.info.fps, be.name))
-        notes = list(src.notes)
+        notes = list(src.notes) + light.notes()
         info = src.info
         inference = getattr(be, "inference_size", None)
     return Report.from_session(
@@ -95,6 +98,31 @@ def analyze_video(
         partial=partial,
         notes=notes,
     )
+
+
+class _Light:
+    """Brightness of the frames where no person was found: an empty room and a dark one get different advice."""
+
+    def __init__(self) -> None:
+        self.frames = self.unseen = 0
+        self.unseen_luma = 0.0
+
+    def add(self, brightness: float, seen: bool) -> None:
+        self.frames += 1
+        if not seen and brightness == brightness:  # not NaN
+            self.unseen += 1
+            self.unseen_luma += brightness
+
+    def notes(self) -> list[str]:
+        if not self.unseen or self.unseen < 0.25 * self.frames:
+            return []
+        luma = self.unseen_luma / self.unseen
+        if luma >= DARK_LUMA:
+            return []
+        return [
+            f"the video is very dark where no person was found (mean brightness {luma:.0f} of 255): "
+            "light the room so that the camera can see the person"
+        ]
 
 
 def analyze_landmarks(

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import __version__
 from .events import FaultEvent, HoldEvent, RepEvent
-from .session import SessionSummary
+from .session import SHORT_S, SessionSummary
 
 SCHEMA_VERSION = 1
 
@@ -52,6 +52,8 @@ class Report:
     undetermined: str | None = None  # why no variant of the exercise fits: then nothing is counted or flagged
     looks_like: str | None = None  # another exercise whose definition fits, when this one does not
     notes: list[str] = field(default_factory=list)
+    legs_seen: float | None = None  # share of the frames with a person in which the legs were measured
+    subject_x: float | None = None  # the followed person's place across the picture (0 left, 1 right)
     formcheck_version: str = ""
 
     @classmethod
@@ -77,6 +79,24 @@ class Report:
             missing = 1 - summary.frames_with_pose / summary.frames
             if missing >= 0.05:
                 out_notes.append(f"no person detected in {100 * missing:.0f}% of frames")
+        short = summary.frames > 0 and duration < SHORT_S
+        if summary.frames_with_pose and summary.frames_with_legs is not None and not short:
+            unseen = 1 - summary.frames_with_legs / summary.frames_with_pose
+            if unseen >= 0.25:
+                out_notes.append(
+                    f"the legs were not seen in {100 * unseen:.0f}% of the frames with a person (out of the picture "
+                    "or hidden): nothing was measured from those frames"
+                )
+        if summary.subject_x is not None and abs(summary.subject_x - 0.5) > 0.2:
+            where = "left" if summary.subject_x < 0.5 else "right"
+            out_notes.append(
+                f"followed the person in the {where} part of the picture (hips at {100 * summary.subject_x:.0f}% "
+                "of its width on average)"
+            )
+        if short and summary.undetermined is None:
+            out_notes.append(
+                f"the video is only {duration:.2f} s long ({summary.frames} frame(s)): too short for a rep or a hold"
+            )
         if summary.cuts:
             out_notes.append(
                 f"{summary.cuts} cut(s) in the video: tracking restarted at each, and a rep under way there was dropped"
@@ -125,6 +145,12 @@ class Report:
             undetermined=undetermined,
             looks_like=summary.looks_like,
             notes=out_notes,
+            legs_seen=(
+                round(summary.frames_with_legs / summary.frames_with_pose, 4)
+                if summary.frames_with_pose and summary.frames_with_legs is not None
+                else None
+            ),
+            subject_x=round(summary.subject_x, 3) if summary.subject_x is not None else None,
             formcheck_version=__version__,
         )
 

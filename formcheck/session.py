@@ -10,6 +10,7 @@ reports no numbers, naming the exercise it looks like if one of the others fits.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from .engine import VariantEngine
 from .events import VariantResult
 from .exercises import Exercise, Variant
 from .features import BodyFeatures, FeatureExtractor
-from .pose import Pose
+from .pose import LM, Pose
 from .presenter import Snapshot
 
 
@@ -50,8 +51,11 @@ class SessionSummary:
     undetermined: str | None = None  # why no variant of the exercise fits (then nothing is counted)
     looks_like: str | None = None  # "exercise title: variant title" of another exercise that fits
     tie: tuple[str, ...] = ()  # variants that fit about equally well (not a detection)
+    frames_with_legs: int | None = None  # frames with a person in which at least one leg was measured
+    subject_x: float | None = None  # where the person followed was across the frame (0 left, 1 right), on average
 
 
+SHORT_S = 1.0  # a video shorter than this holds no rep or hold to judge (shorter than the quickest rep)
 TIE_RATIO = 0.8  # a runner-up fitting this nearly as well makes the choice a guess
 
 
@@ -69,6 +73,8 @@ class Session:
         self._features = FeatureExtractor()
         self.frames = 0
         self.frames_with_pose = 0
+        self.frames_with_legs = 0
+        self._subject_x = [0.0, 0]  # sum and count of the hips' centre across the frame
         self.cuts = 0
         self.first_t: float | None = None
         self.last_t = 0.0
@@ -91,6 +97,13 @@ class Session:
             self.interrupt(end_holds=False)
         if f.has_pose:
             self.frames_with_pose += 1
+            if any(lg.known for lg in f.legs):
+                self.frames_with_legs += 1
+            if pose is not None:
+                x = float(pose.xy[[LM.LEFT_HIP, LM.RIGHT_HIP], 0].mean()) / max(pose.image_size[0], 1)
+                if math.isfinite(x):
+                    self._subject_x[0] += x
+                    self._subject_x[1] += 1
             if f.chirality:
                 self._chirality_frames[f.chirality] += 1
         self._detector.update(f)
@@ -146,6 +159,8 @@ class Session:
             detection_evidence_s=self._detector.evidence_s,
             frames=self.frames,
             frames_with_pose=self.frames_with_pose,
+            frames_with_legs=self.frames_with_legs,
+            subject_x=self._subject_x[0] / self._subject_x[1] if self._subject_x[1] else None,
             cuts=self.cuts,
             first_t=self.first_t,
             last_t=self.last_t,
@@ -160,6 +175,8 @@ class Session:
         name = self.exercise.title.lower()
         if not self.frames_with_pose:
             return f"not judged as {name}: no person was seen"
+        if self.first_t is not None and self.last_t - self.first_t < SHORT_S:
+            return f"not judged as {name}: the video is too short ({self.frames} frame(s))"
         orientations = sorted({v.orientation for v in self.exercise.variants})
         most = max(r.fit.orientation_s for r in results.values())
         if most < 1.0:

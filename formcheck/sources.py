@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import queue
 import threading
@@ -26,6 +27,27 @@ from .cuts import CutDetector
 from .errors import InputError
 
 MAX_SIDE = 960  # the model looks at a 256x256 crop: larger frames are downscaled once, in the decode thread
+QUEUE_BYTES = 64 << 20  # decoded frames waiting for the model: a few 4K frames, or 8 small ones
+GAP_S = 1.0  # a jump in the timestamps longer than this is video missing (damaged), said in a note
+
+# Still images open as one-frame "videos" in OpenCV: recognise them by their first bytes and say so.
+_IMAGE_MAGIC = {
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"BM": "BMP",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+}
+
+
+def still_image_kind(path: Path) -> str | None:
+    """The kind of still image ("PNG", "JPEG", ...) the file is, or None."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    return next((kind for magic, kind in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
 
 
 @dataclass(frozen=True)
@@ -59,6 +81,13 @@ class Frame:
     captured: float = math.nan  # time.monotonic() when a live source made it available (for latency)
     model_input: ModelInput | None = None  # prepared ahead by the source (None: the backend prepares it)
     cut: bool = False  # a new shot starts here (an edited video)
+    brightness: float = math.nan  # mean grey level 0-255 (a subsample), to tell a dark video from an empty one
+
+
+def brightness(image: np.ndarray) -> float:
+    """Mean grey level of a sparse grid of pixels: enough to say "too dark", cheap at any size."""
+    step = max(1, max(image.shape[:2]) // 80)
+    return float(image[::step, ::step].mean())
 
 
 @dataclass(frozen=True)
@@ -101,6 +130,9 @@ class VideoFileSource:
             raise InputError(f"{p} is a directory, not a video file")
         if p.stat().st_size == 0:
             raise InputError(f"{p} is empty (0 bytes)")
+        kind = still_image_kind(p)
+        if kind is not None:
+            raise InputError(f"{p} is a still image ({kind}), not a video")
         cap = cv2.VideoCapture(str(p))
         if not cap.isOpened():
             raise InputError(f"cannot open {p} as a video (not a video file, truncated, or an unsupported codec)")
@@ -112,11 +144,14 @@ class VideoFileSource:
             raise InputError(f"{p} contains no decodable video frames")
         self.info = VideoInfo.from_capture(str(p), cap, first)
         self.notes: list[str] = []
+        self.stopped_at: float | None = None  # where decoding broke off, for a damaged or truncated file
         if self.info.rotation:
             self.notes.append(f"turned {self.info.rotation}° upright, as the video's rotation tag asks")
         self._cap = cap
         self._first = first
         self._max_side = max_side
+        # Bounded by bytes as well as frames, so that 4K input does not hold 8 x 25 MB frames in waiting.
+        queue_size = max(2, min(queue_size, QUEUE_BYTES // max(first.nbytes, 1)))
         self._queue: queue.Queue[object] = queue.Queue(maxsize=queue_size)
         self._stop = threading.Event()
         self._error: str | None = None
@@ -150,7 +185,18 @@ class VideoFileSource:
             while frame is not None:
                 t = self._timestamp(index, last_t)
                 # The thread's other work: what the model needs and whether a new shot starts, ahead of use.
-                ready = Frame(index, t, frame, model_input=prepare(frame, self._max_side), cut=cuts.update(frame))
+                if index > 0 and t - last_t > GAP_S:
+                    self.notes.append(
+                        f"no frames between {last_t:.1f} s and {t:.1f} s (the video is damaged there, or was cut)"
+                    )
+                ready = Frame(
+                    index,
+                    t,
+                    frame,
+                    model_input=prepare(frame, self._max_side),
+                    cut=cuts.update(frame),
+                    brightness=brightness(frame),
+                )
                 if not self._put(ready):
                     return
                 index, last_t = index + 1, t
@@ -158,8 +204,10 @@ class VideoFileSource:
                 if not ok:
                     frame = None
             if self.info.frame_count and index < self.info.frame_count * 0.95:
+                self.stopped_at = last_t
                 self.notes.append(
-                    f"video ended after {index} of {self.info.frame_count} declared frames (truncated or damaged?)"
+                    f"the video stopped decoding at {last_t:.1f} s (frame {index} of {self.info.frame_count} "
+                    "declared): it is damaged or truncated, and was analysed up to there"
                 )
         except Exception as exc:  # surfaced to the consumer, not lost in the thread
             self._error = f"decoding failed at frame {index}: {exc}"
@@ -288,7 +336,7 @@ class CameraSource(_NewestFrameSource):
                 continue
             failures = 0
             now = time.monotonic()
-            yield Frame(index, now - self._t0, image, now, model_input=prepare(image))
+            yield Frame(index, now - self._t0, image, now, model_input=prepare(image), brightness=brightness(image))
             index += 1
 
     def close(self) -> None:
@@ -320,7 +368,7 @@ class PacedFileSource(_NewestFrameSource):
             wait = due - time.monotonic()
             if wait > 0 and self._stop.wait(wait):
                 return
-            yield Frame(frame.index, frame.t, frame.image, time.monotonic(), frame.model_input, frame.cut)
+            yield dataclasses.replace(frame, captured=time.monotonic())
 
     def close(self) -> None:
         super().close()
