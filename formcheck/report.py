@@ -55,6 +55,10 @@ class Report:
     legs_seen: float | None = None  # share of the frames with a person in which the legs were measured
     subject_x: float | None = None  # the followed person's place across the picture (0 left, 1 right)
     formcheck_version: str = ""
+    # Per side, the [low, high] hip and knee angles the leg went through (trace.py), None where not seen.
+    range_of_motion: dict[str, dict[str, list[float]] | None] = field(default_factory=dict)
+    # Where reps_target and hold_target_s came from: the exercise definition, a user config, --target.
+    target_sources: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_session(
@@ -105,9 +109,13 @@ class Report:
         undetermined = summary.undetermined
         if undetermined is not None:
             out_notes.append(undetermined)
-            if summary.looks_like:
+            if summary.looks_like and summary.looks_like not in undetermined:
                 out_notes.append(f"it looks like {summary.looks_like}")
-        elif summary.tie:
+        elif summary.also_fits:
+            out_notes.append(
+                f"the same movement fits {summary.also_fits} about as well: check that this is the exercise meant"
+            )
+        if undetermined is None and summary.tie:
             names = " and ".join(summary.tie)
             out_notes.append(f"{names} fit about equally well; reported as {v.name} (choose with --variant)")
         if v.hold is not None and v.hold.max_s is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .detect import VariantDetector
@@ -50,6 +50,7 @@ class SessionSummary:
     camera_side: str | None  # the side of the body the camera saw most
     undetermined: str | None = None  # why no variant of the exercise fits (then nothing is counted)
     looks_like: str | None = None  # "exercise title: variant title" of another exercise that fits
+    also_fits: str | None = None  # another exercise's variant explaining the session about as well (ambiguous)
     tie: tuple[str, ...] = ()  # variants that fit about equally well (not a detection)
     frames_with_legs: int | None = None  # frames with a person in which at least one leg was measured
     subject_x: float | None = None  # where the person followed was across the frame (0 left, 1 right), on average
@@ -57,6 +58,7 @@ class SessionSummary:
 
 SHORT_S = 1.0  # a video shorter than this holds no rep or hold to judge (shorter than the quickest rep)
 TIE_RATIO = 0.8  # a runner-up fitting this nearly as well makes the choice a guess
+BETTER_RATIO = 1.5  # another exercise explaining this much more of the session makes the one named a mismatch
 
 
 class Session:
@@ -79,6 +81,12 @@ class Session:
         self.first_t: float | None = None
         self.last_t = 0.0
         self._chirality_frames = {1: 0, -1: 0}
+        self._other_fits: list[tuple[float, str]] | None = None
+
+    @property
+    def engines(self) -> Mapping[str, VariantEngine]:
+        """The candidate variants' engines, to be read (not fed) by the per-frame trace (trace.py)."""
+        return self._engines
 
     def current_variant(self) -> str:
         if self.fixed_variant:
@@ -129,7 +137,7 @@ class Session:
         """Close every engine and summarise the session with the variant that fits best."""
         results = {name: eng.finish() for name, eng in self._engines.items()}
         detector_best, detector_scores = self._detector.best()
-        undetermined, looks_like, tie = None, None, ()
+        undetermined, looks_like, tie, also_fits = None, None, (), None
         if self.fixed_variant is not None:
             best = self.exercise.variant(self.fixed_variant)
         else:
@@ -148,6 +156,13 @@ class Session:
                 top = results[best.name].fit.score
                 tie = tuple(v.name for v in fitting if top > 0 and results[v.name].fit.score >= TIE_RATIO * top)
                 tie = tie if len(tie) > 1 else ()
+                # Another exercise's definition explaining the movement clearly better: this is not the one named.
+                other = self._best_other()
+                if other is not None and other[0] >= BETTER_RATIO * top:
+                    undetermined = f"not judged as {self.exercise.title.lower()}: the movement fits {other[1]} better"
+                    looks_like = other[1]
+                elif other is not None and other[0] >= TIE_RATIO * top:
+                    also_fits = other[1]
         right, left = self._chirality_frames[1], self._chirality_frames[-1]
         seen = self._detector.orientation_s
         return SessionSummary(
@@ -168,6 +183,7 @@ class Session:
             camera_side=None if right == left else ("right" if right > left else "left"),
             undetermined=undetermined,
             looks_like=looks_like,
+            also_fits=also_fits,
             tie=tie,
         )
 
@@ -189,9 +205,16 @@ class Session:
             return f"not judged as {name}: {len(rejected)} movement(s) seen, but {common}"
         return f"not judged as {name}: no rep or hold of any of its variants was seen"
 
+    def _best_other(self) -> tuple[float, str] | None:
+        """The best-fitting variant of the other exercises: (score, "exercise title: variant title")."""
+        if self._other_fits is None:
+            self._other_fits = [
+                (r.fit.score, f"{ex.title}: {eng.variant.title}")
+                for ex, eng in self._others
+                if (r := eng.finish()).fit.fits
+            ]
+        return max(self._other_fits, key=lambda x: x[0], default=None)
+
     def _looks_like(self) -> str | None:
-        fits = [(r.fit.score, ex, eng.variant) for ex, eng in self._others if (r := eng.finish()).fit.fits]
-        if not fits:
-            return None
-        _, ex, v = max(fits, key=lambda x: x[0])
-        return f"{ex.title}: {v.title}"
+        other = self._best_other()
+        return other[1] if other is not None else None
