@@ -81,7 +81,8 @@ class Session:
         self.first_t: float | None = None
         self.last_t = 0.0
         self._chirality_frames = {1: 0, -1: 0}
-        self._other_fits: list[tuple[float, str]] | None = None
+        self._results: dict[str, VariantResult] | None = None  # the engines' findings, once finished
+        self._others_results: list[tuple[Exercise, Variant, VariantResult]] | None = None
 
     @property
     def engines(self) -> Mapping[str, VariantEngine]:
@@ -135,7 +136,7 @@ class Session:
 
     def finish(self) -> SessionSummary:
         """Close every engine and summarise the session with the variant that fits best."""
-        results = {name: eng.finish() for name, eng in self._engines.items()}
+        results = self._own_results()
         detector_best, detector_scores = self._detector.best()
         undetermined, looks_like, tie, also_fits = None, None, (), None
         if self.fixed_variant is not None:
@@ -205,15 +206,28 @@ class Session:
             return f"not judged as {name}: {len(rejected)} movement(s) seen, but {common}"
         return f"not judged as {name}: no rep or hold of any of its variants was seen"
 
+    def _own_results(self) -> dict[str, VariantResult]:
+        if self._results is None:
+            self._results = {name: eng.finish() for name, eng in self._engines.items()}
+        return self._results
+
+    def _other_results(self) -> list[tuple[Exercise, Variant, VariantResult]]:
+        if self._others_results is None:
+            self._others_results = [(ex, eng.variant, eng.finish()) for ex, eng in self._others]
+        return self._others_results
+
+    def all_results(self) -> list[tuple[Exercise, Variant, VariantResult]]:
+        """Every engine's findings over the whole session: the named exercise's variants and (without a fixed
+        variant) every other exercise's. A routine is segmented from these."""
+        own = self._own_results()
+        return [(self.exercise, v, own[v.name]) for v in self.exercise.variants if v.name in own] + list(
+            self._other_results()
+        )
+
     def _best_other(self) -> tuple[float, str] | None:
         """The best-fitting variant of the other exercises: (score, "exercise title: variant title")."""
-        if self._other_fits is None:
-            self._other_fits = [
-                (r.fit.score, f"{ex.title}: {eng.variant.title}")
-                for ex, eng in self._others
-                if (r := eng.finish()).fit.fits
-            ]
-        return max(self._other_fits, key=lambda x: x[0], default=None)
+        fits = [(r.fit.score, f"{ex.title}: {v.title}") for ex, v, r in self._other_results() if r.fit.fits]
+        return max(fits, key=lambda x: x[0], default=None)
 
     def _looks_like(self) -> str | None:
         other = self._best_other()

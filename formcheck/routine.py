@@ -1,0 +1,302 @@
+"""A whole routine in one recording, broken into blocks without naming the exercise.
+
+Every exercise's engines run over the whole recording (the same engines ``--exercise`` runs, so a block's
+counts are theirs); every counted rep and timed hold is evidence of its variant at its time. Evidence of
+one variant close in time forms a candidate block, scored like ``events.Fit`` (seconds explained less the
+seconds of faults in them). The blocks kept are the set that do not overlap and explain the most time
+(weighted interval scheduling); everything outside them is rest or a transition. An exercise added to
+``poses/`` is recognised with no code: its engines give evidence like the others'.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from . import __version__
+from .events import FaultEvent, HoldEvent, RepEvent, VariantResult
+from .exercises import Exercise, Variant
+from .pose import Pose
+from .session import TIE_RATIO, FrameResult, Session
+
+GAP_S = 8.0  # evidence of one variant further apart than this is two blocks (a rest, another exercise between)
+MIN_EXPLAINED_S = 2.0  # a block explains at least this much time: one stray "rep" in a transition is not a block
+REST = "rest"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One exercise block: a variant's findings inside [start_s, end_s]."""
+
+    exercise: Exercise
+    variant: Variant
+    start_s: float
+    end_s: float
+    result: VariantResult
+    score: float
+    also_fits: str | None = None  # another exercise's variant explaining the same time about as well
+
+    @property
+    def side(self) -> str | None:
+        """The side worked in the block: left, right, both (legs together, or both sides in turn), or None."""
+        sides = {e.side for e in self.result.rep_events} | {h.side for h in self.result.holds}
+        if not sides:
+            return None
+        return sides.pop() if len(sides) == 1 else "both"
+
+    @property
+    def label(self) -> str:
+        return f"{self.exercise.name}/{self.variant.name}"
+
+
+def _spans(v: Variant, res: VariantResult) -> list[tuple[float, float]]:
+    if v.reps is not None:
+        return [(e.start_s, e.end_s) for e in res.rep_events]
+    return [(h.start_s, h.end_s) for h in res.holds]
+
+
+def _within(res: VariantResult, start: float, end: float) -> VariantResult:
+    """The part of a variant's findings that falls in [start, end]."""
+    reps = [e for e in res.rep_events if start <= e.start_s and e.end_s <= end]
+    holds = [h for h in res.holds if start <= h.start_s and h.end_s <= end]
+    faults = [f for f in res.faults if f.start_s < end and f.end_s > start]
+    counts = dict.fromkeys(res.reps, 0)
+    for e in reps:
+        counts[e.side] = counts.get(e.side, 0) + 1
+    rejected = [r for r in res.rejected if start <= r[1] <= end]
+    return VariantResult(res.variant, counts, reps, holds, faults, [], res.fit, rejected)
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def candidate_blocks(ex: Exercise, v: Variant, res: VariantResult, gap_s: float = GAP_S) -> list[Block]:
+    """A variant's evidence grouped into blocks wherever it pauses longer than ``gap_s``."""
+    spans = sorted(_spans(v, res))
+    groups: list[list[tuple[float, float]]] = []
+    for span in spans:
+        if groups and span[0] - groups[-1][-1][1] <= gap_s:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    blocks = []
+    for group in groups:
+        start, end = group[0][0], max(b for _, b in group)
+        part = _within(res, start, end)
+        explained = sum(b - a for a, b in group)
+        fault_s = sum(_overlap((f.start_s, f.end_s), span) for f in part.faults for span in group)
+        # as Fit.fits: the variant's own movements, not an odd one out among cycles that were not its reps
+        if explained >= MIN_EXPLAINED_S and len(group) >= len(part.rejected) / 2:
+            blocks.append(Block(ex, v, start, end, part, explained - fault_s))
+    return blocks
+
+
+def choose_blocks(candidates: list[Block]) -> list[Block]:
+    """The non-overlapping blocks that explain the most time (weighted interval scheduling), in time order,
+    each told which other exercise's block over the same time fits about as well."""
+    cands = sorted(candidates, key=lambda b: b.end_s)
+    ends = [b.end_s for b in cands]
+    best = [0.0] * (len(cands) + 1)  # best[i]: the most explained with the first i candidates
+    take = [False] * len(cands)
+    for i, b in enumerate(cands):
+        j = bisect.bisect_right(ends, b.start_s, 0, i)  # candidates ending before this one starts
+        with_it = best[j] + b.score
+        take[i] = with_it > best[i]
+        best[i + 1] = with_it if take[i] else best[i]
+    chosen: list[Block] = []
+    i = len(cands) - 1
+    while i >= 0:
+        if take[i]:
+            chosen.append(cands[i])
+            i = bisect.bisect_right(ends, cands[i].start_s, 0, i) - 1
+        else:
+            i -= 1
+    chosen.reverse()
+    out = []
+    for b in chosen:
+        rivals = [
+            c
+            for c in cands
+            if c.exercise.name != b.exercise.name
+            and _overlap((c.start_s, c.end_s), (b.start_s, b.end_s)) >= 0.5 * (b.end_s - b.start_s)
+            and c.score >= TIE_RATIO * b.score
+        ]
+        also = max(rivals, key=lambda c: c.score, default=None)
+        out.append(Block(b.exercise, b.variant, b.start_s, b.end_s, b.result, b.score, _title(also) if also else None))
+    return out
+
+
+def _title(b: Block) -> str:
+    return f"{b.exercise.title}: {b.variant.title}"
+
+
+def label_at(blocks: list[Block], t: float) -> str:
+    """What the person was doing at ``t``: "exercise/variant" of the block there, or "rest"."""
+    for b in blocks:
+        if b.start_s <= t <= b.end_s:
+            return b.label
+    return REST
+
+
+class RoutineSession:
+    """Frame by frame like ``Session``, for every exercise at once; ``finish`` cuts the recording into blocks."""
+
+    def __init__(self, exercises: Iterable[Exercise]) -> None:
+        exs = list(exercises)
+        if not exs:
+            raise ValueError("no exercises to recognise")
+        self.exercises = exs
+        self._session = Session(exs[0], None, others=exs[1:])
+
+    def update(self, t: float, pose: Pose | None, cut: bool = False) -> FrameResult:
+        return self._session.update(t, pose, cut)
+
+    def interrupt(self, end_holds: bool = True) -> None:
+        self._session.interrupt(end_holds)
+
+    def finish(self) -> tuple[list[Block], Session]:
+        """The blocks, and the session (its frame counts and times) for the report."""
+        candidates = [b for ex, v, res in self._session.all_results() for b in candidate_blocks(ex, v, res)]
+        return choose_blocks(candidates), self._session
+
+
+def _event_dicts(events: Iterable[RepEvent | HoldEvent | FaultEvent], **extra: Any) -> list[dict[str, Any]]:
+    return [{**asdict(e), **extra} for e in events]
+
+
+@dataclass
+class RoutineReport:
+    """A routine's report: the JSON contract's fields over the whole recording (every block's reps, holds and
+    faults, each tagged with its exercise) and ``segments``, one per block."""
+
+    video: str
+    duration_s: float
+    frames: int
+    frames_with_pose: int
+    blocks: list[Block]
+    fps: float = 0.0
+    width: int = 0
+    height: int = 0
+    backend: str = ""
+    partial: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_session(
+        cls,
+        blocks: list[Block],
+        session: Session,
+        *,
+        video: str,
+        fps: float,
+        size: tuple[int, int],
+        backend: str,
+        partial: bool = False,
+        notes: list[str] | None = None,
+    ) -> RoutineReport:
+        first = session.first_t or 0.0
+        duration = session.last_t - first + (1.0 / fps if fps > 0 and session.frames else 0.0)
+        out_notes = list(notes or [])
+        if not blocks:
+            out_notes.append("no exercise recognised: no rep or hold of any definition in poses/ was seen")
+        for b in blocks:
+            if b.also_fits:
+                out_notes.append(
+                    f"{b.start_s:.1f}-{b.end_s:.1f} s: the movement fits {b.also_fits} about as well as "
+                    f"{_title(b)}; give --exercise to choose"
+                )
+        return cls(
+            video=video,
+            duration_s=max(0.0, duration),
+            frames=session.frames,
+            frames_with_pose=session.frames_with_pose,
+            blocks=blocks,
+            fps=fps,
+            width=size[0],
+            height=size[1],
+            backend=backend,
+            partial=partial,
+            notes=out_notes,
+        )
+
+    def segment_dicts(self) -> list[dict[str, Any]]:
+        out = []
+        for b in self.blocks:
+            v = b.variant
+            out.append(
+                {
+                    "exercise": b.exercise.name,
+                    "variant": v.name,
+                    "exercise_title": b.exercise.title,
+                    "variant_title": v.title,
+                    "side": b.side,
+                    "start_s": round(b.start_s, 3),
+                    "end_s": round(b.end_s, 3),
+                    "reps": dict(b.result.reps),
+                    "rep_events": _event_dicts(b.result.rep_events),
+                    "holds": _event_dicts(b.result.holds),
+                    "faults": _event_dicts(b.result.faults),
+                    "reps_target": v.reps_target,
+                    "hold_target_s": v.hold.target_s if v.hold is not None else None,
+                    "also_fits": b.also_fits,
+                }
+            )
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        reps = {"left": 0, "right": 0}
+        for b in self.blocks:
+            for side, n in b.result.reps.items():
+                reps[side] = reps.get(side, 0) + n
+        return {
+            "routine": True,
+            "exercise": None,
+            "variant": None,
+            "duration_s": round(self.duration_s, 3),
+            "frames": self.frames,
+            "frames_with_pose": self.frames_with_pose,
+            "reps": reps,
+            "holds": [h for b in self.blocks for h in _event_dicts(b.result.holds, exercise=b.exercise.name)],
+            "faults": [f for b in self.blocks for f in _event_dicts(b.result.faults, exercise=b.exercise.name)],
+            "segments": self.segment_dicts(),
+            "video": self.video,
+            "fps": self.fps,
+            "width": self.width,
+            "height": self.height,
+            "backend": self.backend,
+            "partial": self.partial,
+            "pose_coverage": round(self.frames_with_pose / self.frames, 4) if self.frames else 0.0,
+            "notes": self.notes,
+            "formcheck_version": __version__,
+        }
+
+    def summary(self) -> str:
+        seen = 100 * self.frames_with_pose / self.frames if self.frames else 0.0
+        lines = [
+            f"Routine - {len(self.blocks)} block(s) recognised",
+            f"  {self.video}: {self.duration_s:.1f} s, {self.frames} frames, person seen in {seen:.0f}% of frames"
+            + (" [PARTIAL]" if self.partial else ""),
+        ]
+        for i, b in enumerate(self.blocks, 1):
+            r = b.result
+            what = []
+            if b.variant.reps is not None:
+                what.append(
+                    f"reps {r.reps['both']}"
+                    if "both" in r.reps
+                    else f"reps left {r.reps['left']}, right {r.reps['right']}"
+                )
+            if r.holds:
+                what.append("holds " + ", ".join(f"{h.side} {h.duration_s:.0f} s" for h in r.holds))
+            faults = sorted({f.code for f in r.faults})
+            what.append(f"faults: {', '.join(faults)}" if faults else "no faults")
+            side = f" ({b.side})" if b.side else ""
+            lines.append(
+                f"  {i}. {b.start_s:6.1f}-{b.end_s:6.1f} s  {b.exercise.title} - {b.variant.title}{side}: "
+                + "; ".join(what)
+            )
+        lines += [f"  Note: {n}" for n in self.notes]
+        return "\n".join(lines)
