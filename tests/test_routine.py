@@ -1,0 +1,105 @@
+"""Recognising a routine: block choice (a pure function) and whole recordings made by joining sample clips'
+saved landmarks end to end (each join is a cut, as an edited routine video would have)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.evaluate import Truth
+from formcheck.backends import ReplayBackend
+from formcheck.events import RepEvent, VariantResult
+from formcheck.exercises import load_exercises
+from formcheck.routine import REST, Block, RoutineReport, RoutineSession, candidate_blocks, choose_blocks, label_at
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_videos"
+
+
+def _block(ex: str, variant: str, start: float, end: float, score: float) -> Block:
+    e = load_exercises()[ex]
+    return Block(e, e.variant(variant), start, end, VariantResult(variant, {"left": 0, "right": 0}), score)
+
+
+def test_the_blocks_that_explain_most_without_overlapping_are_chosen():
+    a = _block("leg-lifts", "supine-bent-knee", 0, 10, 6.0)
+    b = _block("glute-bridge", "supine-bridge-quick", 8, 20, 9.0)  # overlaps a and c
+    c = _block("hamstring-stretch", "supine-knee-to-chest", 15, 30, 12.0)
+    d = _block("leg-lifts", "side-lying", 31, 40, 1.0)
+    chosen = choose_blocks([d, c, b, a])
+    assert [x.label for x in chosen] == [a.label, c.label, d.label]  # 6 + 12 + 1 beats 9 + 1
+    assert label_at(chosen, 5.0) == a.label and label_at(chosen, 12.0) == REST and label_at(chosen, 35) == d.label
+
+
+def test_a_rival_over_the_same_time_fitting_about_as_well_is_named():
+    a = _block("hamstring-stretch", "supine-knee-to-chest", 0, 20, 10.0)
+    b = _block("leg-lifts", "supine-leg-to-chest", 0.5, 20, 9.0)
+    (chosen,) = choose_blocks([a, b])
+    assert chosen.label == a.label and chosen.also_fits == "Leg lifts: Lying on the back, leg to chest with a 30 s hold"
+
+
+def test_evidence_far_apart_makes_two_blocks_and_a_stray_rep_none():
+    ex = load_exercises()["leg-lifts"]
+    v = ex.variant("supine-bent-knee")
+    reps = [RepEvent("left", t, t + 2.0) for t in (10, 14, 18)] + [RepEvent("right", t, t + 2.0) for t in (40, 44)]
+    stray = [RepEvent("left", 80.0, 80.5)]
+    res = VariantResult(v.name, {"left": 4, "right": 2}, reps + stray)
+    blocks = candidate_blocks(ex, v, res)
+    assert [(b.start_s, b.end_s, b.side, b.result.reps) for b in blocks] == [
+        (10, 20, "left", {"left": 3, "right": 0}),
+        (40, 46, "right", {"left": 0, "right": 2}),
+    ]
+
+
+ROUTINE = (
+    "hamstring-stretch__supine-knee-to-chest__good-both",
+    "leg-lifts__supine-bent-knee__good-both",
+    "glute-bridge__supine-bridge-quick__good",
+    "hip-flexor-stretch__half-kneeling__good-right",
+    "leg-lifts__standing-straight-leg__good-right",
+)
+
+
+@pytest.fixture(scope="module")
+def joined() -> tuple[RoutineReport, list[tuple[float, float, Truth]]]:
+    session = RoutineSession(load_exercises().values())
+    offset, spans = 0.0, []
+    for name in ROUTINE:
+        replay = ReplayBackend(SAMPLES / f"{name}.landmarks.npz")
+        t0 = float(replay.t[0])
+        for i, t in enumerate(replay.t):
+            session.update(offset + float(t) - t0, replay.pose_at(i), replay.cut_at(i) or i == 0)
+        end = offset + float(replay.t[-1]) - t0
+        spans.append((offset, end, Truth.load(SAMPLES / f"{name}.json")))
+        offset = end + 1 / 30
+    blocks, s = session.finish()
+    return RoutineReport.from_session(blocks, s, video="joined", fps=30.0, size=(640, 480), backend="replay"), spans
+
+
+def test_a_joined_routine_is_cut_into_its_exercises_with_their_counts(joined):
+    report, spans = joined
+    assert len(report.blocks) == len(spans)
+    for block, (start, end, truth) in zip(report.blocks, spans):
+        assert (block.exercise.name, block.variant.name) == (truth.exercise, truth.variant)
+        assert start <= block.start_s < block.end_s <= end
+        reps = {k: v for k, v in block.result.reps.items() if v}
+        assert reps == {k: v for k, v in truth.data["reps"].items() if v}
+        true_holds = sorted(h["duration_s"] for h in truth.data["holds"])
+        found = sorted(h.duration_s for h in block.result.holds)
+        assert len(found) == len(true_holds) and all(abs(a - b) <= 1.0 for a, b in zip(found, true_holds))
+
+
+def test_routine_report_contract(joined):
+    report, _ = joined
+    d = json.loads(json.dumps(report.to_dict()))
+    assert d["routine"] is True and d["exercise"] is None
+    assert [s["exercise"] for s in d["segments"]] == [name.split("__")[0] for name in ROUTINE]
+    assert d["reps"]["left"] == sum(s["reps"].get("left", 0) for s in d["segments"])
+    assert all(h["exercise"] for h in d["holds"])
+    # the knee-to-chest block is also the guide's "leg to chest" leg lift: said, not hidden
+    assert any("fits Leg lifts: Lying on the back, leg to chest" in n for n in d["notes"])
+    lines = report.summary().splitlines()
+    assert lines[0] == f"Routine - {len(ROUTINE)} block(s) recognised"
+    assert sum(1 for ln in lines if ln.lstrip()[:2].rstrip(".").isdigit()) == len(ROUTINE)
