@@ -29,6 +29,7 @@ from .report import Report
 from .session import FrameResult, Session
 from .setup import SetUpCheck, set_up_problem
 from .sources import Frame, VideoInfo
+from .trace import Trace
 from .voice import Announcer, Voice
 
 WINDOW = "formcheck"
@@ -113,10 +114,13 @@ def run_live(
     annotate_to: str | Path | None = None,
     keys: Callable[[], int] | None = None,
     on_frame: Callable[[Frame, FrameResult], None] | None = None,
+    trace: Trace | None = None,
 ) -> tuple[Report, LiveStats]:
     """Coach one live session until the source ends, a quit key, Ctrl-C or SIGTERM; always returns the report
-    (``partial`` when interrupted or the camera failed). ``keys`` (tests) replaces the window's keys."""
+    (``partial`` when interrupted or the camera failed). ``keys`` (tests) replaces the window's keys.
+    ``trace``: records the frames for an HTML report or a frame CSV (see ``analyze_video``)."""
     others = list(others)
+    trace = trace if trace is not None else Trace()
     session = Session(exercise, variant, others)
     stats = LiveStats()
     check, announcer = SetUpCheck(), Announcer()
@@ -149,6 +153,7 @@ def run_live(
                         t, set_up_problem(frame.image, pose, last_features or BodyFeatures(t, False), side_view)
                     )
                     res = session.update(t, pose if check.ok else None, cut)
+                    trace.add(frame.t, res, session)
                     last_features = res.features
                     if on_frame is not None:
                         on_frame(frame, res)
@@ -226,6 +231,7 @@ def run_live(
         partial=partial,
         notes=[*source.notes, *notes],
     )
+    trace.finish(report)
     return report, stats
 
 

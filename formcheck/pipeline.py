@@ -19,6 +19,7 @@ from .report import Report
 from .session import FrameResult, Session
 from .setup import DARK_LUMA
 from .sources import Frame, VideoFileSource
+from .trace import Trace
 
 FrameCallback = Callable[[Frame, FrameResult], None]
 
@@ -44,10 +45,13 @@ def analyze_video(
     save_landmarks: str | Path | None = None,
     on_frame: FrameCallback | None = None,
     progress: bool | None = False,
+    trace: Trace | None = None,
 ) -> Report:
     """Analyse one recorded video. Interrupted (Ctrl-C), it returns what was measured, marked ``partial``.
-    ``progress``: a progress bar on stderr (None: only when stderr is a terminal)."""
+    ``progress``: a progress bar on stderr (None: only when stderr is a terminal). ``trace``: records the
+    frames for an HTML report or a frame CSV (without it, only the range of motion is gathered)."""
     ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(exercise, variant, poses_dir)
+    trace = trace if trace is not None else Trace()
     session = Session(ex, variant, others=load_exercises(poses_dir).values())
     partial = False
     light = _Light()
@@ -64,6 +68,7 @@ def analyze_video(
                 pose = be.process(frame)
                 cut = frame.cut
                 res = session.update(frame.t, pose, cut)
+                trace.add(frame.t, res, session)
                 light.add(frame.brightness, pose is not None)
                 if writer is not None:
                     v = ex.variant(res.snapshot.variant)
@@ -88,7 +93,7 @@ def analyze_video(
         notes = list(src.notes) + light.notes()
         info = src.info
         inference = getattr(be, "inference_size", None)
-    return Report.from_session(
+    report = Report.from_session(
         session.finish(),
         video=str(video),
         fps=info.fps,
@@ -98,6 +103,8 @@ def analyze_video(
         partial=partial,
         notes=notes,
     )
+    trace.finish(report)
+    return report
 
 
 class _Light:
@@ -131,21 +138,25 @@ def analyze_landmarks(
     variant: str | None = None,
     *,
     poses_dir: str | Path | None = None,
+    trace: Trace | None = None,
 ) -> Report:
     """Re-analyse landmarks saved with ``save_landmarks`` (no video decoding, no model)."""
     ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(exercise, variant, poses_dir)
+    trace = trace if trace is not None else Trace()
     replay = ReplayBackend(landmarks)
     session = Session(ex, variant, others=load_exercises(poses_dir).values())
     for i, t in enumerate(replay.t):
-        session.update(float(t), replay.pose_at(i), replay.cut_at(i))
+        trace.add(float(t), session.update(float(t), replay.pose_at(i), replay.cut_at(i)), session)
     meta = replay.meta
-    return Report.from_session(
+    report = Report.from_session(
         session.finish(),
         video=str(meta.get("video", landmarks)),
         fps=float(meta.get("fps", 0.0)),  # type: ignore[arg-type]
         size=replay.size,
         backend=f"replay of {meta.get('backend', 'saved landmarks')}",
     )
+    trace.finish(report)
+    return report
 
 
 def landmarks_meta(video: str | Path, fps: float, backend: str) -> dict[str, object]:
