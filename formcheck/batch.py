@@ -17,10 +17,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import FormcheckError, InputError
 from .report import write_atomic
+
+if TYPE_CHECKING:
+    from .history import History
+    from .targets import TargetPlan
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm"}
 CSV_COLUMNS = (
@@ -54,6 +58,7 @@ class Job:
     model_path: str | None = None
     poses_dir: str | None = None
     from_landmarks: bool = False  # re-analyse NAME.landmarks.npz beside each video instead of running the model
+    targets: TargetPlan | None = None  # the person's targets, resolved once by the driver (targets.py)
 
 
 def find_videos(patterns: Iterable[str]) -> list[Path]:
@@ -76,15 +81,18 @@ def find_videos(patterns: Iterable[str]) -> list[Path]:
 
 def analyze_one(video: str, job: Job) -> dict[str, Any]:
     """Analyse one video; never raises for the video's own problems (they become the result's ``error``)."""
-    from .pipeline import analyze_landmarks, analyze_video
+    from .pipeline import analyze_landmarks, analyze_video, resolve_exercise
 
     try:
+        ex = resolve_exercise(job.exercise, job.variant, job.poses_dir)
+        if job.targets is not None:
+            ex = job.targets.apply(ex)
         if job.from_landmarks:
-            report = analyze_landmarks(Path(video).with_suffix(".landmarks.npz"), job.exercise, job.variant)
+            report = analyze_landmarks(Path(video).with_suffix(".landmarks.npz"), ex, job.variant)
         else:
             report = analyze_video(
                 video,
-                job.exercise,
+                ex,
                 job.variant,
                 poses_dir=job.poses_dir,
                 model_complexity=job.model_complexity,
@@ -94,6 +102,8 @@ def analyze_one(video: str, job: Job) -> dict[str, Any]:
         return {"video": video, "error": str(exc), "report": None}
     except Exception as exc:  # one broken file must not stop a clinic's batch
         return {"video": video, "error": f"{type(exc).__name__}: {exc}", "report": None}
+    if job.targets is not None:
+        report.target_sources = job.targets.sources_for(report.variant)
     return {"video": video, "error": None, "report": report.to_dict()}
 
 
@@ -179,10 +189,14 @@ def run_batch(
     engine: str = "local",
     ray_address: str | None = None,
     progress: bool | None = None,
+    history: History | None = None,
 ) -> list[dict[str, Any]]:
-    """Analyse every video, write its report into ``report_dir`` and the summary table to ``csv_path``;
-    returns the table's rows in the order of ``videos``."""
+    """Analyse every video, write its report into ``report_dir`` and the summary table to ``csv_path``, and
+    store each session in ``history`` (here, in the driver: one writer however many workers); returns the
+    table's rows in the order of ``videos``."""
     import json
+
+    from .outputs import video_started_at
 
     results = run_ray(videos, job, ray_address) if engine == "ray" else run_local(videos, job, jobs)
     bar = None
@@ -199,6 +213,9 @@ def run_batch(
             if result["report"] is not None:
                 path = report_path(Path(result["video"]), report_dir)
                 write_atomic(path, json.dumps(result["report"], indent=2) + "\n")
+                if history is not None and not result["report"]["partial"]:
+                    started = video_started_at(result["video"], result["report"]["duration_s"])
+                    history.record(result["report"], kind="analyze", started_at=started)
             rows[result["video"]] = summarise(result, path)
             if bar is not None:
                 bar.update()

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from .errors import FormcheckError, NoPoseError
+from .outputs import SessionOutputs, history_option, session_options
 
 EXIT_INTERRUPTED = 130
 
@@ -156,12 +157,13 @@ def exercises_cmd(poses_dir: Path | None) -> None:
     help="Where a batch writes its reports (NAME.formcheck.json each).",
 )
 @click.option(
-    "--csv",
-    "csv_path",
+    "--summary",
+    "summary_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="A batch's summary table, a row per video (default: REPORT-DIR/formcheck-summary.csv).",
 )
+@session_options
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
 @poses_option
 def analyze_cmd(
@@ -177,22 +179,46 @@ def analyze_cmd(
     engine: str,
     ray_address: str | None,
     report_dir: Path,
+    summary_path: Path | None,
+    html_path: Path | None,
     csv_path: Path | None,
+    targets: tuple[str, ...],
+    history_path: Path | None,
+    no_history: bool,
     quiet: bool,
     poses_dir: Path | None,
 ) -> None:
     """Analyse recorded VIDEOS: count reps, time holds and flag form faults.
 
-    One video gives its report and summary. Several, a folder or a glob (quoted) make a batch: one report
-    per video in --report-dir and a summary table (--csv), --jobs at a time or on Ray (--engine ray).
+    One video gives its report and summary (and, if asked, an HTML report and a frame CSV). Several, a folder
+    or a glob (quoted) make a batch: one report per video in --report-dir and a summary table (--summary),
+    --jobs at a time or on Ray (--engine ray). Every session is stored in the history unless --no-history.
     """
+    from . import outputs
     from .pipeline import analyze_video, resolve_exercise
 
     ex = resolve_exercise(exercise, variant, poses_dir)  # bad names fail before the model loads
     single = len(videos) == 1 and not Path(videos[0]).is_dir() and not any(c in videos[0] for c in "*?[")
-    if not single or jobs is not None or engine != "local":
-        if out or json_path or save_landmarks:
-            raise click.UsageError("--out, --json and --save-landmarks are for one video; a batch uses --report-dir")
+    batch = not single or jobs is not None or engine != "local"
+    if batch and (out or json_path or save_landmarks):
+        raise click.UsageError("--out, --json and --save-landmarks are for one video; a batch uses --report-dir")
+    if batch and (html_path or csv_path):
+        raise click.UsageError("--html and --csv are for one video; a batch's table is --summary")
+    if not batch:
+        json_path = json_path or Path(f"{Path(videos[0]).stem}.formcheck.json")
+        _check_writable(json_path, out, save_landmarks, html_path, csv_path)
+        _check_video_name(out)
+    ex, extra = outputs.prepare(
+        ex,
+        variant,
+        poses_dir,
+        html=html_path,
+        csv=csv_path,
+        targets=targets,
+        history_path=history_path,
+        no_history=no_history,
+    )
+    if batch:
         _batch(
             videos,
             ex.name,
@@ -204,14 +230,14 @@ def analyze_cmd(
             engine,
             ray_address,
             report_dir,
-            csv_path,
+            summary_path,
             quiet,
+            extra,
         )
         return
     video = Path(videos[0])
-    json_path = json_path or Path(f"{video.stem}.formcheck.json")
-    _check_writable(json_path, out, save_landmarks)
-    _check_video_name(out)
+    assert json_path is not None
+    trace = extra.trace()
     report = analyze_video(
         video,
         ex,
@@ -221,11 +247,21 @@ def analyze_cmd(
         annotate_to=out,
         save_landmarks=save_landmarks,
         progress=None,
+        trace=trace,
     )
+    report.target_sources = extra.plan.sources_for(report.variant)
     report.write_json(json_path)
+    if report.partial:
+        extra.close()  # an analysis cut short is not a session done: kept out of the history
+        extra.history = None
+    done = extra.finish(
+        report, trace, video=video, kind="analyze", started_at=outputs.video_started_at(video, report.duration_s)
+    )
     if not quiet:
         click.echo(report.summary())
         click.echo(f"  Report: {json_path}" + (f"\n  Annotated video: {out}" if out else ""))
+        for line in done:
+            click.echo(line)
     if report.partial:
         _fail(f"interrupted: partial report written to {json_path}", EXIT_INTERRUPTED)
     if report.frames_with_pose == 0:
@@ -246,6 +282,7 @@ def _batch(
     report_dir: Path,
     csv_path: Path | None,
     quiet: bool,
+    extra: SessionOutputs,
 ) -> None:
     from .batch import Job, find_videos, run_batch
 
@@ -258,10 +295,21 @@ def _batch(
         model_complexity,
         str(model_path) if model_path else None,
         str(poses_dir) if poses_dir else None,
+        targets=extra.plan,
     )
-    rows = run_batch(
-        paths, job, report_dir=report_dir, csv_path=csv_path, jobs=jobs, engine=engine, ray_address=ray_address
-    )
+    try:
+        rows = run_batch(
+            paths,
+            job,
+            report_dir=report_dir,
+            csv_path=csv_path,
+            jobs=jobs,
+            engine=engine,
+            ray_address=ray_address,
+            history=extra.history,
+        )
+    finally:
+        extra.close()
     failed = [r for r in rows if r["status"] == "error"]
     if not quiet:
         for r in rows:
@@ -297,6 +345,7 @@ def _batch(
 @click.option("--no-window", is_flag=True, help="Do not open a window (the report and --out are still written).")
 @output_options
 @model_options
+@session_options
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
 @poses_option
 def live_cmd(
@@ -311,6 +360,11 @@ def live_cmd(
     out: Path | None,
     model_complexity: int,
     model_path: Path | None,
+    html_path: Path | None,
+    csv_path: Path | None,
+    targets: tuple[str, ...],
+    history_path: Path | None,
+    no_history: bool,
     quiet: bool,
     poses_dir: Path | None,
 ) -> None:
@@ -320,6 +374,7 @@ def live_cmd(
     """
     import time as _time
 
+    from . import outputs
     from .exercises import load_exercises
     from .live import OpenCVWindow, run_live
     from .pipeline import resolve_exercise
@@ -328,8 +383,20 @@ def live_cmd(
 
     ex = resolve_exercise(exercise, variant, poses_dir)
     json_path = json_path or Path(f"live-{_time.strftime('%Y%m%d-%H%M%S')}.formcheck.json")
-    _check_writable(json_path, out)
+    _check_writable(json_path, out, html_path, csv_path)
     _check_video_name(out)
+    ex, extra = outputs.prepare(
+        ex,
+        variant,
+        poses_dir,
+        html=html_path,
+        csv=csv_path,
+        targets=targets,
+        history_path=history_path,
+        no_history=no_history,
+    )
+    trace = extra.trace()
+    started_at = _time.time()
     speaker = None
     if voice:
         engine = find_engine()
@@ -350,6 +417,7 @@ def live_cmd(
             mirror=mirror,
             voice=speaker,
             annotate_to=out,
+            trace=trace,
         )
     finally:
         src.close()
@@ -357,12 +425,79 @@ def live_cmd(
             display.close()
         if speaker is not None:
             speaker.close(wait_s=2.0)
+    report.target_sources = extra.plan.sources_for(report.variant)
     report.write_json(json_path)
+    done = extra.finish(report, trace, video=source, kind="live", started_at=started_at)
     if not quiet:
         click.echo(report.summary())
         click.echo(f"  Report: {json_path}" + (f"\n  Annotated video: {out}" if out else ""))
+        for line in done:
+            click.echo(line)
     if report.partial:
         _fail(f"session cut short: report written to {json_path}", EXIT_INTERRUPTED)
+
+
+@cli.command("history")
+@click.option("--exercise", "-e", default=None, help="Only this exercise's sessions.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="The newest this many.")
+@history_option
+@poses_option
+def history_cmd(exercise: str | None, limit: int, history_path: Path | None, poses_dir: Path | None) -> None:
+    """List the sessions stored in the history, newest first."""
+    from .progress import sessions_table
+
+    with _open_history(history_path) as store:
+        name = _exercise_name(exercise, poses_dir) if exercise else None
+        click.echo(sessions_table(store.sessions(name, limit) if store else []))
+
+
+@cli.command("progress")
+@click.option("--exercise", "-e", required=True, help="The exercise to follow (see `formcheck exercises`).")
+@click.option("--variant", "-v", default=None, help="Only this variant's sessions.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the trend to this image (.png, .svg or .pdf).",
+)
+@history_option
+@poses_option
+def progress_cmd(
+    exercise: str, variant: str | None, plot: Path | None, history_path: Path | None, poses_dir: Path | None
+) -> None:
+    """Show the trend per day of one exercise: reps, hold time and hip range of motion."""
+    from .pipeline import resolve_exercise
+    from .progress import PLOT_SUFFIXES, days_table, plot_days
+
+    ex = resolve_exercise(exercise, variant, poses_dir)
+    if plot is not None:
+        if plot.suffix.lower() not in PLOT_SUFFIXES:
+            raise FormcheckError(f"cannot write plot {plot}: name it {' or '.join(PLOT_SUFFIXES)}")
+        _check_writable(plot)
+    with _open_history(history_path) as store:
+        days = store.daily(ex.name, ex.variant(variant).name if variant else None) if store else []
+    click.echo(days_table(days))
+    if plot is not None:
+        if not days:
+            raise FormcheckError(f"nothing to plot: no recognised {ex.name} sessions in the history")
+        plot_days(days, plot, f"{ex.title}{f': {ex.variant(variant).title}' if variant else ''} - progress")
+        click.echo(f"Plot: {plot}")
+
+
+def _open_history(path: Path | None) -> Any:
+    """The history to read, or a null context when there is none yet (reading creates nothing)."""
+    import contextlib
+
+    from .history import History, default_history_path
+
+    path = path or default_history_path()
+    return History(path) if path.exists() else contextlib.nullcontext()
+
+
+def _exercise_name(name: str, poses_dir: Path | None) -> str:
+    from .pipeline import resolve_exercise
+
+    return resolve_exercise(name, None, poses_dir).name
 
 
 def _sigterm(_signum: int, _frame: Any) -> None:

@@ -213,8 +213,21 @@ class Report:
                 lines.append(f"    {f.start_s:6.1f}-{f.end_s:5.1f} s{side}: {f.message} [{f.code}]")
         else:
             lines.append("  Form: no faults flagged")
+        if self.target_sources:
+            lines.append(f"  Targets: {self.targets_text()}")
         lines += [f"  Note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+    def targets_text(self) -> str:
+        """The targets used and where each came from, e.g. "reps 12 per leg (--target), hold 10 s (...)"."""
+        parts = []
+        if self.reps_target is not None:
+            lo, hi = self.reps_target
+            per = "" if "both" in self.reps else " per leg"
+            parts.append(f"reps {lo if lo == hi else f'{lo}-{hi}'}{per} ({self.target_sources.get('reps', '?')})")
+        if self.hold_target_s is not None:
+            parts.append(f"hold {self.hold_target_s:g} s ({self.target_sources.get('hold', '?')})")
+        return ", ".join(parts) or "none"
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -14,6 +14,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+@pytest.fixture(autouse=True)
+def private_user_files(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never the real user's history or config: each test (and the CLI processes it starts, which inherit
+    the environment) gets a history file of its own and no user config."""
+    d = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("FORMCHECK_HISTORY", str(d / "history.sqlite3"))
+    monkeypatch.setenv("FORMCHECK_CONFIG", str(d / "config.toml"))
+    return d
+
+
 @pytest.fixture(scope="session")
 def task_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A PoseLandmarker ``.task`` bundle, for the Tasks-API backend.

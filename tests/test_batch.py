@@ -95,3 +95,33 @@ def test_one_video_options_are_refused_for_a_batch(folder: Path, tmp_path: Path)
     )
     assert res.returncode == 2
     assert "--out, --json and --save-landmarks are for one video" in res.stderr
+
+
+def test_a_batch_refuses_per_frame_outputs(folder: Path, tmp_path: Path):
+    res = subprocess.run(
+        [sys.executable, "-m", "formcheck.cli", "analyze", str(folder), "-e", "leg-lifts", "--csv", "f.csv"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert res.returncode == 2
+    assert "--html and --csv are for one video; a batch's table is --summary" in res.stderr
+
+
+def test_the_driver_stores_each_analysed_video_in_the_history(folder: Path, tmp_path: Path):
+    from formcheck.history import History
+
+    with History(tmp_path / "h.sqlite3") as history:
+        run_batch(
+            find_videos([str(folder)]),
+            Job("leg-lifts", from_landmarks=True),
+            report_dir=tmp_path,
+            csv_path=tmp_path / "s.csv",
+            jobs=2,
+            progress=False,
+            history=history,
+        )
+        rows = history.sessions()
+    assert sorted(Path(r.video).stem for r in rows) == sorted(CLIPS)  # not the broken file
+    assert {r.kind for r in rows} == {"analyze"}
