@@ -38,6 +38,20 @@ def exercise_options(f: Any) -> Any:
     return click.option("--exercise", "-e", required=True, help="An exercise (see `formcheck exercises`).")(f)
 
 
+def routine_exercise_options(f: Any) -> Any:
+    """As ``exercise_options``, with the exercise optional: without it a recording is a routine, recognised."""
+    f = click.option(
+        "--variant", "-v", default=None, help="A variant name (see `formcheck exercises`). Default: recognised."
+    )(f)
+    return click.option(
+        "--exercise",
+        "-e",
+        default=None,
+        help="An exercise (see `formcheck exercises`). Default: recognise every exercise of a whole routine, "
+        "block by block.",
+    )(f)
+
+
 def model_options(f: Any) -> Any:
     f = click.option(
         "--model",
@@ -129,7 +143,7 @@ def exercises_cmd(poses_dir: Path | None) -> None:
 
 @cli.command("analyze")
 @click.argument("videos", nargs=-1, required=True)
-@exercise_options
+@routine_exercise_options
 @output_options
 @model_options
 @click.option(
@@ -168,7 +182,7 @@ def exercises_cmd(poses_dir: Path | None) -> None:
 @poses_option
 def analyze_cmd(
     videos: tuple[str, ...],
-    exercise: str,
+    exercise: str | None,
     variant: str | None,
     json_path: Path | None,
     out: Path | None,
@@ -197,9 +211,26 @@ def analyze_cmd(
     from . import outputs
     from .pipeline import analyze_video, resolve_exercise
 
-    ex = resolve_exercise(exercise, variant, poses_dir)  # bad names fail before the model loads
     single = len(videos) == 1 and not Path(videos[0]).is_dir() and not any(c in videos[0] for c in "*?[")
     batch = not single or jobs is not None or engine != "local"
+    if exercise is None:
+        _routine(
+            videos[0],
+            batch,
+            variant,
+            json_path,
+            out,
+            save_landmarks,
+            html_path,
+            csv_path,
+            targets,
+            model_complexity,
+            model_path,
+            poses_dir,
+            quiet,
+        )
+        return
+    ex = resolve_exercise(exercise, variant, poses_dir)  # bad names fail before the model loads
     if batch and (out or json_path or save_landmarks):
         raise click.UsageError("--out, --json and --save-landmarks are for one video; a batch uses --report-dir")
     if batch and (html_path or csv_path):
@@ -267,6 +298,54 @@ def analyze_cmd(
     if report.frames_with_pose == 0:
         dark = " (the video is very dark)" if any(n.startswith("the video is very dark") for n in report.notes) else ""
         raise NoPoseError(f"no person detected in any of the {report.frames} frames of {video}{dark} (report written)")
+
+
+def _routine(
+    video_arg: str,
+    batch: bool,
+    variant: str | None,
+    json_path: Path | None,
+    out: Path | None,
+    save_landmarks: Path | None,
+    html_path: Path | None,
+    csv_path: Path | None,
+    targets: tuple[str, ...],
+    model_complexity: int,
+    model_path: Path | None,
+    poses_dir: Path | None,
+    quiet: bool,
+) -> None:
+    """No --exercise: one recording of a whole routine, cut into exercise blocks."""
+    from .exercises import load_exercises
+    from .pipeline import analyze_video
+
+    load_exercises(poses_dir)  # a malformed poses/ fails before the model loads
+    if batch:
+        raise click.UsageError("a batch needs --exercise (a routine is recognised one video at a time)")
+    if variant:
+        raise click.UsageError("--variant needs --exercise")
+    if out or html_path or csv_path or targets:
+        raise click.UsageError("--out, --html, --csv and --target need --exercise (not for a whole routine yet)")
+    video = Path(video_arg)
+    json_path = json_path or Path(f"{video.stem}.formcheck.json")
+    _check_writable(json_path, save_landmarks)
+    report = analyze_video(
+        video,
+        None,
+        poses_dir=poses_dir,
+        model_complexity=model_complexity,
+        model_path=model_path,
+        save_landmarks=save_landmarks,
+        progress=None,
+    )
+    report.write_json(json_path)
+    if not quiet:
+        click.echo(report.summary())
+        click.echo(f"  Report: {json_path}")
+    if report.partial:
+        _fail(f"interrupted: partial report written to {json_path}", EXIT_INTERRUPTED)
+    if report.frames_with_pose == 0:
+        raise NoPoseError(f"no person detected in any of the {report.frames} frames of {video} (report written)")
 
 
 def _batch(

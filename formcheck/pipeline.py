@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .backends import LandmarkRecorder, PoseBackend, ReplayBackend, make_backend, quiet_native_stderr
+from .errors import FormcheckError
 from .exercises import Exercise, find_exercise, load_exercises
 from .overlay import AnnotatedVideoWriter
 from .report import Report
+from .routine import RoutineReport, RoutineSession
 from .session import FrameResult, Session
 from .setup import DARK_LUMA
 from .sources import Frame, VideoFileSource
@@ -34,7 +36,7 @@ def resolve_exercise(exercise: str, variant: str | None, poses_dir: str | Path |
 
 def analyze_video(
     video: str | Path,
-    exercise: str | Exercise,
+    exercise: str | Exercise | None,
     variant: str | None = None,
     *,
     poses_dir: str | Path | None = None,
@@ -46,13 +48,14 @@ def analyze_video(
     on_frame: FrameCallback | None = None,
     progress: bool | None = False,
     trace: Trace | None = None,
-) -> Report:
+) -> Report | RoutineReport:
     """Analyse one recorded video. Interrupted (Ctrl-C), it returns what was measured, marked ``partial``.
+    ``exercise`` None: a whole routine, recognised block by block from every definition (a ``RoutineReport``).
     ``progress``: a progress bar on stderr (None: only when stderr is a terminal). ``trace``: records the
     frames for an HTML report or a frame CSV (without it, only the range of motion is gathered)."""
-    ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(exercise, variant, poses_dir)
+    routine = _routine(exercise, variant, poses_dir, annotate_to or (trace is not None and trace.frames))
+    ex, session = _session(exercise, variant, poses_dir) if routine is None else (None, routine.session)
     trace = trace if trace is not None else Trace()
-    session = Session(ex, variant, others=load_exercises(poses_dir).values())
     partial = False
     light = _Light()
     with VideoFileSource(video) as src, quiet_native_stderr() as stderr:
@@ -70,7 +73,7 @@ def analyze_video(
                 res = session.update(frame.t, pose, cut)
                 trace.add(frame.t, res, session)
                 light.add(frame.brightness, pose is not None)
-                if writer is not None:
+                if writer is not None and ex is not None:
                     v = ex.variant(res.snapshot.variant)
                     writer.draw(frame.image, pose, res.features, res.snapshot, f"{ex.title}: {v.title}")
                 if recorder is not None:
@@ -93,6 +96,18 @@ def analyze_video(
         notes = list(src.notes) + light.notes()
         info = src.info
         inference = getattr(be, "inference_size", None)
+    if routine is not None:
+        blocks, _ = routine.finish()
+        return RoutineReport.from_session(
+            blocks,
+            session,
+            video=str(video),
+            fps=info.fps,
+            size=(info.width, info.height),
+            backend=be.name,
+            partial=partial,
+            notes=notes,
+        )
     report = Report.from_session(
         session.finish(),
         video=str(video),
@@ -105,6 +120,29 @@ def analyze_video(
     )
     trace.finish(report)
     return report
+
+
+def _session(
+    exercise: str | Exercise | None, variant: str | None, poses_dir: str | Path | None
+) -> tuple[Exercise, Session]:
+    ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(str(exercise), variant, poses_dir)
+    return ex, Session(ex, variant, others=load_exercises(poses_dir).values())
+
+
+def _routine(
+    exercise: str | Exercise | None, variant: str | None, poses_dir: str | Path | None, per_frame_outputs: object
+) -> RoutineSession | None:
+    """A routine session when no exercise is named. Its blocks are known only at the end, so the outputs
+    drawn or traced frame by frame for one exercise (annotated video, HTML report, frame CSV) need one."""
+    if exercise is not None:
+        return None
+    if variant is not None:
+        raise FormcheckError("--variant needs --exercise")
+    if per_frame_outputs:
+        raise FormcheckError(
+            "an annotated video, HTML report or frame CSV needs --exercise (not for a whole routine yet)"
+        )
+    return RoutineSession(load_exercises(poses_dir).values())
 
 
 class _Light:
@@ -134,20 +172,31 @@ class _Light:
 
 def analyze_landmarks(
     landmarks: str | Path,
-    exercise: str | Exercise,
+    exercise: str | Exercise | None,
     variant: str | None = None,
     *,
     poses_dir: str | Path | None = None,
     trace: Trace | None = None,
 ) -> Report:
-    """Re-analyse landmarks saved with ``save_landmarks`` (no video decoding, no model)."""
-    ex = exercise if isinstance(exercise, Exercise) else resolve_exercise(exercise, variant, poses_dir)
+    """Re-analyse landmarks saved with ``save_landmarks`` (no video decoding, no model); ``exercise`` None: a
+    routine, as in ``analyze_video``."""
+    routine = _routine(exercise, variant, poses_dir, trace is not None and trace.frames)
+    _, session = _session(exercise, variant, poses_dir) if routine is None else (None, routine.session)
     trace = trace if trace is not None else Trace()
     replay = ReplayBackend(landmarks)
-    session = Session(ex, variant, others=load_exercises(poses_dir).values())
     for i, t in enumerate(replay.t):
         trace.add(float(t), session.update(float(t), replay.pose_at(i), replay.cut_at(i)), session)
     meta = replay.meta
+    if routine is not None:
+        blocks, _ = routine.finish()
+        return RoutineReport.from_session(
+            blocks,
+            session,
+            video=str(meta.get("video", landmarks)),
+            fps=float(meta.get("fps", 0.0)),  # type: ignore[arg-type]
+            size=replay.size,
+            backend=f"replay of {meta.get('backend', 'saved landmarks')}",
+        )
     report = Report.from_session(
         session.finish(),
         video=str(meta.get("video", landmarks)),

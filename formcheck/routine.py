@@ -11,14 +11,17 @@ seconds of faults in them). The blocks kept are the set that do not overlap and 
 from __future__ import annotations
 
 import bisect
+import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .events import FaultEvent, HoldEvent, RepEvent, VariantResult
 from .exercises import Exercise, Variant
 from .pose import Pose
+from .report import write_atomic
 from .session import TIE_RATIO, FrameResult, Session
 
 GAP_S = 8.0  # evidence of one variant further apart than this is two blocks (a rest, another exercise between)
@@ -151,6 +154,11 @@ class RoutineSession:
         self.exercises = exs
         self._session = Session(exs[0], None, others=exs[1:])
 
+    @property
+    def session(self) -> Session:
+        """The session the frames go through (its counts and times are the routine's)."""
+        return self._session
+
     def update(self, t: float, pose: Pose | None, cut: bool = False) -> FrameResult:
         return self._session.update(t, pose, cut)
 
@@ -272,6 +280,10 @@ class RoutineReport:
             "notes": self.notes,
             "formcheck_version": __version__,
         }
+
+    def write_json(self, path: str | Path) -> None:
+        """Atomic, as ``Report.write_json``."""
+        write_atomic(Path(path), json.dumps(self.to_dict(), indent=2) + "\n")
 
     def summary(self) -> str:
         seen = 100 * self.frames_with_pose / self.frames if self.frames else 0.0

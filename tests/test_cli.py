@@ -69,7 +69,8 @@ def test_every_command_has_help_text():
         ("truncated", ["{p}", "-e", "leg-lifts"], 1, "cannot open"),
         ("blank", ["{p}", "-e", "squats"], 1, "unknown exercise 'squats'"),
         ("blank", ["{p}", "-e", "leg_lifts", "-v", "upside-down"], 1, "unknown variant 'upside-down'"),
-        ("blank", ["{p}"], 2, "Missing option '--exercise'"),
+        ("blank", ["{p}", "-v", "side-lying"], 2, "--variant needs --exercise"),  # without: a routine
+        ("blank", ["{p}", "--html", "r.html"], 2, "need --exercise (not for a whole routine yet)"),
         ("blank", ["{p}", "-e", "leg-lifts", "--model", "nope.task"], 1, "pose model not found: nope.task"),
         pytest.param(
             "blank", ["{p}", "-e", "leg-lifts", "--model", "{p}"], 1, "cannot load pose model", marks=pytest.mark.slow
