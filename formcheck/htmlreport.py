@@ -175,7 +175,7 @@ def _angles_png(report: Report, trace: FrameTrace) -> bytes:
         ax.grid(alpha=0.3)
         handles, labels = ax.get_legend_handles_labels()
         if handles:
-            ax.legend(handles, labels, loc="lower right", fontsize=8, ncol=2, framealpha=0.8)
+            ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
         if not np.isfinite(trace.angles[side]["hip"]).any():
             ax.text(0.5, 0.5, f"the {side} leg was not measured", transform=ax.transAxes, ha="center", color="0.4")
     axes[-1].set_xlabel("time (s)")

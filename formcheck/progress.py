@@ -67,6 +67,7 @@ def plot_days(days: Sequence[DayRow], path: str | Path, title: str) -> None:
     ax_rom.set_ylabel("hip range (deg)")
     for ax in (ax_reps, ax_hold, ax_rom):
         ax.grid(alpha=0.3)
+        ax.set_ylim(bottom=0)  # a trend read against zero, not magnified
     locator = AutoDateLocator()
     ax_rom.xaxis.set_major_locator(locator)
     ax_rom.xaxis.set_major_formatter(ConciseDateFormatter(locator))
