@@ -167,3 +167,14 @@ def test_reading_a_history_that_is_not_there_creates_nothing(tmp_path: Path, pri
     assert not (private_user_files / "history.sqlite3").exists()  # reading creates nothing
     bad = formcheck("history", "--history", str(tmp_path), cwd=tmp_path)
     assert bad.returncode == 2 and "is a directory" in bad.stderr
+
+
+def test_an_unusable_history_fails_before_the_analysis(tmp_path: Path):
+    (tmp_path / "file").write_text("")
+    video = SAMPLES / "leg-lifts__side-lying__good-left.mp4"
+    res = formcheck("analyze", str(video), "-e", "leg-lifts", "--history", "file/h.sqlite3", cwd=tmp_path)
+    assert res.returncode == 1 and res.stderr.count("\n") == 1
+    assert res.stderr.startswith("formcheck: error: cannot use history database file/h.sqlite3: ")
+    assert not list(tmp_path.glob("*.json"))  # nothing analysed
+    both = formcheck("analyze", str(video), "-e", "leg-lifts", "--history", "h.db", "--no-history", cwd=tmp_path)
+    assert both.returncode == 2 and "--history and --no-history contradict each other" in both.stderr
