@@ -13,6 +13,7 @@ side, from MediaPipe's 3D world landmarks. The variant is recognised (not given)
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import statistics
 import sys
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.evaluate import Evaluation, Truth, evaluate  # noqa: E402
+from bench.evaluate_routine import evaluate_routine  # noqa: E402
 from formcheck import geometry as g  # noqa: E402
 from formcheck.backends import MediaPipeSolutionBackend, ReplayBackend  # noqa: E402
 from formcheck.exercises import find_exercise, load_exercises  # noqa: E402
@@ -78,6 +80,7 @@ SETS = {
     "held-out": lambda: sorted((ROOT / "sample_videos" / "heldout").glob("*.json")),
     "hard": lambda: sorted((ROOT / "sample_videos" / "hard").glob("*.json")),
     "negatives": lambda: sorted((ROOT / "sample_videos" / "negatives").glob("*.json")),
+    "routines": lambda: sorted((ROOT / "sample_videos" / "routines").glob("*.json")),
 }
 
 
@@ -130,7 +133,34 @@ def run_negatives(name: str, paths: list[Path], replay: bool) -> str:
     return f"{name.upper()} {len(paths)} clips: nothing counted or flagged for any exercise in {right}/{len(paths)}"
 
 
+def run_routines(name: str, paths: list[Path], replay: bool) -> str:
+    """Whole routines analysed without --exercise: frame-level exercise accuracy outside transitions, block
+    boundaries, and each block's counts against the truth's segments."""
+    scored = right = exact = blocks = 0
+    worst = 0.0
+    for path in paths:
+        truth = json.loads(path.read_text())
+        video = path.with_suffix(".mp4")
+        lm = video.with_suffix(".landmarks.npz")
+        report = analyze_video(video, None, backend=ReplayBackend(lm) if replay else None)
+        ev = evaluate_routine(report.to_dict(), truth)
+        print(f"{video.name[:50]:50} {ev.line()}")
+        for b in ev.blocks:
+            if not b.counts_right:
+                print(f"    {b.exercise}/{b.variant_true}: found {b.variant_found}; {b.detail}")
+        scored, right = scored + ev.frames_scored, right + ev.frames_right
+        exact, blocks = exact + ev.counts_right, blocks + len(ev.blocks)
+        worst = max(worst, ev.worst_boundary_s or 0.0)
+    acc = 100 * right / scored if scored else 0.0
+    return (
+        f"{name.upper()} {len(paths)} routines: frames {acc:.1f}% right outside transitions (target 95%); "
+        f"worst boundary {worst:.2f} s (target 1.5 s); blocks with exact counts {exact}/{blocks}"
+    )
+
+
 def run_set(name: str, paths: list[Path], replay: bool, given_variant: bool, static: bool) -> str:
+    if paths and all(json.loads(p.read_text()).get("routine") for p in paths):
+        return run_routines(name, paths, replay)
     if paths and all(Truth.load(p).data.get("negative") for p in paths):
         return run_negatives(name, paths, replay)
     exercises = load_exercises()
