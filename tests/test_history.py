@@ -134,7 +134,14 @@ def formcheck(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_history_and_progress_commands(tmp_path: Path, reports, private_user_files: Path):  # type: ignore[no-untyped-def]
+def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    from formcheck.cli import cli
+
+    cli.main(args=list(args), prog_name="formcheck", standalone_mode=False)
+    return capsys.readouterr().out
+
+
+def test_history_and_progress_commands(tmp_path: Path, reports, private_user_files: Path, capsys):  # type: ignore[no-untyped-def]
     path = private_user_files / "history.sqlite3"  # the default the commands use here ($FORMCHECK_HISTORY)
     now = datetime.now().replace(hour=12, minute=0, second=0).timestamp()  # noon: sessions stay on their day
     with History(path) as h:
@@ -142,14 +149,10 @@ def test_history_and_progress_commands(tmp_path: Path, reports, private_user_fil
         h.record(reports["leg-lifts__supine-bent-knee__good-both"], started_at=now - 2 * DAY + 600)
         h.record(reports["leg-lifts__supine-leg-to-chest__good-right"], started_at=now - DAY)
         h.record(reports["leg-lifts__supine-bent-knee__good-both"], kind="live", started_at=now)
-    res = formcheck("history", "--exercise", "Leg_Lifts", cwd=tmp_path)
-    assert res.returncode == 0, res.stderr
-    lines = res.stdout.splitlines()
+    lines = in_process(capsys, "history", "--exercise", "Leg_Lifts").splitlines()
     assert len(lines) == 5 and "live" in lines[1] and "L 3  R 3" in lines[1] and "supine-leg-to-chest" in lines[2]
     plot = tmp_path / "trend.png"
-    res = formcheck("progress", "-e", "leg-lifts", "--plot", str(plot), cwd=tmp_path)
-    assert res.returncode == 0, res.stderr
-    table = res.stdout.splitlines()
+    table = in_process(capsys, "progress", "-e", "leg-lifts", "--plot", str(plot)).splitlines()
     assert table[0].split()[:3] == ["day", "sessions", "reps"]
     assert [line.split()[1:3] for line in table[1:4]] == [["2", "10"], ["1", "0"], ["1", "6"]]
     assert table[1].split()[3] == "-" and table[2].split()[3] != "-"  # the day of the held stretch has a hold
