@@ -523,11 +523,9 @@ def live_cmd(
 @poses_option
 def history_cmd(exercise: str | None, limit: int, history_path: Path | None, poses_dir: Path | None) -> None:
     """List the sessions stored in the history, newest first."""
-    from .progress import sessions_table
+    from .progress import sessions_text
 
-    with _open_history(history_path) as store:
-        name = _exercise_name(exercise, poses_dir) if exercise else None
-        click.echo(sessions_table(store.sessions(name, limit) if store else []))
+    click.echo(sessions_text(exercise, limit, history_path, poses_dir))
 
 
 @cli.command("progress")
@@ -545,38 +543,17 @@ def progress_cmd(
     exercise: str, variant: str | None, plot: Path | None, history_path: Path | None, poses_dir: Path | None
 ) -> None:
     """Show the trend per day of one exercise: reps, hold time and hip range of motion."""
-    from .pipeline import resolve_exercise
-    from .progress import PLOT_SUFFIXES, days_table, plot_days
+    from .progress import PLOT_SUFFIXES, plot_days, trend
 
-    ex = resolve_exercise(exercise, variant, poses_dir)
     if plot is not None:
         if plot.suffix.lower() not in PLOT_SUFFIXES:
             raise FormcheckError(f"cannot write plot {plot}: name it {' or '.join(PLOT_SUFFIXES)}")
         _check_writable(plot)
-    with _open_history(history_path) as store:
-        days = store.daily(ex.name, ex.variant(variant).name if variant else None) if store else []
-    click.echo(days_table(days))
+    title, table, days = trend(exercise, variant, history_path, poses_dir)
+    click.echo(table)
     if plot is not None:
-        if not days:
-            raise FormcheckError(f"nothing to plot: no recognised {ex.name} sessions in the history")
-        plot_days(days, plot, f"{ex.title}{f': {ex.variant(variant).title}' if variant else ''} - progress")
+        plot_days(days, plot, title)
         click.echo(f"Plot: {plot}")
-
-
-def _open_history(path: Path | None) -> Any:
-    """The history to read, or a null context when there is none yet (reading creates nothing)."""
-    import contextlib
-
-    from .history import History, default_history_path
-
-    path = path or default_history_path()
-    return History(path) if path.exists() else contextlib.nullcontext()
-
-
-def _exercise_name(name: str, poses_dir: Path | None) -> str:
-    from .pipeline import resolve_exercise
-
-    return resolve_exercise(name, None, poses_dir).name
 
 
 def _sigterm(_signum: int, _frame: Any) -> None:

@@ -3,13 +3,45 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from .history import DayRow, SessionRow
+from .errors import FormcheckError
+from .history import DayRow, History, SessionRow, default_history_path
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def open_history(path: Path | None) -> Any:
+    """The history to read, or a null context when there is none yet (reading creates nothing)."""
+    path = path or default_history_path()
+    return History(path) if path.exists() else contextlib.nullcontext()
+
+
+def sessions_text(exercise: str | None, limit: int, history_path: Path | None, poses_dir: Path | None) -> str:
+    """``formcheck history``."""
+    from .pipeline import resolve_exercise
+
+    name = resolve_exercise(exercise, None, poses_dir).name if exercise else None
+    with open_history(history_path) as store:
+        return sessions_table(store.sessions(name, limit) if store else [])
+
+
+def trend(
+    exercise: str, variant: str | None, history_path: Path | None, poses_dir: Path | None
+) -> tuple[str, str, list[DayRow]]:
+    """``formcheck progress``: the plot's title, the table and the days (an error if there are none to plot)."""
+    from .pipeline import resolve_exercise
+
+    ex = resolve_exercise(exercise, variant, poses_dir)
+    v = ex.variant(variant) if variant else None
+    with open_history(history_path) as store:
+        days = store.daily(ex.name, v.name if v else None) if store else []
+    title = f"{ex.title}{f': {v.title}' if v else ''} - progress"
+    return title, days_table(days), days
 
 
 def sessions_table(rows: Sequence[SessionRow]) -> str:
@@ -49,6 +81,8 @@ def days_table(days: Sequence[DayRow]) -> str:
 
 def plot_days(days: Sequence[DayRow], path: str | Path, title: str) -> None:
     """Reps, hold time and hip range of motion per day, one panel each (PNG, SVG or PDF by the name)."""
+    if not days:
+        raise FormcheckError("nothing to plot: no recognised sessions of this exercise in the history")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
