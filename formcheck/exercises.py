@@ -6,15 +6,15 @@ File -> TOML parse -> schema validation (pydantic, unknown keys rejected) -> cro
 
 from __future__ import annotations
 
-import math
+import json
 import os
+import re
 import sys
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal, Optional, Union
+from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator, model_validator
 
 from . import vocabulary as vocab
 from .errors import PosesFileError, UnknownExerciseError
@@ -24,7 +24,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-Range = tuple[float, float]
+# TOML has real types: a string or a boolean where a number belongs (or a float where a count does) is a
+# mistake to report, not to coerce as pydantic's lax mode would ("150" -> 150.0, true -> 1.0).
+Number = Annotated[float, Strict()]
+Count = Annotated[int, Strict()]
+Flag = Annotated[bool, Strict()]
+Range = tuple[Number, Number]
 # The names a definition may use come from the vocabulary, never retyped here.
 Orientation = Literal[vocab.ORIENTATIONS]  # type: ignore[valid-type]
 LegMode = Literal[tuple(vocab.LEG_ROLES)]  # type: ignore[valid-type]
@@ -35,50 +40,66 @@ During = Literal[vocab.RULE_DURING]  # type: ignore[valid-type]
 RoleName = Literal[tuple(r for roles in vocab.LEG_ROLES.values() for r in roles if r != "each")]  # type: ignore[valid-type]
 
 
-def _duplicates(names: Iterable[str]) -> set[str]:
-    return {name for name, n in Counter(names).items() if n > 1}
-
-
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity are never a threshold, a range end or a duration.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-def _finite(name: str, value: float) -> float:
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, not {value}")
-    return value
+Loc = tuple[Union[str, int], ...]
 
 
-def _check_value(feature: str, name: str, value: float) -> float:
-    _finite(name, value)
+class _FieldError(ValueError):
+    """A problem found by a check of a whole model that belongs to one of its fields: ``loc`` (below the
+    model) is added to pydantic's location, so the message names the field itself, not its parent."""
+
+    def __init__(self, loc: Loc, message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def _out_of_limits(feature: str, value: float) -> str | None:
+    """Why ``value`` cannot be a reading of ``feature`` (None: it can)."""
     feat = vocab.ALL_FEATURES.get(feature)
-    if feat is not None and feat.is_angle and not (0.0 <= value <= 360.0):
-        raise ValueError(f"{name} {value} is not an angle in 0-360 degrees (feature {feature!r})")
+    if feat is None:
+        return None
+    lo, hi = feat.limits
+    if lo <= value <= hi:
+        return None
+    if feat.is_angle:
+        return f"{value} is not an angle in 0-360 degrees (feature {feature!r})"
+    return f"{value} is out of bounds for feature {feature!r} ({feat.unit}: {lo:g} to {hi:g})"
+
+
+def _check_value(feature: str, loc: Loc, value: float) -> float:
+    problem = _out_of_limits(feature, value)
+    if problem is not None:
+        raise _FieldError(loc, problem)
     return value
 
 
-def _check_range(name: str, rng: Range) -> Range:
+def _check_range(name: str, rng: Range, loc: Loc = ()) -> Range:
     lo, hi = rng
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise ValueError(f"{name} range {list(rng)} must be finite numbers")
+    at = (*loc, name)
     if lo >= hi:
-        raise ValueError(f"{name} range {list(rng)} is inverted or empty (low must be below high)")
-    feat = vocab.ALL_FEATURES.get(name)
-    if feat is not None and feat.is_angle and not (lo >= 0.0 and hi <= 360.0):
-        raise ValueError(f"{name} range {list(rng)} is not an angle in 0-360 degrees")
+        raise _FieldError(at, f"{name} range {list(rng)} is inverted or empty (low must be below high)")
+    problem = _out_of_limits(name, lo) or _out_of_limits(name, hi)
+    if problem is not None:
+        raise _FieldError(at, f"{name} range {list(rng)}: {problem}")
     return rng
 
 
-def _check_feature(name: str, allowed: Mapping[str, object], what: str) -> str:
+def _check_feature(name: str, allowed: Mapping[str, object], what: str, loc: Loc = ()) -> str:
     if name not in allowed:
-        raise ValueError(f"unknown {what} feature {name!r}; valid: {', '.join(allowed)}")
+        raise _FieldError(loc, f"unknown {what} feature {name!r}; valid: {', '.join(allowed)}")
     return name
 
 
-def _check_features(ranges: dict[str, Range], allowed: Mapping[str, object], what: str) -> dict[str, Range]:
+def _check_features(
+    ranges: dict[str, Range], allowed: Mapping[str, object], what: str, loc: Loc = ()
+) -> dict[str, Range]:
     for name, rng in ranges.items():
-        _check_feature(name, allowed, what)
-        _check_range(name, rng)
+        _check_feature(name, allowed, what, (*loc, name))
+        _check_range(name, rng, loc)
     return ranges
 
 
@@ -115,9 +136,9 @@ class RepSpec(_Model):
 
     signal: str = Field(default="hip", description="any feature in the vocabulary")
     direction: Direction = "falling"
-    enter: float = Field(description="the rep is 'up' once the signal passes this")
-    exit: float = Field(description="... and complete once it comes back past this")
-    max_up_s: Optional[float] = Field(
+    enter: Number = Field(description="the rep is 'up' once the signal passes this")
+    exit: Number = Field(description="... and complete once it comes back past this")
+    max_up_s: Optional[Number] = Field(
         default=None, gt=0, description="longer up than this is a hold, not a rep (default: 8 s, or twice a top hold)"
     )
     require: RepRequire = Field(
@@ -126,15 +147,16 @@ class RepSpec(_Model):
 
     @model_validator(mode="after")
     def _hysteresis(self) -> RepSpec:
-        _check_feature(self.signal, vocab.ALL_FEATURES, "rep signal")
-        _check_value(self.signal, "enter", self.enter)
-        _check_value(self.signal, "exit", self.exit)
+        _check_feature(self.signal, vocab.ALL_FEATURES, "rep signal", ("signal",))
+        _check_value(self.signal, ("enter",), self.enter)
+        _check_value(self.signal, ("exit",), self.exit)
         falling = self.direction == "falling"
         if (self.exit <= self.enter) if falling else (self.exit >= self.enter):
             rel = "above" if falling else "below"
-            raise ValueError(
+            raise _FieldError(
+                ("exit",),
                 f"exit ({self.exit}) must be {rel} enter ({self.enter}) for a {self.direction} signal: "
-                "without a gap between them, jitter at the threshold counts phantom reps"
+                "without a gap between them, jitter at the threshold counts phantom reps",
             )
         return self
 
@@ -152,20 +174,19 @@ class RepSpec(_Model):
 class HoldSpec(_Model):
     """A hold: the time spent in the target position (with reps: at the top of each rep)."""
 
-    target_s: float = Field(gt=0, description="the hold the person aims for")
-    max_s: Optional[float] = Field(default=None, gt=0, description="past this, the cue says to release")
-    min_s: float = Field(default=2.0, ge=0, description="shorter stays in position are not reported as holds")
+    target_s: Number = Field(gt=0, description="the hold the person aims for")
+    max_s: Optional[Number] = Field(default=None, gt=0, description="past this, the cue says to release")
+    min_s: Number = Field(default=2.0, ge=0, description="shorter stays in position are not reported as holds")
     side: Optional[RoleName] = Field(
         default=None, description="the leg role the hold is reported for (default: working; both legs: 'both')"
     )
 
     @model_validator(mode="after")
     def _order(self) -> HoldSpec:
-        _finite("target_s", self.target_s)
         if self.max_s is not None and self.max_s < self.target_s:
-            raise ValueError(f"max_s ({self.max_s}) must not be below target_s ({self.target_s})")
+            raise _FieldError(("max_s",), f"max_s ({self.max_s}) must not be below target_s ({self.target_s})")
         if self.min_s > self.target_s:
-            raise ValueError(f"min_s ({self.min_s}) must not be above target_s ({self.target_s})")
+            raise _FieldError(("min_s",), f"min_s ({self.min_s}) must not be above target_s ({self.target_s})")
         return self
 
 
@@ -183,8 +204,8 @@ class Target(_Model):
     @field_validator("legs")
     @classmethod
     def _legs(cls, v: dict[str, dict[str, Range]]) -> dict[str, dict[str, Range]]:
-        for feats in v.values():
-            _check_features(feats, vocab.LEG_FEATURES, "leg")
+        for role, feats in v.items():
+            _check_features(feats, vocab.LEG_FEATURES, "leg", (role,))
         return v
 
 
@@ -201,17 +222,17 @@ class Rule(_Model):
     kind: RuleKind = "range"
     leg: Optional[RuleLeg] = None
     feature: Optional[str] = None
-    above: Optional[float] = None
-    below: Optional[float] = None
+    above: Optional[Number] = None
+    below: Optional[Number] = None
     during: During = "hold"
-    min_s: float = Field(default=0.5, ge=0)
-    side_view_only: bool = False  # only judged while the camera is side-on (the angle is invisible otherwise)
+    min_s: Number = Field(default=0.5, ge=0)
+    side_view_only: Flag = False  # only judged while the camera is side-on (the angle is invisible otherwise)
     when: dict[str, Range] = Field(
         default_factory=dict, description="body features that must be in these ranges for the rule to be judged"
     )
-    from_value: Optional[float] = None
-    to_value: Optional[float] = None
-    max_speed: Optional[float] = Field(default=None, gt=0, description="feature units per second")
+    from_value: Optional[Number] = None
+    to_value: Optional[Number] = None
+    max_speed: Optional[Number] = Field(default=None, gt=0, description="feature units per second")
     source: str = ""
 
     @field_validator("when")
@@ -223,31 +244,40 @@ class Rule(_Model):
     def _consistent(self) -> Rule:
         if self.kind == "range":
             if self.feature is None:
-                raise ValueError(f"rule {self.code!r}: a range rule needs 'feature'")
+                raise _FieldError(("feature",), f"rule {self.code!r}: a range rule needs 'feature'")
             valid = vocab.LEG_FEATURES if self.leg else vocab.BODY_FEATURES
             if self.feature not in valid:
                 where = f"leg {self.leg!r}" if self.leg else "the body (no 'leg' given)"
-                raise ValueError(
-                    f"rule {self.code!r}: unknown feature {self.feature!r} for {where}; valid: {', '.join(valid)}"
+                raise _FieldError(
+                    ("feature",),
+                    f"rule {self.code!r}: unknown feature {self.feature!r} for {where}; valid: {', '.join(valid)}",
                 )
             if self.above is None and self.below is None:
                 raise ValueError(f"rule {self.code!r}: give 'above' and/or 'below' (the fault thresholds)")
             for name in ("above", "below"):
                 val = getattr(self, name)
                 if val is not None:
-                    _check_value(self.feature, f"rule {self.code!r}: {name}", val)
+                    _check_value(self.feature, (name,), val)
+            if self.above is not None and self.below is not None and self.below >= self.above:
+                # The allowed band lies between the two thresholds: inverted, every value would be a fault.
+                raise _FieldError(
+                    ("below",),
+                    f"rule {self.code!r}: below ({self.below}) must be lower than above ({self.above}): "
+                    "the allowed range between them is inverted or empty",
+                )
         elif self.kind == "transition":
-            if None in (self.from_value, self.to_value, self.max_speed):
-                raise ValueError(f"rule {self.code!r}: a transition rule needs from_value, to_value, max_speed")
+            missing = [n for n in ("from_value", "to_value", "max_speed") if getattr(self, n) is None]
+            if missing:
+                raise _FieldError(
+                    (missing[0],), f"rule {self.code!r}: a transition rule needs from_value, to_value, max_speed"
+                )
             assert self.from_value is not None and self.to_value is not None
             if self.feature is not None:
-                _check_feature(self.feature, vocab.ALL_FEATURES, "transition")
-            if not (math.isfinite(self.from_value) and math.isfinite(self.to_value)):
-                raise ValueError(f"rule {self.code!r}: from_value and to_value must be finite")
+                _check_feature(self.feature, vocab.ALL_FEATURES, "transition", ("feature",))
             if self.from_value == self.to_value:
-                raise ValueError(f"rule {self.code!r}: from_value and to_value must differ")
+                raise _FieldError(("to_value",), f"rule {self.code!r}: from_value and to_value must differ")
         elif self.kind == "hold" and self.min_s <= 0:
-            raise ValueError(f"rule {self.code!r}: a hold rule needs min_s > 0")
+            raise _FieldError(("min_s",), f"rule {self.code!r}: a hold rule needs min_s > 0")
         return self
 
 
@@ -261,7 +291,7 @@ class Variant(_Model):
     orientation: Orientation
     view: Literal["side", "front"] = "side"
     legs: LegMode = "lift"
-    reps_target: Optional[tuple[int, int]] = None
+    reps_target: Optional[tuple[Count, Count]] = None
     reps: Optional[RepSpec] = None
     hold: Optional[HoldSpec] = None
     target: Target = Field(default_factory=Target)
@@ -280,37 +310,62 @@ class Variant(_Model):
         if self.reps is None and self.hold is None:
             raise ValueError("a variant needs [reps], [hold] or both")
         if self.reps is not None and self.reps.is_leg_signal and self.legs == "stance":
-            raise ValueError(f"reps.signal {self.reps.signal!r} is a leg feature: reps need legs = 'lift' or 'both'")
+            raise _FieldError(
+                ("reps", "signal"),
+                f"reps.signal {self.reps.signal!r} is a leg feature: reps need legs = 'lift' or 'both'",
+            )
         if self.hold is not None and self.reps is None and not self.target.legs and not self.target.body:
-            raise ValueError("a hold without reps needs a target position ([target])")
+            raise _FieldError(("target",), "a hold without reps needs a target position ([target])")
         if self.hold is not None and self.hold.side is not None and self.hold.side not in roles:
-            raise ValueError(f"hold.side {self.hold.side!r} does not exist for legs={self.legs!r}; valid: {roles}")
+            raise _FieldError(
+                ("hold", "side"), f"hold.side {self.hold.side!r} does not exist for legs={self.legs!r}; valid: {roles}"
+            )
         for role in self.target.legs:
             if role not in roles:
-                raise ValueError(f"target.legs: role {role!r} does not exist for legs={self.legs!r}; valid: {roles}")
-        for rule in self.rules:
+                raise _FieldError(
+                    ("target", "legs", role),
+                    f"target.legs: role {role!r} does not exist for legs={self.legs!r}; valid: {roles}",
+                )
+        codes: dict[str, int] = {}
+        for i, rule in enumerate(self.rules):
+            at = ("rules", i)
             if rule.leg in ("working", "support", "front", "back") and rule.leg not in roles:
-                raise ValueError(f"rule {rule.code!r}: leg {rule.leg!r} does not exist for legs={self.legs!r}")
+                raise _FieldError(
+                    (*at, "leg"), f"rule {rule.code!r}: leg {rule.leg!r} does not exist for legs={self.legs!r}"
+                )
             if rule.kind == "transition" and self.reps is None:
-                raise ValueError(f"rule {rule.code!r}: kind 'transition' needs [reps]")
+                raise _FieldError((*at, "kind"), f"rule {rule.code!r}: kind 'transition' needs [reps]")
+            if rule.kind == "transition" and self.reps is not None:
+                # The values are readings of the feature the rule watches: the rep signal unless it names one.
+                for name in ("from_value", "to_value"):
+                    _check_value(rule.feature or self.reps.signal, (*at, name), getattr(rule, name))
             if rule.kind == "hold" and (self.reps is None or self.hold is None):
-                raise ValueError(f"rule {rule.code!r}: kind 'hold' judges a rep's top hold: it needs [reps] and [hold]")
+                raise _FieldError(
+                    (*at, "kind"),
+                    f"rule {rule.code!r}: kind 'hold' judges a rep's top hold: it needs [reps] and [hold]",
+                )
             if rule.kind == "range" and rule.during == "up" and self.reps is None:
-                raise ValueError(f"rule {rule.code!r}: during='up' needs [reps]")
+                raise _FieldError((*at, "during"), f"rule {rule.code!r}: during='up' needs [reps]")
             if rule.kind == "range" and rule.during == "hold" and self.hold is None:
-                raise ValueError(f"rule {rule.code!r}: during='hold' needs [hold]")
-        dup = _duplicates(r.code for r in self.rules)
-        if dup:
-            raise ValueError(f"duplicated rule code(s): {', '.join(sorted(dup))}")
+                raise _FieldError((*at, "during"), f"rule {rule.code!r}: during='hold' needs [hold]")
+            if rule.code in codes:
+                raise _FieldError(
+                    (*at, "code"), f"duplicated rule code {rule.code!r} (rules.{codes[rule.code]} has it too)"
+                )
+            codes[rule.code] = i
         if self.reps_target is not None:
             if self.reps is None:
-                raise ValueError("reps_target needs [reps]")
+                raise _FieldError(("reps_target",), "reps_target needs [reps]")
             if not (0 < self.reps_target[0] <= self.reps_target[1]):
-                raise ValueError(f"reps_target {list(self.reps_target)} must be [low, high] with 0 < low <= high")
+                raise _FieldError(
+                    ("reps_target",), f"reps_target {list(self.reps_target)} must be [low, high] with 0 < low <= high"
+                )
         phases = self.phases
         for key in self.cues:
             if key not in phases:
-                raise ValueError(f"cues: {key!r} is not a phase of this variant; valid: {', '.join(phases)}")
+                raise _FieldError(
+                    ("cues", key), f"cues: {key!r} is not a phase of this variant; valid: {', '.join(phases)}"
+                )
         return self
 
     @property
@@ -355,9 +410,16 @@ class Exercise(_Model):
 
     @model_validator(mode="after")
     def _unique(self) -> Exercise:
-        dup = _duplicates(v.name for v in self.variants)
-        if dup:
-            raise ValueError(f"duplicated variant name(s): {', '.join(sorted(dup))}")
+        for i, alias in enumerate(self.aliases):
+            if not normalize_name(alias):
+                raise _FieldError(("aliases", i), f"alias {alias!r} is empty: it would match any blank name")
+        names: dict[str, int] = {}
+        for i, v in enumerate(self.variants):
+            if v.name in names:
+                raise _FieldError(
+                    ("variants", i, "name"), f"duplicated variant name {v.name!r} (variants.{names[v.name]} has it too)"
+                )
+            names[v.name] = i
         return self
 
     def variant(self, name: str) -> Variant:
@@ -386,12 +448,26 @@ def default_poses_dir() -> Path:
     return Path(sys.prefix) / "share" / "formcheck" / "poses"
 
 
+def _loc_part(part: Union[str, int]) -> str:
+    """One step of a field's dotted path; a key that is not a plain name is quoted as TOML would
+    (``cues."in position"``), escapes and all, so that the message stays on one line."""
+    text = str(part)
+    return text if re.fullmatch(r"[A-Za-z0-9_-]+", text) else json.dumps(text)
+
+
+def _one_line(message: str) -> str:
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def _format_error(path: Path, err: ValidationError) -> str:
     first = err.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"])
+    loc = list(first["loc"])
+    cause = first.get("ctx", {}).get("error")
+    if isinstance(cause, _FieldError):
+        loc += cause.loc
     msg = first["msg"].removeprefix("Value error, ")
     extra = f" (and {err.error_count() - 1} more problem(s))" if err.error_count() > 1 else ""
-    return f"{path}: {loc or 'top level'}: {msg}{extra}"
+    return f"{path}: {'.'.join(map(_loc_part, loc)) or 'top level'}: {msg}{extra}"
 
 
 def load_exercise_file(path: Path) -> Exercise:
@@ -399,13 +475,18 @@ def load_exercise_file(path: Path) -> Exercise:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise PosesFileError(f"{path}: not valid TOML: {exc}") from None
+        raise PosesFileError(_one_line(f"{path}: not valid TOML: {exc}")) from None
+    except UnicodeDecodeError as exc:  # tomllib decodes the bytes itself: TOML is UTF-8
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise PosesFileError(_one_line(f"{path}: not valid TOML: not UTF-8 text (line {line})")) from None
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        raise PosesFileError(_one_line(f"{path}: not valid TOML: nested too deeply")) from None
     except OSError as exc:
-        raise PosesFileError(f"{path}: cannot read: {exc.strerror}") from None
+        raise PosesFileError(_one_line(f"{path}: cannot read: {exc.strerror}")) from None
     try:
         return Exercise.model_validate(data)
     except ValidationError as exc:
-        raise PosesFileError(_format_error(path, exc)) from None
+        raise PosesFileError(_one_line(_format_error(path, exc))) from None
 
 
 def load_exercises(poses_dir: Union[Path, str, None] = None) -> dict[str, Exercise]:
@@ -417,9 +498,12 @@ def load_exercises(poses_dir: Union[Path, str, None] = None) -> dict[str, Exerci
     seen: dict[str, Path] = {}
     for path in sorted(root.glob("*.toml")):
         ex = load_exercise_file(path)
-        for key in (ex.name, *map(normalize_name, ex.aliases)):
+        names = [("name", ex.name), *((f"aliases.{i}", normalize_name(a)) for i, a in enumerate(ex.aliases))]
+        for field, key in names:
             if key in seen:
-                raise PosesFileError(f"{path}: name {key!r} is already defined in {seen[key].name}")
+                raise PosesFileError(
+                    _one_line(f"{path}: {field}: duplicate name {key!r}: already defined in {seen[key].name}")
+                )
             seen[key] = path
         out[ex.name] = ex
     if not out:

@@ -14,12 +14,23 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Feature:
     name: str
-    unit: str  # "deg" for angles (validated to lie in 0-360), else a free description of the scale
+    unit: str  # "deg" for angles, else a description of the scale; it sets the limits definitions keep to
     description: str
 
     @property
     def is_angle(self) -> bool:
         return self.unit == "deg"
+
+    @property
+    def limits(self) -> tuple[float, float]:
+        """The values a definition may give this feature (a threshold or a range end beyond them is a typo)."""
+        return _LIMITS.get(self.unit, _LIMITS_OTHER)
+
+
+# Angles lie in 0-360 and sines and cosines in -1..1. Lengths (in torso or shank lengths) and ratios have no
+# hard bound, but nothing in a camera's frame measures a hundred of them.
+_LIMITS: dict[str, tuple[float, float]] = {"deg": (0.0, 360.0), "sine": (-1.0, 1.0), "cosine": (-1.0, 1.0)}
+_LIMITS_OTHER = (-100.0, 100.0)
 
 
 # Measured on each tracked leg (read from the leg playing a role: working, support, front, back, each).

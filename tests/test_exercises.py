@@ -102,7 +102,7 @@ def test_valid_minimal_definition_loads(tmp_path):
     [
         (('title = "One"\n', "", ""), r"variants\.0\.title: Field required"),
         (("enter = 150.0", 'enter = "high"', ""), r"enter: Input should be a valid number"),
-        (("enter = 150.0", "enter = nan", ""), "must be a finite number"),
+        (("enter = 150.0", "enter = nan", ""), r"reps\.enter: Input should be a finite number"),
         (("exit = 165.0", "exit = 140.0", ""), "must be above enter"),
         (("exit = 165.0", 'exit = 165.0\ndirection = "rising"', ""), "must be below enter"),
         (("enter = 150.0", 'enter = 150.0\nsignal = "hips"', ""), "unknown rep signal feature 'hips'"),
