@@ -108,6 +108,7 @@ class VariantEngine:
             self._orientation_s += dt
         legs = f.legs if f.has_pose and len(f.legs) == 2 else None
 
+        was_up = self.reps is not None and self.reps.up
         rep = self.reps.update(f, legs) if self.reps is not None else None
         rep_up = self.reps is not None and self.reps.up
         rep_leg = self.reps.working if self.reps is not None else None
@@ -118,6 +119,10 @@ class VariantEngine:
         if self.hold is not None:
             if rep is not None:
                 hold_ev = self.hold.end_rep(rep.side)
+            elif was_up and not rep_up and self.hold.at_top:
+                # A cycle not counted (not a rep of this variant): its top hold goes with it, or it would be
+                # reported with the next rep (and time the stretch between them as held).
+                self.hold.interrupt()
             if self.hold.at_top and not rep_up:
                 pass  # a top hold is only timed during a rep
             else:

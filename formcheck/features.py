@@ -167,9 +167,13 @@ class FeatureExtractor:
 
         def seen(i: int) -> bool:
             # seen, and inside the picture: a close-up of the legs has its shoulders guessed off-screen
+            # (y has no lower bound there, so it must be finite: one infinite shoulder would make the torso
+            # scale, a running average, infinite for the rest of the video)
             x, y = xy[i]
             return (
-                vis[i] >= VIS_MIN and -FRAME_MARGIN * w <= x <= (1 + FRAME_MARGIN) * w and y <= (1 + FRAME_MARGIN) * h
+                vis[i] >= VIS_MIN
+                and -FRAME_MARGIN * w <= x <= (1 + FRAME_MARGIN) * w
+                and -math.inf < y <= (1 + FRAME_MARGIN) * h
             )
 
         shoulders = [i for i in (LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER) if seen(i)]
@@ -266,7 +270,8 @@ class FeatureExtractor:
             dz = (pose.z[LM.LEFT_SHOULDER] - pose.z[LM.RIGHT_SHOULDER]) + (pose.z[LM.LEFT_HIP] - pose.z[LM.RIGHT_HIP])
             ev += 0.4 * float(np.clip(dz / (2.0 * scale), -1.0, 1.0))
             w += 0.4
-        if w == 0.0:
+        if w == 0.0 or not math.isfinite(ev):
+            # (a NaN from a broken landmark would stay in the running average for good)
             return self._chirality
         ev /= w
         dt = t - self._last_t if math.isfinite(self._last_t) else 1.0 / 30.0

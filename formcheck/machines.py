@@ -110,10 +110,18 @@ class HoldTimer:
 
     def update(self, t: float, in_position: bool | None, settled: bool = True) -> Hold | None:
         """Feed one frame; returns the finished ``Hold`` when one ends (if it lasted ``min_hold_s``)."""
+        if self.state is not HoldState.IDLE and t - self._last_in > self.unseen_grace_s:
+            # No frame at all for longer than an unseen stretch is bridged (the timestamps jumped: video
+            # missing): the hold ended where it was last held, even if this frame is in position again.
+            done = self.finish()
+            self.update(t, in_position, settled)  # from idle: at most a new hold's first frame
+            return done
         if self.state is HoldState.IDLE:
             if in_position:
-                if math.isnan(self._cand_since):
-                    self._cand_since = t
+                if math.isnan(self._cand_since) or t - self._last_in > self.unseen_grace_s:
+                    # (a candidate last in position longer ago than an unseen stretch is bridged starts again)
+                    self._cand_since, self._first_settled = t, math.nan
+                self._last_in = t
                 if settled and math.isnan(self._first_settled):
                     self._first_settled = t
                 if t - self._cand_since >= self.confirm_s:

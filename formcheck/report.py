@@ -101,6 +101,11 @@ class Report:
             out_notes.append(
                 f"the video is only {duration:.2f} s long ({summary.frames} frame(s)): too short for a rep or a hold"
             )
+        if summary.dropped_frames:
+            out_notes.append(
+                f"{summary.dropped_frames} frame(s) skipped: their timestamp was not after the frame before "
+                "(repeated, set back or missing)"
+            )
         if summary.cuts:
             out_notes.append(
                 f"{summary.cuts} cut(s) in the video: tracking restarted at each, and a rep under way there was dropped"

@@ -21,7 +21,7 @@ from .events import VariantResult
 from .exercises import Exercise, Variant
 from .features import BodyFeatures, FeatureExtractor
 from .pose import LM, Pose
-from .presenter import Snapshot
+from .presenter import Snapshot, present
 
 
 @dataclass
@@ -54,6 +54,7 @@ class SessionSummary:
     tie: tuple[str, ...] = ()  # variants that fit about equally well (not a detection)
     frames_with_legs: int | None = None  # frames with a person in which at least one leg was measured
     subject_x: float | None = None  # where the person followed was across the frame (0 left, 1 right), on average
+    dropped_frames: int = 0  # frames skipped: their timestamp was not after the last one (or not a number)
 
 
 SHORT_S = 1.0  # a video shorter than this holds no rep or hold to judge (shorter than the quickest rep)
@@ -83,6 +84,9 @@ class Session:
         self._chirality_frames = {1: 0, -1: 0}
         self._results: dict[str, VariantResult] | None = None  # the engines' findings, once finished
         self._others_results: list[tuple[Exercise, Variant, VariantResult]] | None = None
+        self.dropped_frames = 0
+        self._cut_dropped = False  # a dropped frame started a new shot: the next one does
+        self._last_snapshot: Snapshot | None = None
 
     @property
     def engines(self) -> Mapping[str, VariantEngine]:
@@ -95,7 +99,11 @@ class Session:
         return self._detector.best()[0].name
 
     def update(self, t: float, pose: Pose | None, cut: bool = False) -> FrameResult:
-        """One frame. ``cut``: a new shot starts here (an edited video): tracking restarts."""
+        """One frame. ``cut``: a new shot starts here (an edited video): tracking restarts. A frame whose
+        timestamp is not after the last one's is dropped (see ``_dropped``)."""
+        if not math.isfinite(t) or (self.first_t is not None and t <= self.last_t):
+            return self._dropped(pose, cut)
+        cut, self._cut_dropped = cut or self._cut_dropped, False
         self.frames += 1
         if self.first_t is None:
             self.first_t = t
@@ -125,7 +133,23 @@ class Session:
         for _, eng in self._others:
             eng.update(f, show=False)
         assert snap is not None
+        self._last_snapshot = snap
         return FrameResult(pose, f, snap)
+
+    def _dropped(self, pose: Pose | None, cut: bool) -> FrameResult:
+        """A frame with a timestamp not after the last one (repeated, set back, NaN: a broken clock or an
+        edited recording). Every stage times by timestamps (speeds, holds, intervals), and time running
+        backwards would make intervals end before they start: such a frame is skipped here, the one place
+        every source's frames pass through, and counted for the report. Nothing changes; what is shown
+        stays as it was."""
+        self.dropped_frames += 1
+        self._cut_dropped = self._cut_dropped or cut
+        snap = self._last_snapshot
+        if snap is None:  # nothing accepted yet: the current variant at rest
+            eng = self._engines[self.current_variant()]
+            counts = dict(eng.reps.counts) if eng.reps is not None else {"left": 0, "right": 0}
+            snap = present(eng.variant, counts, False, None, None, None, [])
+        return FrameResult(pose, BodyFeatures(t=self.last_t, has_pose=False), snap)
 
     def interrupt(self, end_holds: bool = True) -> None:
         """What is under way stops here: a rep in progress is dropped, open faults end, and holds end too
@@ -177,6 +201,7 @@ class Session:
             frames_with_pose=self.frames_with_pose,
             frames_with_legs=self.frames_with_legs,
             subject_x=self._subject_x[0] / self._subject_x[1] if self._subject_x[1] else None,
+            dropped_frames=self.dropped_frames,
             cuts=self.cuts,
             first_t=self.first_t,
             last_t=self.last_t,

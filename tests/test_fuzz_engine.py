@@ -1,0 +1,558 @@
+"""Fuzzing the per-frame path (features -> legs -> engines, as ``Session.update`` runs it) with hypothesis.
+
+Sequences start from real motion (slices of the sample clips' saved landmarks, or stick-figure movements)
+or are random landmarks, and get adversarial edits: NaN or infinite coordinates, frames without a pose,
+single landmarks missing (zero visibility) or at the origin, a landmark or the whole body teleported, the
+left and right legs (or the whole body) swapped for a few frames, frozen (repeated) frames, cuts, a body
+collapsed to one point, and timestamps that jump forward by seconds, repeat, go backwards or are NaN. Each
+runs through a ``Session`` of a drawn exercise, with a drawn variant or none (then every exercise's engines
+run, as the pipeline does), and into a ``Report``.
+
+Invariants tested:
+
+- nothing raises, and the report is strict JSON (every float finite or null: ``allow_nan=False``);
+- a frame whose timestamp is not after the last accepted one (or not finite) is dropped by the session, and
+  counted (``SessionSummary.dropped_frames``, a note in the report); the accepted frames are exactly the
+  strictly increasing finite ones (first and last time, frame count);
+- per frame, every candidate engine's rep counts (and the counts shown) never decrease, and do not change on
+  a frame where no pose is seen; at the end each engine's counts equal its rep events per side;
+- every rep, hold and fault of every engine lies inside [first timestamp, last timestamp] with start <= end;
+- an engine's holds never overlap each other (so neither do two holds on one side), and a hold at the top
+  of a rep lies inside a counted rep;
+- holds and reps start and end on frames where a pose was seen. Holds deliberately continue through an
+  unseen stretch of up to ``HoldTimer.unseen_grace_s`` (5 s: a cut-away or a lost detection is not the
+  end of a hold), so "no hold runs while no pose is seen" is tested as: a hold never starts or ends on an
+  unseen frame, and inside a hold no stretch between two frames with a pose is longer than 5 s (a gap in
+  the timestamps counts as unseen);
+- a sequence without any pose produces no rep, hold or fault in any engine.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import json
+import math
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stickfigure import SIDE_KNEEL, STANDING, SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
+
+from formcheck.backends import ReplayBackend
+from formcheck.events import VariantResult
+from formcheck.exercises import Variant, load_exercises
+from formcheck.machines import HoldTimer
+from formcheck.pipeline import analyze_landmarks
+from formcheck.pose import LM, NUM_LANDMARKS, Pose
+from formcheck.report import Report
+from formcheck.session import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_videos"
+EXERCISES = load_exercises()
+ALL_ENGINES = [ex.name for ex in EXERCISES.values()]
+# One clip per kind of movement: reps per leg, top holds, holds of one leg, of a stance, of both legs.
+CLIPS = (
+    "leg-lifts__side-lying__good-left",
+    "leg-lifts__standing-straight-leg__good-right",
+    "leg-lifts__supine-bent-knee__good-both",
+    "hamstring-stretch__supine-knee-to-chest__good-both",
+    "hamstring-stretch__standing-toe-reach__good-deep-fold",
+    "hip-flexor-stretch__half-kneeling__good-right",
+    "glute-bridge__supine-bridge__good",
+)
+# (exercise, fixed variant or None): the session with every exercise's engines, and each variant alone.
+TARGETS: list[tuple[str, str | None]] = [(e.name, None) for e in EXERCISES.values()]
+TARGETS += [(e.name, v.name) for e in EXERCISES.values() for v in e.variants]
+UNSEEN_GRACE_S = HoldTimer().unseen_grace_s
+EPS = 1e-3  # events are rounded to milliseconds
+
+# MediaPipe's left/right pairs of landmark indices (eyes, ears, mouth, arms, legs).
+MIRROR = [(1, 4), (2, 5), (3, 6), (7, 8), (9, 10)] + [(i, i + 1) for i in range(11, 33, 2)]
+LEG_PAIRS = [(i, i + 1) for i in range(23, 33, 2)]
+
+# NaN and infinite landmarks make numpy say so while the features are computed (and come out unknown).
+pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+
+FUZZ = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@dataclass
+class Frames:
+    """The sequence under test: what a source and a pose backend would hand the session."""
+
+    t: list[float]
+    poses: list[Pose | None]
+    cuts: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.cuts:
+            self.cuts = [False] * len(self.t)
+
+
+@functools.cache
+def _clip(name: str) -> tuple[np.ndarray, tuple[Pose | None, ...]]:
+    replay = ReplayBackend(SAMPLES / f"{name}.landmarks.npz")
+    return np.asarray(replay.t, dtype=float), tuple(replay.pose_at(i) for i in range(len(replay)))
+
+
+# --- base motion ---------------------------------------------------------------------------------------
+
+
+@st.composite
+def real_motion(draw: st.DrawFn) -> Frames:
+    """A slice of a sample clip's landmarks, every frame or every second or third one (a lower frame rate)."""
+    t, poses = _clip(draw(st.sampled_from(CLIPS)))
+    stride = draw(st.integers(1, 3))
+    n = draw(st.sampled_from([2, 40, 150, 300, 450]))  # long enough for holds (the clips' last 15-40 s)
+    start = draw(st.integers(0, max(0, len(t) - n * stride)))
+    idx = range(start, min(len(t), start + n * stride), stride)
+    return Frames([float(t[i]) for i in idx], [poses[i] for i in idx])
+
+
+POSTURES = (STANDING, SUPINE_REST, SIDE_KNEEL, replace(SUPINE_REST, hip=(175.0, 175.0)))
+
+
+@st.composite
+def stick_motion(draw: st.DrawFn) -> Frames:
+    """Stick-figure movement between random keyframes: legs lifted, bent and held in a few base postures."""
+    base = draw(st.sampled_from(POSTURES))
+    fps = draw(st.sampled_from([10.0, 24.0, 30.0, 60.0]))
+    keys, t = [Key(0.0, base)], 0.0
+    for _ in range(draw(st.integers(1, 8))):
+        t += draw(st.sampled_from([0.3, 1.0, 2.5, 9.0]))  # a twitch, a rep, a short hold, a long one
+        p = base
+        for side in draw(st.sampled_from([(), ("left",), ("right",), ("left", "right")])):
+            p = with_leg(p, side, hip=draw(st.floats(30.0, 210.0)), knee=draw(st.floats(30.0, 190.0)))
+        keys.append(Key(t, p))
+    chirality = draw(st.sampled_from([1, -1]))
+    frames = [(ft, make_pose(p, chirality=chirality)) for ft, p in timeline(keys, fps)][:300]
+    return Frames([ft for ft, _ in frames], [p for _, p in frames])
+
+
+@st.composite
+def random_frames(draw: st.DrawFn) -> Frames:
+    """Landmarks anywhere (in and around the picture), with any visibility, sometimes none at all."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n = draw(st.integers(1, 90))
+    size = draw(st.sampled_from([(640, 480), (1, 1), (0, 0), (1920, 1080)]))
+    w, h = max(size[0], 1), max(size[1], 1)
+    poses: list[Pose | None] = []
+    for _ in range(n):
+        if rng.random() < 0.15:
+            poses.append(None)
+            continue
+        xy = rng.uniform(-0.5, 1.5, (NUM_LANDMARKS, 2)) * (w, h)
+        vis = rng.uniform(0.0, 1.0, NUM_LANDMARKS)
+        z = rng.normal(0.0, w / 4, NUM_LANDMARKS) if rng.random() < 0.7 else None
+        world = rng.normal(0.0, 0.5, (NUM_LANDMARKS, 3)) if rng.random() < 0.7 else None
+        poses.append(Pose(xy, vis, size, z, world))
+    return Frames([i / 30.0 for i in range(n)], poses)
+
+
+# --- adversarial edits ---------------------------------------------------------------------------------
+
+EDITS = (
+    "nan",
+    "inf",
+    "nan_depth",
+    "no_pose",
+    "landmark_unseen",
+    "landmark_origin",
+    "teleport_landmark",
+    "teleport_body",
+    "swap_legs",
+    "mirror",
+    "freeze",
+    "collapse",
+    "cut",
+    "time_jump",
+    "time_repeat",
+    "time_back",
+    "time_nan",
+)
+
+
+@dataclass(frozen=True)
+class Edit:
+    kind: str
+    at: float  # where in the sequence, 0..1
+    frames: int  # how many frames it lasts
+    landmark: int
+    amount: float  # -1..1, scaled to a distance (2000 px) or a time (20 s forward, 5 s back)
+
+
+edits = st.builds(
+    Edit,
+    kind=st.sampled_from(EDITS),
+    at=st.floats(0.0, 1.0),
+    frames=st.sampled_from([1, 2, 5, 15, 40]),
+    landmark=st.integers(0, NUM_LANDMARKS - 1),
+    amount=st.sampled_from([-1.0, -0.3, -0.05, 0.05, 0.3, 1.0]),
+)
+
+
+def _with_xy(pose: Pose, xy: np.ndarray, vis: np.ndarray | None = None) -> Pose:
+    return replace(pose, xy=xy, visibility=pose.visibility if vis is None else vis)
+
+
+def _swapped(pose: Pose, pairs: list[tuple[int, int]]) -> Pose:
+    xy, vis = pose.xy.copy(), pose.visibility.copy()
+    z = None if pose.z is None else pose.z.copy()
+    world = None if pose.world is None else pose.world.copy()
+    for a, b in pairs:
+        for arr in (xy, vis, z, world):
+            if arr is not None:
+                arr[[a, b]] = arr[[b, a]]
+    return Pose(xy, vis, pose.image_size, z, world)
+
+
+def apply(frames: Frames, edit: Edit) -> Frames:
+    """One edit on frames [i, i + edit.frames) of a copy of ``frames``."""
+    t, poses, cuts = list(frames.t), list(frames.poses), list(frames.cuts)
+    n = len(t)
+    i = min(n - 1, int(edit.at * n))
+    span = range(i, min(n, i + edit.frames))
+    lm, d = edit.landmark, 2000.0 * edit.amount
+    if edit.kind == "time_jump":
+        t[i:] = [x + abs(d) / 100.0 for x in t[i:]]  # 1 to 20 s without frames
+    elif edit.kind == "time_repeat":
+        for k, j in enumerate(span):
+            t[j] = t[i - 1] if i > 0 else t[0]
+            if d < 0:  # not quite repeated: the smallest steps forward a float can take
+                t[j] = t[j - 1] + 1e-12 * (k + 1)
+    elif edit.kind == "time_back":
+        back = abs(d) / 400.0  # 0.25 to 5 s
+        for j in span if d > 0 else range(i, n):  # a few frames, or the clock set back for good
+            t[j] -= back
+    elif edit.kind == "time_nan":
+        t[i] = (math.nan, math.inf, -math.inf)[int(abs(d)) % 3]
+    elif edit.kind == "cut":
+        cuts[i] = True
+    elif edit.kind == "freeze":
+        for j in span:
+            poses[j] = poses[i]
+    for j in span:
+        p = poses[j]
+        if p is None:
+            continue
+        if edit.kind == "nan":
+            xy = p.xy.copy()
+            xy[lm if d > 0 else slice(None)] = math.nan
+            poses[j] = _with_xy(p, xy, np.full(NUM_LANDMARKS, math.nan) if abs(d) < 200 else None)
+        elif edit.kind == "nan_depth":
+            bad = math.nan if d > 0 else math.inf
+            z = None if p.z is None else p.z.copy()
+            world = None if p.world is None else p.world.copy()
+            for arr in (z, world):
+                if arr is not None:
+                    arr[lm] = bad
+            poses[j] = replace(p, z=z, world=world)
+        elif edit.kind == "inf":
+            xy = p.xy.copy()
+            xy[lm] = (math.inf, -math.inf) if d > 1000 else (p.xy[lm, 0], -math.inf) if d > 0 else (1e300, -1e300)
+            poses[j] = _with_xy(p, xy)
+        elif edit.kind == "no_pose":
+            poses[j] = None
+        elif edit.kind == "landmark_unseen":
+            vis = p.visibility.copy()
+            vis[lm] = 0.0
+            poses[j] = _with_xy(p, p.xy, vis)
+        elif edit.kind == "landmark_origin":
+            xy = p.xy.copy()
+            xy[lm] = 0.0
+            poses[j] = _with_xy(p, xy)
+        elif edit.kind == "teleport_landmark":
+            xy = p.xy.copy()
+            xy[lm] += (d, -d / 2)
+            poses[j] = _with_xy(p, xy)
+        elif edit.kind == "teleport_body":
+            poses[j] = _with_xy(p, p.xy + np.array([d, d / 3]))
+        elif edit.kind == "swap_legs":
+            poses[j] = _swapped(p, LEG_PAIRS)
+        elif edit.kind == "mirror":
+            poses[j] = _swapped(p, MIRROR)
+        elif edit.kind == "collapse":
+            xy = np.empty_like(p.xy)
+            xy[:] = p.xy[LM.LEFT_HIP]  # every landmark on one point: no torso, no legs
+            world = None if p.world is None else np.zeros_like(p.world)
+            poses[j] = replace(p, xy=xy, world=world)
+    return Frames(t, poses, cuts)
+
+
+@st.composite
+def edited(draw: st.DrawFn, base: st.SearchStrategy[Frames]) -> Frames:
+    frames = draw(base)
+    for e in draw(st.lists(edits, max_size=6)):
+        frames = apply(frames, e)
+    return frames
+
+
+# --- running and checking ------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    session: Session
+    report: Report
+    t: list[float]  # the accepted frames' times
+    seen: list[float]  # ... of those with a pose
+
+
+def run(frames: Frames, exercise: str, variant: str | None) -> Run:
+    """Feed ``frames`` through a session as the pipeline does, checking the per-frame invariants."""
+    ex = EXERCISES[exercise]
+    session = Session(ex, variant, others=EXERCISES.values())
+    accepted: list[float] = []
+    seen: list[float] = []
+    counts = {name: dict(eng.reps.counts) for name, eng in session.engines.items() if eng.reps is not None}
+    shown: dict[str, int] | None = None
+    for t, pose, cut in zip(frames.t, frames.poses, frames.cuts):
+        res = session.update(t, pose, cut)
+        fresh = math.isfinite(t) and (not accepted or t > accepted[-1])
+        if fresh:
+            accepted.append(t)
+            if res.features.has_pose:
+                seen.append(t)
+        for name, before in counts.items():
+            now = dict(session.engines[name].reps.counts)  # type: ignore[union-attr]
+            assert all(now[s] >= before[s] for s in before), (name, t, before, now)
+            if not (fresh and res.features.has_pose):
+                assert now == before, f"{name}: a rep counted at {t} with no pose seen"
+            counts[name] = now
+        snap = res.snapshot
+        assert snap.hold_elapsed_s is None or (math.isfinite(snap.hold_elapsed_s) and snap.hold_elapsed_s >= 0)
+        if variant is not None:
+            assert shown is None or all(snap.reps[s] >= shown[s] for s in shown)
+            shown = snap.reps
+    assert session.frames == len(accepted)
+    assert session.frames_with_pose == len(seen)
+    summary = session.finish()
+    assert summary.dropped_frames == len(frames.t) - len(accepted)
+    if accepted:
+        assert summary.first_t == accepted[0] and summary.last_t == accepted[-1]
+    report = Report.from_session(summary, video="fuzz", fps=30.0, size=(640, 480), backend="fuzz")
+    json.dumps(report.to_dict(), allow_nan=False)  # every float finite or null
+    report.summary()
+    if summary.dropped_frames:
+        assert any("timestamp" in n for n in report.notes)
+    return Run(session, report, accepted, seen)
+
+
+def _at_a_seen_frame(x: float, seen: list[float]) -> bool:
+    i = bisect.bisect_left(seen, x - EPS)
+    return i < len(seen) and seen[i] <= x + EPS
+
+
+def check_result(variant: Variant, res: VariantResult, r: Run) -> None:
+    """The invariants on one engine's findings over the whole sequence."""
+    first, last = (r.t[0], r.t[-1]) if r.t else (0.0, 0.0)
+    where = res.variant
+    sides = {s: sum(e.side == s for e in res.rep_events) for s in res.reps}
+    assert sides == res.reps, (where, res.reps, res.rep_events)
+    for ev in [*res.rep_events, *res.holds, *res.faults]:
+        assert first - EPS <= ev.start_s <= ev.end_s <= last + EPS, (where, ev, first, last)
+    for ev in [*res.rep_events, *res.holds]:
+        assert _at_a_seen_frame(ev.start_s, r.seen) and _at_a_seen_frame(ev.end_s, r.seen), (where, ev)
+    holds = sorted(res.holds, key=lambda h: h.start_s)
+    for a, b in zip(holds, holds[1:]):
+        assert b.start_s >= a.end_s - EPS, (where, "holds overlap", a, b)
+    for h in holds:
+        inside = r.seen[bisect.bisect_left(r.seen, h.start_s - EPS) : bisect.bisect_right(r.seen, h.end_s + EPS)]
+        gaps = [b - a for a, b in zip(inside, inside[1:])]
+        assert max(gaps, default=0.0) <= UNSEEN_GRACE_S + EPS, (where, "a hold through a long unseen stretch", h)
+    if variant.reps is not None:
+        # a hold at the top of a rep is inside that rep
+        for h in holds:
+            assert any(e.start_s - EPS <= h.start_s <= h.end_s <= e.end_s + EPS for e in res.rep_events), (where, h)
+    if not r.seen:
+        assert not res.rep_events and not res.holds and not res.faults, where
+
+
+def check(frames: Frames, target: tuple[str, str | None]) -> Run:
+    r = run(frames, *target)
+    results = r.session.all_results()
+    assert len(results) == (1 if target[1] else sum(len(e.variants) for e in EXERCISES.values()))
+    for _, variant, res in results:
+        check_result(variant, res, r)
+    return r
+
+
+targets = st.sampled_from(TARGETS)
+
+
+@settings(FUZZ, max_examples=40)
+@given(frames=edited(real_motion()), target=targets)
+def test_real_motion_with_adversarial_edits(frames: Frames, target: tuple[str, str | None]) -> None:
+    check(frames, target)
+
+
+@settings(FUZZ, max_examples=30)
+@given(frames=edited(stick_motion()), target=targets)
+def test_stick_figure_motion_with_adversarial_edits(frames: Frames, target: tuple[str, str | None]) -> None:
+    check(frames, target)
+
+
+@settings(FUZZ, max_examples=20)
+@given(frames=edited(random_frames()), target=targets)
+def test_random_landmarks(frames: Frames, target: tuple[str, str | None]) -> None:
+    check(frames, target)
+
+
+@settings(FUZZ, max_examples=10)
+@given(
+    t=st.lists(st.floats(allow_nan=True, allow_infinity=True, width=32), min_size=0, max_size=60),
+    target=targets,
+)
+def test_no_pose_at_all_finds_nothing(t: list[float], target: tuple[str, str | None]) -> None:
+    r = check(Frames(t, [None] * len(t)), target)
+    assert r.report.reps == dict.fromkeys(r.report.reps, 0) and not r.report.holds and not r.report.faults
+
+
+# --- timestamps not after the last one ----------------------------------------------------------------
+
+
+def _with_bad_times(frames: Frames, every: int = 7) -> Frames:
+    """``frames`` with a frame of bad time inserted after every ``every``-th: the same time again, a time
+    set back, NaN, infinite. Each carries the pose of the frame before it (what a stuck clock would give)."""
+    t, poses = [], []
+    bad = (lambda x: x, lambda x: x - 0.5, lambda x: math.nan, lambda x: math.inf, lambda x: -math.inf)
+    for i, (x, p) in enumerate(zip(frames.t, frames.poses)):
+        t.append(x)
+        poses.append(p)
+        if i % every == every - 1:
+            t.append(bad[(i // every) % len(bad)](x))
+            poses.append(p)
+    return Frames(t, poses)
+
+
+def _findings(report: Report) -> tuple[object, ...]:
+    return report.variant, report.reps, report.holds, report.faults, report.frames, report.frames_with_pose
+
+
+@pytest.mark.parametrize(("clip", "fixed"), [(CLIPS[0], False), (CLIPS[3], True), (CLIPS[6], True)])
+def test_frames_whose_time_is_not_after_the_last_are_dropped_and_counted(clip: str, fixed: bool) -> None:
+    t, poses = _clip(clip)
+    exercise, variant = clip.split("__")[:2]
+    clean = Frames([float(x) for x in t], list(poses))
+    bad = _with_bad_times(clean)
+    good, broken = (run(frames, exercise, variant if fixed else None) for frames in (clean, bad))
+    assert _findings(broken.report) == _findings(good.report)  # as if the bad frames were not there
+    assert broken.session.dropped_frames == len(bad.t) - len(clean.t) > 50
+    assert f"{len(bad.t) - len(clean.t)} frame(s) skipped: their timestamp was not after" in " ".join(
+        broken.report.notes
+    )
+    assert any(good.report.reps.values()) or good.report.holds  # something to lose
+
+
+def test_a_cut_on_a_dropped_frame_is_kept_for_the_next_one() -> None:
+    ex = EXERCISES["leg-lifts"]
+    s = Session(ex, "side-lying")
+    s.update(0.0, None)
+    s.update(0.0, None, cut=True)  # dropped, but the new shot starts at the next frame
+    res = s.update(0.1, None)
+    assert res.features.cut and s.cuts == 1 and s.frames == 2 and s.dropped_frames == 1
+
+
+def test_a_recording_with_broken_timestamps_replays_like_one_without(tmp_path: Path) -> None:
+    """Through ``analyze_landmarks`` (the replay pipeline), from a file with frames of repeated, set back and
+    missing times and NaN landmarks in some frames: the bad frames are skipped and said in a note, the
+    report is strict JSON."""
+    src = SAMPLES / f"{CLIPS[0]}.landmarks.npz"
+    with np.load(src) as data:
+        arrays = {k: data[k] for k in data.files}
+    keep = np.arange(len(arrays["t"]))
+    idx = np.sort(np.concatenate([keep, keep[10::25]]))  # every 25th frame twice
+    broken = {k: (v[idx] if k != "meta" else v) for k, v in arrays.items()}
+    t = broken["t"].astype(float)
+    dup = np.flatnonzero(np.diff(idx) == 0) + 1
+    t[dup[1::3]] -= 1.0  # some set back, some NaN, the rest repeated
+    t[dup[2::3]] = np.nan
+    broken["t"] = t
+    xy = broken["xy"].astype(float)
+    xy[100:103, LM.LEFT_ANKLE] = np.nan  # a few frames' ankle lost (a file written by another tool)
+    xy[300, LM.RIGHT_SHOULDER, 1] = -np.inf
+    broken["xy"] = xy
+    path = tmp_path / "broken.landmarks.npz"
+    np.savez_compressed(path, **broken)
+    clean_report = analyze_landmarks(src, "leg-lifts")
+    report = analyze_landmarks(path, "leg-lifts")
+    assert report.reps == clean_report.reps == {"left": 4, "right": 0}
+    assert report.frames == clean_report.frames
+    assert any(n.startswith(f"{len(dup)} frame(s) skipped") for n in report.notes)
+    json.dumps(report.to_dict(), allow_nan=False)
+
+
+# --- regressions found by the fuzzing -------------------------------------------------------------------
+
+
+def test_a_hold_does_not_run_through_a_jump_in_the_timestamps() -> None:
+    """machines.HoldTimer: 10 s with no frames at all (video missing) in the middle of a hold ended it
+    only if the first frame after the gap was out of position; in position, the hold ran on through."""
+    t, poses = _clip("hamstring-stretch__supine-knee-to-chest__good-both")
+    times = [float(x) + (10.0 if x >= 10.0 else 0.0) for x in t]  # the right leg is held from 4.8 s to 15.7 s
+    r = check(Frames(times, list(poses)), ("hamstring-stretch", "supine-knee-to-chest"))
+    right = [h for h in r.report.holds if h.side == "right"]
+    assert right and all(h.end_s < 10.0 or h.start_s >= 20.0 for h in right), right
+    assert right[0].start_s == pytest.approx(4.767, abs=0.1) and right[0].end_s < 10.0
+
+
+def test_a_hold_candidate_does_not_bridge_a_gap() -> None:
+    """machines.HoldTimer: in position once, then again after a long gap, became a hold from the first frame."""
+    timer = HoldTimer()
+    for t in [0.0, 0.1, 10.0, *(10.0 + i / 10 for i in range(1, 40))]:
+        timer.update(t, True)
+    hold = timer.finish()
+    assert hold is not None and hold.start_s == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize(
+    ("field_", "landmark", "value"),
+    [
+        ("xy", LM.LEFT_SHOULDER, (300.0, -math.inf)),  # above the picture, infinitely: it was "seen"
+        ("xy", LM.LEFT_HIP, (math.nan, math.nan)),
+        ("z", LM.LEFT_HIP, math.nan),  # a NaN in the chirality's running average stayed for good
+        ("xy", LM.NOSE, (math.inf, 0.0)),
+        ("world", LM.LEFT_HIP, (math.inf, math.nan, 0.0)),
+    ],
+)
+def test_one_broken_landmark_in_one_frame_changes_nothing_after_it(field_: str, landmark: int, value: object) -> None:
+    """features.FeatureExtractor: one frame with an infinite shoulder made the torso scale infinite for the
+    rest of the video (no leg measured again: 4 reps became 0); a NaN depth froze the body's chirality."""
+    t, clean = _clip(CLIPS[0])
+    poses = list(clean)
+    p = poses[5]
+    assert p is not None
+    arr = getattr(p, field_).copy()
+    arr[landmark] = value
+    poses[5] = replace(p, **{field_: arr})
+    good = run(Frames([float(x) for x in t], list(clean)), "leg-lifts", "side-lying")
+    broken = run(Frames([float(x) for x in t], poses), "leg-lifts", "side-lying")
+    assert broken.report.reps == good.report.reps == {"left": 4, "right": 0}
+    assert broken.session.frames_with_legs >= good.session.frames_with_legs - 1
+    assert broken.session.finish().camera_side == good.session.finish().camera_side
+
+
+def test_the_top_hold_of_an_uncounted_cycle_is_not_reported_with_the_next_rep() -> None:
+    """engine.VariantEngine: a lift held 25 s is no rep of the standing straight-leg lift (a hold), but its
+    top hold stayed pending and was reported with the next rep (from 2.3 s to 34.8 s, "completed"), hiding
+    that rep's 4 s hold."""
+    stand = Posture(pelvis=(320.0, 220.0))
+    top = with_leg(stand, "left", hip=125.0, knee=178.0)
+    keys = [Key(0, stand), Key(1, stand), Key(2, top), Key(27, top), Key(28.6, stand), Key(29.6, stand)]
+    keys += [Key(30.6, top), Key(34.6, top), Key(36.2, stand), Key(37.2, stand)]
+    frames = [(ft, make_pose(p)) for ft, p in timeline(keys, 30.0)]
+    r = check(Frames([ft for ft, _ in frames], [p for _, p in frames]), ("leg-lifts", "standing-straight-leg"))
+    assert r.report.reps == {"left": 1, "right": 0}
+    (hold,) = r.report.holds
+    assert hold.start_s > 30.0 and hold.duration_s == pytest.approx(4.0, abs=0.7) and not hold.completed
+    assert [f.code for f in r.report.faults] == ["hold_too_short"]
