@@ -20,11 +20,10 @@ import numpy as np
 import pytest
 
 from bench.evaluate import Truth, evaluate
-from formcheck.backends import MediaPipeSolutionBackend, ReplayBackend, read_landmarks_meta
+from formcheck.backends import ReplayBackend, read_landmarks_meta
 from formcheck.exercises import load_exercises
 from formcheck.pipeline import analyze_landmarks, analyze_video, file_sha256
 from formcheck.report import Report
-from formcheck.sources import VideoFileSource
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
@@ -164,26 +163,21 @@ def test_the_wrong_exercise_gives_no_confident_numbers(truth_path: Path):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", REAL_MODEL_CLIPS)
 def test_real_model_end_to_end(name: str):
+    """The model itself, on a few clips: right against the truth, and what it finds frame by frame is what the
+    saved landmarks the other tests replay say (nothing but their 1/8-px rounding)."""
     truth = Truth.load(SAMPLES / f"{name}.json")
-    assert_matches_truth(analyze_video(truth.video, truth.exercise), truth)
-
-
-@pytest.mark.slow
-def test_the_model_reproduces_the_saved_landmarks():
-    clip = SAMPLES / f"{REAL_MODEL_CLIPS[0]}.mp4"
-    saved = ReplayBackend(landmarks(clip))
-    backend = MediaPipeSolutionBackend()
-    dists, same_presence, n = [], 0, 0
-    with VideoFileSource(clip) as src:
-        for frame in src:
-            live, old = backend.process(frame), saved.process(frame)
-            n += 1
-            same_presence += (live is None) == (old is None)
-            if live is not None and old is not None:
-                dists.append(float(np.median(np.linalg.norm(live.xy[23:29] - old.xy[23:29], axis=1))))
-    backend.close()
-    assert same_presence == n
-    assert np.max(dists) < 0.5  # pixels: the rounding of the saved file, nothing else
+    saved = ReplayBackend(landmarks(truth.video))
+    poses: list = []  # type: ignore[type-arg]
+    report = analyze_video(truth.video, truth.exercise, on_frame=lambda frame, res: poses.append(res.pose))
+    assert len(poses) == len(saved)
+    dists = []
+    for i, live in enumerate(poses):
+        old = saved.pose_at(i)
+        assert (live is None) == (old is None), f"frame {i}: a person {'now' if old is None else 'no longer'} seen"
+        if live is not None and old is not None:
+            dists.append(float(np.median(np.linalg.norm(live.xy[23:29] - old.xy[23:29], axis=1))))
+    assert np.max(dists) < 0.5  # pixels
+    assert_matches_truth(report, truth)
 
 
 @pytest.mark.slow

@@ -30,4 +30,4 @@ def test_python_api_example_runs(capsys, monkeypatch):
     (example,) = _blocks("python")
     exec(compile(example, "README.md", "exec"), {})
     out = capsys.readouterr().out
-    assert "{'left': 3, 'right': 3}" in out
+    assert "{'left': 4, 'right': 0}" in out
