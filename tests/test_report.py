@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -130,3 +131,6 @@ def test_write_json_is_atomic_and_complete(tmp_path):
     rep.write_json(out)
     assert json.loads(out.read_text())["frames"] == 400
     assert [p.name for p in out.parent.iterdir()] == ["r.json"]  # no temporary file left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # readable like any file, not private as a temp file
