@@ -197,7 +197,8 @@ class Report:
             f"person seen in {100 * self.pose_coverage:.0f}% of frames" + (" [PARTIAL]" if self.partial else ""),
         ]
         if self.reps_target is not None or any(self.reps.values()):
-            tgt = f" (target {self.reps_target[0]}-{self.reps_target[1]} per leg)" if self.reps_target else ""
+            lo, hi = self.reps_target or (0, 0)
+            tgt = f" (target {lo if lo == hi else f'{lo}-{hi}'} per leg)" if self.reps_target else ""
             if "both" in self.reps:
                 lines.append(f"  Reps: {self.reps['both']}{tgt.replace(' per leg', '')}")
             else:
