@@ -16,6 +16,9 @@ Modules, in pipeline order:
   `exercises_more` (glute bridge and the later forms): rest/target postures, faults, timings, thresholds;
 - `spec`, `catalogue` (+ `catalogue_variants`), `heldout`, `negatives`, `hard`: the data describing a
   clip, and the clip sets (sample, held-out, negatives with no exercise, hard filming conditions);
+- `routine`, `routines`: a whole routine in one take (exercise blocks and transitions: rests, walking
+  in and out, lying down, getting up; `postures_transition` has the floor sit and squat they pass
+  through), its truth `segments`, and the routine set;
 - `timeline`, `script`: keyframes with easing, and the script built from a spec (`negatives` builds the
   scripts of its activities);
 - `texture`, `raycast`, `render`: face and floor/wall textures, ray/primitive hits, camera and shading;
@@ -36,6 +39,8 @@ from .clip import dry_run, render_clip
 from .hard import HARD
 from .heldout import HELDOUT
 from .negatives import NEGATIVES
+from .routine import Exercise, Transition
+from .routines import ROUTINES
 from .spec import CameraCut, ClipSpec, Fault
 
 __all__ = [
@@ -43,9 +48,12 @@ __all__ = [
     "HARD",
     "HELDOUT",
     "NEGATIVES",
+    "ROUTINES",
     "CameraCut",
     "ClipSpec",
+    "Exercise",
     "Fault",
+    "Transition",
     "by_name",
     "clip_sets",
     "dry_run",

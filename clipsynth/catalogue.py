@@ -317,12 +317,14 @@ def clip_sets() -> dict[str, tuple[tuple[ClipSpec, ...], str]]:
     from .hard import HARD
     from .heldout import HELDOUT
     from .negatives import NEGATIVES
+    from .routines import ROUTINES
 
     return {
         "sample": (CLIPS, ""),
         "heldout": (HELDOUT, "heldout"),
         "negatives": (NEGATIVES, "negatives"),
         "hard": (HARD, "hard"),
+        "routines": (ROUTINES, "routines"),
     }
 
 
@@ -336,7 +338,7 @@ def folder_of(name: str) -> str:
 
 
 def by_name(name: str) -> ClipSpec:
-    """A clip of any set (sample, held-out, negatives, hard) by name, with or without .mp4."""
+    """A clip of any set (sample, held-out, negatives, hard, routines) by name, with or without .mp4."""
     stem = name.removesuffix(".mp4")
     every = [s for specs, _ in clip_sets().values() for s in specs]
     for spec in every:

@@ -282,4 +282,9 @@ def build_sidecar(spec: ClipSpec, script: Script, truth: TruthSeries, steps: lis
         **_conditions(spec, script),
         "frames_truth": truth.to_json(),
     }
+    if spec.routine:
+        from .routine import RoutineScript, routine_fields
+
+        assert isinstance(script, RoutineScript)
+        return routine_fields(out, spec, script, truth, steps)
     return out

@@ -214,6 +214,10 @@ def build_script(spec: ClipSpec) -> Script:
         from .negatives import build_activity
 
         return build_activity(spec)
+    if spec.routine:
+        from .routine import build_routine
+
+        return build_routine(spec)
     variant = VARIANTS[(spec.exercise, spec.variant)]
     view = variant.view or spec.view
     if view != spec.view:

@@ -4,8 +4,12 @@ Both the frames and the truth sidecar are generated from a `ClipSpec`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .mannequin import Outfit
+
+if TYPE_CHECKING:
+    from .routine import RoutineStep
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ class ClipSpec:
     shutter: float = 1.0  # exposure as a fraction of the frame interval (motion blur)
     rock_deg: float = 0.0  # hold variants: the hips rock forward/back by this much during the hold
     rock_period_s: float = 2.0
+    # --- a whole routine in one take (`routine`): exercise blocks and transitions; exercise, variant and
+    # sides stay unset (each block names its own) ---
+    routine: tuple[RoutineStep, ...] = ()
 
     @property
     def clip_file(self) -> str:

@@ -232,3 +232,65 @@ def test_negative_clip_truth():
     assert sidecar["reps"] == {"left": 0, "right": 0} and sidecar["holds"] == [] and sidecar["faults"] == []
     assert {"rest", "moving", "walking"} <= set(sidecar["frames_truth"]["phase"])
     assert set(sidecar["frames_truth"]["working_side"]) == {None}
+
+
+def test_routine_truth_segments_follow_the_script():
+    """A short routine (standing reps, a standing hold, lying down, supine reps on both sides, getting up),
+    through the dry run: one segment per exercise block, in order, apart, inside the clip, with the
+    script's counts; everything outside the segments is rest or transition."""
+    from clipsynth.clip import dry_run
+    from clipsynth.routine import Exercise, Transition
+
+    steps = (
+        Transition("walk-in", 0.5),
+        Exercise("leg-lifts", "standing-knee-drive", ("right", "left"), reps=1, gap_s=0.5),
+        Transition("rest-standing", 1.0),
+        Exercise("hamstring-stretch", "standing-toe-reach", ("both",), hold_s=2.0),
+        Transition("lie-down", 3.0),
+        Transition("rest-lying-flat", 1.0),
+        Exercise("leg-lifts", "supine-bent-knee", ("right", "left"), block_reps=(2, 1), gap_s=1.0),
+        Transition("get-up", 3.0),
+        Transition("walk-out", 0.5),
+    )
+    spec = ClipSpec("test__routine", None, None, "test routine", (), routine=steps, fps=10.0, width=320, height=240)
+    sc = dry_run(spec)
+    n, fps = sc["frames"], sc["fps"]
+    assert sc["routine"] is True and sc["negative"] is False and sc["exercise"] is None
+    assert "segment" in sc["segment_rule"] and sc["duration_s"] == pytest.approx(n / fps)
+    segs = sc["segments"]
+    blocks = [s for s in steps if isinstance(s, Exercise)]
+    assert [(s["exercise"], s["variant"]) for s in segs] == [(b.exercise, b.variant) for b in blocks]
+    assert [s["side"] for s in segs] == ["both", "both", "both"]
+    for a, b in zip(segs, segs[1:]):
+        assert a["end_s"] <= b["start_s"]
+    assert all(0.0 < s["start_s"] < s["end_s"] <= sc["duration_s"] for s in segs)
+    assert [s["reps"] for s in segs] == [
+        {"left": 1, "right": 1},
+        {"left": 0, "right": 0},
+        {"left": 1, "right": 2},
+    ]
+    assert sc["reps"] == {"left": 2, "right": 3}
+    (hold,) = segs[1]["holds"]
+    assert hold["side"] == "both" and hold["duration_s"] == pytest.approx(2.0, abs=0.11)
+    assert segs[1]["start_s"] < hold["start_s"] < hold["end_s"] < segs[1]["end_s"]
+    assert sc["holds"] == [hold] and sc["faults"] == []
+    # Frame by frame: the exercise's own phases and working side only inside segments; a segment's first
+    # frame has left rest and the frame before it has not started the movement yet.
+    ft = sc["frames_truth"]
+    inside = [any(s["start_s"] <= i / fps < s["end_s"] for s in segs) for i in range(n)]
+    for i in range(n):
+        if not inside[i]:
+            assert ft["working_side"][i] is None and ft["phase"][i] != "holding", i
+    for s in segs:
+        i0 = round(s["start_s"] * fps)
+        assert ft["phase"][i0] == "moving" and ft["working_side"][i0] is not None
+        assert ft["working_side"][i0 - 1] is None
+    assert {"walking", "absent", "rest"} <= set(ft["phase"])
+    # The routine's steps tile the take, in order.
+    parts = sc["routine_steps"]
+    assert [p["step"] for p in parts][:2] == ["walk-in", "exercise"] and len(parts) == len(steps)
+    assert parts[0]["start_s"] == 0.0 and parts[-1]["end_s"] == pytest.approx(n / fps, abs=1 / fps)
+    assert all(a["end_s"] == b["start_s"] for a, b in zip(parts, parts[1:]))
+    # A routine is only steps: the spec does not also name an exercise.
+    with pytest.raises(ValueError, match="names its exercises"):
+        dry_run(replace(spec, exercise="leg-lifts"))

@@ -1,12 +1,13 @@
 #!/usr/bin/env python
 """Render the synthetic clips (mp4 + truth JSON): the sample set (clipsynth.catalogue) into
 sample_videos/, the held-out set (clipsynth.heldout) into sample_videos/heldout/, the negatives
-(clipsynth.negatives) into sample_videos/negatives/ and the hard conditions (clipsynth.hard) into
-sample_videos/hard/.
+(clipsynth.negatives) into sample_videos/negatives/, the hard conditions (clipsynth.hard) into
+sample_videos/hard/ and the whole routines in one take (clipsynth.routines) into sample_videos/routines/.
 
     python tools/render_clips.py --all                 # every sample clip
     python tools/render_clips.py --heldout             # every held-out clip
     python tools/render_clips.py --negatives --hard    # the negative and hard-condition sets
+    python tools/render_clips.py --routines --jobs 1   # the routines (long: one at a time on shared cores)
     python tools/render_clips.py --clip NAME [--clip NAME ...]
     python tools/render_clips.py --list                # every set
     python tools/render_clips.py --dry-run --clip NAME # truth summary only (no pixels; fast)
@@ -31,6 +32,7 @@ TITLES = {
     "heldout": "held-out (sample_videos/heldout/)",
     "negatives": "negatives (sample_videos/negatives/)",
     "hard": "hard conditions (sample_videos/hard/)",
+    "routines": "routines in one take (sample_videos/routines/)",
 }
 
 
@@ -51,6 +53,13 @@ def _summary(name: str) -> str:
         f"  hold {h['side']} {h['start_s']:.2f}-{h['end_s']:.2f} s ({h['duration_s']:.2f} s)" for h in sc["holds"]
     ]
     lines += [f"  fault {f['code']} ({f['side']}) {f['start_s']:.2f}-{f['end_s']:.2f} s" for f in sc["faults"]]
+    for seg in sc.get("segments", []):
+        reps = {k: v for k, v in seg["reps"].items() if v}
+        lines.append(
+            f"  segment {seg['start_s']:.2f}-{seg['end_s']:.2f} s {seg['exercise']}/{seg['variant']} ({seg['side']})"
+            + (f" reps {reps}" if reps else "")
+            + "".join(f" hold {h['side']} {h['duration_s']:.2f} s" for h in seg["holds"])
+        )
     return "\n".join(lines)
 
 
@@ -60,6 +69,7 @@ def main() -> int:
     ap.add_argument("--heldout", action="store_true", help="render every held-out clip")
     ap.add_argument("--negatives", action="store_true", help="render every negative clip")
     ap.add_argument("--hard", action="store_true", help="render every hard-condition clip")
+    ap.add_argument("--routines", action="store_true", help="render every routine (one continuous take each)")
     ap.add_argument("--clip", action="append", default=[], help="clip name (with or without .mp4)")
     ap.add_argument("--list", action="store_true", help="list every set and exit")
     ap.add_argument("--dry-run", action="store_true", help="print the truth (reps, holds, faults) without rendering")
@@ -79,11 +89,12 @@ def main() -> int:
         ("heldout", args.heldout),
         ("negatives", args.negatives),
         ("hard", args.hard),
+        ("routines", args.routines),
     ):
         names += [s.name for s in sets[key][0]] if wanted else []
     names += [by_name(n).name for n in args.clip]
     if not names:
-        ap.error("give --all, --heldout, --negatives, --hard or --clip NAME")
+        ap.error("give --all, --heldout, --negatives, --hard, --routines or --clip NAME")
     if args.dry_run:
         for n in names:
             print(_summary(n), flush=True)
