@@ -55,21 +55,8 @@ def main() -> int:
     results = {}
     for minutes in (1, 10):
         clip = make_clip(work / f"clip-480p-{minutes * 60}s.mp4", minutes * 60.0, (640, 480))
-        cmd = [
-            sys.executable,
-            "-m",
-            "formcheck.cli",
-            "analyze",
-            str(clip),
-            "-e",
-            "leg-lifts",
-            "-q",
-            "--json",
-            str(work / f"mem-{minutes}.json"),
-        ]
-        if args.annotate:
-            cmd += ["--out", str(work / f"mem-{minutes}.mp4")]
-        rss, wall = peak_rss_mb(cmd)
+        out = work / f"mem-{minutes}.mp4" if args.annotate else None
+        rss, wall = peak_rss_mb(_analyze(clip, work / f"mem-{minutes}.json", out))
         results[minutes] = rss
         print(f"{minutes:2d} min clip: peak RSS {rss:6.0f} MB, {wall:5.0f} s", flush=True)
     growth = results[10] / results[1] - 1.0

@@ -117,7 +117,9 @@ class Session:
             if any(lg.known for lg in f.legs):
                 self.frames_with_legs += 1
             if pose is not None:
-                x = float(pose.xy[[LM.LEFT_HIP, LM.RIGHT_HIP], 0].mean()) / max(pose.image_size[0], 1)
+                # scalar arithmetic: a fancy-indexed numpy mean costs more than the rest of this per frame
+                hips = float(pose.xy[LM.LEFT_HIP, 0]) + float(pose.xy[LM.RIGHT_HIP, 0])
+                x = 0.5 * hips / max(pose.image_size[0], 1)
                 if math.isfinite(x):
                     self._subject_x[0] += x
                     self._subject_x[1] += 1
