@@ -55,6 +55,7 @@ def analyze_video(
     frames for an HTML report or a frame CSV (without it, only the range of motion is gathered)."""
     routine = _routine(exercise, variant, poses_dir, annotate_to or (trace is not None and trace.frames))
     ex, session = _session(exercise, variant, poses_dir) if routine is None else (None, routine.session)
+    feed = session.update if routine is None else routine.update
     trace = trace if trace is not None else Trace()
     partial = False
     light = _Light()
@@ -70,7 +71,7 @@ def analyze_video(
             for frame in src:
                 pose = be.process(frame)
                 cut = frame.cut
-                res = session.update(frame.t, pose, cut)
+                res = feed(frame.t, pose, cut)
                 trace.add(frame.t, res, session)
                 light.add(frame.brightness, pose is not None)
                 if writer is not None and ex is not None:
@@ -182,10 +183,11 @@ def analyze_landmarks(
     routine, as in ``analyze_video``."""
     routine = _routine(exercise, variant, poses_dir, trace is not None and trace.frames)
     _, session = _session(exercise, variant, poses_dir) if routine is None else (None, routine.session)
+    feed = session.update if routine is None else routine.update
     trace = trace if trace is not None else Trace()
     replay = ReplayBackend(landmarks)
     for i, t in enumerate(replay.t):
-        trace.add(float(t), session.update(float(t), replay.pose_at(i), replay.cut_at(i)), session)
+        trace.add(float(t), feed(float(t), replay.pose_at(i), replay.cut_at(i)), session)
     meta = replay.meta
     if routine is not None:
         blocks, _ = routine.finish()

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .engine import SETTLE_DPS
 from .events import FaultEvent, HoldEvent, RepEvent, VariantResult
 from .exercises import Exercise, Variant
 from .pose import Pose
@@ -27,6 +29,11 @@ from .session import TIE_RATIO, FrameResult, Session
 GAP_S = 8.0  # evidence of one variant further apart than this is two blocks (a rest, another exercise between)
 MIN_EXPLAINED_S = 2.0  # a block explains at least this much time: one stray "rep" in a transition is not a block
 REST = "rest"
+# A hold block's evidence is the time in position; getting into it and back out belong to the block too.
+MOVE_SEARCH_S = 0.5  # the movement into (out of) the position is looked for this close to the hold's start (end)
+MOVE_MAX_S = 3.0  # and no longer than this is added
+MOVE_GAP_S = 0.3  # legs unmeasured for longer than this end the search
+MOVE_PEAK_FRACTION = 0.4  # a movement is over where the joints slow below this share of its peak speed
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,54 @@ def _title(b: Block) -> str:
     return f"{b.exercise.title}: {b.variant.title}"
 
 
+def _movement_edge(ts: Sequence[float], speed: Sequence[float], t0: float, step: int) -> float:
+    """Where the movement adjoining ``t0`` began (``step`` -1: looking back) or ended (+1: looking on): the
+    joints' speed rises above ``SETTLE_DPS`` within ``MOVE_SEARCH_S`` of ``t0`` and the movement lasts until it
+    falls below ``MOVE_PEAK_FRACTION`` of its peak (a pause between two movements ends it as well as
+    stillness does). ``t0`` itself when no movement adjoins it."""
+    i = bisect.bisect_left(ts, t0)
+    if step < 0:
+        i = min(i, len(ts) - 1)
+    i = max(0, min(i, len(ts) - 1))
+    edge, peak, moving = t0, 0.0, False
+    while 0 <= i < len(ts) and abs(ts[i] - t0) <= MOVE_MAX_S:
+        v = speed[i]
+        if math.isnan(v):  # a leg unmeasured for a moment does not end the movement; longer, it does
+            if abs(ts[i] - edge) > MOVE_GAP_S:
+                break
+            i += step
+            continue
+        if not moving:
+            if v >= SETTLE_DPS:
+                moving = True
+            elif abs(ts[i] - t0) > MOVE_SEARCH_S:
+                break
+        if moving:
+            peak = max(peak, v)
+            if v < max(SETTLE_DPS, MOVE_PEAK_FRACTION * peak):
+                break
+            edge = ts[i]
+        i += step
+    return edge
+
+
+def with_movements(blocks: list[Block], ts: Sequence[float], speed: Sequence[float]) -> list[Block]:
+    """Hold blocks widened to the movement into the first hold and out of the last (never into a neighbour):
+    the block is the exercise, the hold only the time in position. Rep blocks are left as they are (a rep
+    starts as the leg leaves its rest)."""
+    out: list[Block] = []
+    for i, b in enumerate(blocks):
+        if b.variant.reps is not None or not ts:
+            out.append(b)
+            continue
+        lo = out[-1].end_s if out else -math.inf
+        hi = blocks[i + 1].start_s if i + 1 < len(blocks) else math.inf
+        start = max(lo, _movement_edge(ts, speed, b.start_s, -1))
+        end = min(hi, _movement_edge(ts, speed, b.end_s, +1))
+        out.append(replace(b, start_s=start, end_s=end))
+    return out
+
+
 def label_at(blocks: list[Block], t: float) -> str:
     """What the person was doing at ``t``: "exercise/variant" of the block there, or "rest"."""
     for b in blocks:
@@ -153,6 +208,8 @@ class RoutineSession:
             raise ValueError("no exercises to recognise")
         self.exercises = exs
         self._session = Session(exs[0], None, others=exs[1:])
+        self._t: list[float] = []
+        self._speed: list[float] = []  # the fastest measured joint's speed per frame (deg/s; NaN: no leg seen)
 
     @property
     def session(self) -> Session:
@@ -160,7 +217,12 @@ class RoutineSession:
         return self._session
 
     def update(self, t: float, pose: Pose | None, cut: bool = False) -> FrameResult:
-        return self._session.update(t, pose, cut)
+        fr = self._session.update(t, pose, cut)
+        if fr.features.t == t and (not self._t or t > self._t[-1]):  # a frame the session kept
+            speeds = [max(abs(lg.hip_speed), abs(lg.knee_speed)) for lg in fr.features.legs if lg.known]
+            self._t.append(t)
+            self._speed.append(max(speeds) if speeds else math.nan)
+        return fr
 
     def interrupt(self, end_holds: bool = True) -> None:
         self._session.interrupt(end_holds)
@@ -168,7 +230,7 @@ class RoutineSession:
     def finish(self) -> tuple[list[Block], Session]:
         """The blocks, and the session (its frame counts and times) for the report."""
         candidates = [b for ex, v, res in self._session.all_results() for b in candidate_blocks(ex, v, res)]
-        return choose_blocks(candidates), self._session
+        return with_movements(choose_blocks(candidates), self._t, self._speed), self._session
 
 
 def _event_dicts(events: Iterable[RepEvent | HoldEvent | FaultEvent], **extra: Any) -> list[dict[str, Any]]:
