@@ -234,6 +234,32 @@ class VariantEngine:
             rule.interrupt()
         self.roles = RoleAssigner(self.variant)
 
+    def evidence(self, t: float) -> tuple[int, int, bool]:
+        """Changes whenever the reps counted or the holds timed do (cheap: read every frame)."""
+        running = self.hold is not None and self.hold.running(t) is not None
+        return (
+            len(self.reps.events) if self.reps is not None else 0,
+            len(self.hold.events) if self.hold is not None else 0,
+            running,
+        )
+
+    def so_far(self, t: float) -> VariantResult:
+        """The findings up to ``t`` without closing anything (a routine recognised while it is done): a hold
+        under way counts as far as it has gone; faults still open are left out."""
+        holds = list(self.hold.events) if self.hold is not None else []
+        running = self.hold.running(t) if self.hold is not None else None
+        if running is not None:
+            holds.append(running)
+        return VariantResult(
+            variant=self.variant.name,
+            reps=dict(self.reps.counts) if self.reps is not None else {"left": 0, "right": 0},
+            rep_events=list(self.reps.events) if self.reps is not None else [],
+            holds=holds,
+            faults=[f for rule in self.rules for f in rule.faults],
+            rejected=(list(self.reps.rejected) if self.reps is not None else [])
+            + (list(self.hold.rejected) if self.hold else []),
+        )
+
     def finish(self) -> VariantResult:
         """Close what is still open at the end of the session and return the findings."""
         if self.hold is not None:

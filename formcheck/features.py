@@ -137,6 +137,21 @@ class _LegSmoothing:
         return out
 
 
+def body_axis(pose: Pose) -> tuple[float, float]:
+    """The body's left-right axis against the camera: (how vertical it is, how square the body is to the
+    camera: 0 side-on, 1 facing it); NaN without world landmarks. World landmarks are metric and
+    camera-aligned (y down): whatever the camera's angle, a body on its side has its left-right axis
+    vertical, a body on its back has it horizontal."""
+    w = pose.world
+    if w is None:
+        return NAN, NAN
+    lr = (w[LM.LEFT_HIP] - w[LM.RIGHT_HIP]) + (w[LM.LEFT_SHOULDER] - w[LM.RIGHT_SHOULDER])
+    n = g.norm(lr)
+    if not n > 0:
+        return NAN, NAN
+    return abs(float(lr[1])) / n, abs(float(lr[0])) / n
+
+
 class FeatureExtractor:
     """Stateful: feed frames in time order. ``reset()`` at a scene cut or between unrelated clips."""
 
@@ -222,15 +237,7 @@ class FeatureExtractor:
         if rises:
             values["shank_rise"] = float(min(rises))
         values["thigh_rise"] = _thigh_rise(pose, scale)
-        if pose.world is not None:
-            # World landmarks are metric and camera-aligned (y down): whatever the camera's angle, a body on
-            # its side has its left-right axis vertical, a body on its back has it horizontal.
-            w = pose.world
-            lr = (w[LM.LEFT_HIP] - w[LM.RIGHT_HIP]) + (w[LM.LEFT_SHOULDER] - w[LM.RIGHT_SHOULDER])
-            n = g.norm(lr)
-            if n > 0:
-                values["lr_vertical"] = abs(float(lr[1])) / n
-                values["facing_camera"] = abs(float(lr[0])) / n
+        values["lr_vertical"], values["facing_camera"] = body_axis(pose)
         if len(shoulders) == 2 and len(hips) == 2:
             sh_sep = g.seg_len(xy[LM.LEFT_SHOULDER], xy[LM.RIGHT_SHOULDER])
             hip_sep = g.seg_len(xy[LM.LEFT_HIP], xy[LM.RIGHT_HIP])

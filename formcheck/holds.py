@@ -39,6 +39,18 @@ class HoldTracker:
     def elapsed(self, t: float) -> float | None:
         return self._timer.elapsed(t) if self.holding else None
 
+    def running(self, t: float) -> HoldEvent | None:
+        """The hold under way (not a top hold) as far as it has gone, once it has lasted its minimum."""
+        span = None if self.at_top else self._timer.span(t)
+        if span is None or span[1] - span[0] < self.spec.min_s:
+            return None
+        if self._orient_ok_s < MOSTLY * self._orient_known_s:
+            return None  # held in another posture so far: it would not be reported (``_close``)
+        dur = span[1] - span[0]
+        return HoldEvent(
+            self._side or "both", round(span[0], 3), round(span[1], 3), round(dur, 3), dur >= self.spec.target_s
+        )
+
     def update(
         self, t: float, in_position: bool | None, settled: bool, side: str | None, orientation_ok: bool | None = None
     ) -> None:

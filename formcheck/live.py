@@ -23,9 +23,9 @@ import numpy as np
 from .backends import PoseBackend, make_backend, quiet_native_stderr
 from .errors import InputError
 from .exercises import Exercise
-from .features import BodyFeatures
 from .overlay import AnnotatedVideoWriter, LiveStatus, draw_overlay
 from .report import Report
+from .routine import RoutineReport, RoutineSession
 from .session import FrameResult, Session
 from .setup import SetUpCheck, set_up_problem
 from .sources import Frame, VideoInfo
@@ -35,6 +35,8 @@ from .voice import Announcer, Voice
 WINDOW = "formcheck"
 KEY_QUIT = (ord("q"), 27)
 KEY_PAUSE, KEY_RESET, KEY_SWITCH = ord(" "), ord("r"), ord("s")
+SWITCH_SHOWN_S = 4.0  # how long "Now: <exercise>" stays on screen after the exercise changes (a routine)
+WAITING = "Routine: do an exercise, it will be recognised"
 
 
 class LiveSource(Protocol):
@@ -100,7 +102,7 @@ class LiveStats:
 
 
 def run_live(
-    exercise: Exercise,
+    exercise: Exercise | None,
     source: LiveSource,
     *,
     variant: str | None = None,
@@ -115,20 +117,30 @@ def run_live(
     keys: Callable[[], int] | None = None,
     on_frame: Callable[[Frame, FrameResult], None] | None = None,
     trace: Trace | None = None,
-) -> tuple[Report, LiveStats]:
+) -> tuple[Report | RoutineReport, LiveStats]:
     """Coach one live session until the source ends, a quit key, Ctrl-C or SIGTERM; always returns the report
     (``partial`` when interrupted or the camera failed). ``keys`` (tests) replaces the window's keys.
-    ``trace``: records the frames for an HTML report or a frame CSV (see ``analyze_video``)."""
+    ``trace``: records the frames for an HTML report or a frame CSV (see ``analyze_video``).
+
+    ``exercise`` None: a whole routine of ``others`` (every exercise): the exercise is recognised as it is
+    done, the screen says when it changes, and the report is a ``RoutineReport``, block by block."""
     others = list(others)
     trace = trace if trace is not None else Trace()
-    session = Session(exercise, variant, others)
+
+    def new_session() -> tuple[Session, RoutineSession | None]:
+        if exercise is None:
+            r = RoutineSession(others, live=True)
+            return r.session, r
+        return Session(exercise, variant, others), None
+
+    session, routine = new_session()
+    shown_view_side = True  # the variant on screen is filmed from the side (the set-up check asks for it)
+    switches_said = 0
     stats = LiveStats()
     check, announcer = SetUpCheck(), Announcer()
     shown_at: deque[float] = deque(maxlen=30)
-    title = exercise.title
     pause_offset, paused_at, paused = 0.0, math.nan, False
     partial = False
-    last_features: BodyFeatures | None = None
     notes: list[str] = []
     writer = None
     own_backend = backend is None
@@ -148,30 +160,46 @@ def run_live(
                     t = frame.t - pause_offset
                     pose = be.process(frame)
                     cut = frame.cut
-                    side_view = exercise.variant(session.current_variant()).view == "side"
-                    problem = check.update(
-                        t, set_up_problem(frame.image, pose, last_features or BodyFeatures(t, False), side_view)
-                    )
-                    res = session.update(t, pose if check.ok else None, cut)
-                    trace.add(frame.t, res, session)
-                    last_features = res.features
+                    problem = check.update(t, set_up_problem(frame.image, pose, shown_view_side))
+                    feed = routine.update if routine is not None else session.update
+                    res = feed(t, pose if check.ok else None, cut)
+                    shown = res.exercise or session.exercise
+                    v = shown.variant(res.snapshot.variant)
+                    shown_view_side = v.view == "side"
+                    switch = routine.current if routine is not None else None
+                    if routine is None:
+                        trace.add(frame.t, res, session)
                     if on_frame is not None:
                         on_frame(frame, res)
                     if voice is not None:
-                        for phrase in announcer.phrases(res.snapshot, problem):
-                            voice.say(phrase)
+                        if routine is not None and len(routine.switches) > switches_said:
+                            # The new exercise is shown from the next frame: its counts are said from then on.
+                            switches_said = len(routine.switches)
+                            announcer = Announcer()
+                            assert switch is not None
+                            voice.say(switch.text)
+                        else:
+                            for phrase in announcer.phrases(res.snapshot, problem):
+                                voice.say(phrase)
                     if display is not None or writer is not None:
                         now = time.monotonic()
                         fps = (len(shown_at) - 1) / (now - shown_at[0]) if len(shown_at) > 1 else math.nan
                         lat = (now - frame.captured) * 1000.0 if not math.isnan(frame.captured) else math.nan
-                        v = exercise.variant(res.snapshot.variant)
-                        live = LiveStatus(fps=fps, latency_ms=lat, set_up=problem, paused=False)
+                        recent = switch is not None and t - switch.t <= SWITCH_SHOWN_S
+                        live = LiveStatus(
+                            fps=fps,
+                            latency_ms=lat,
+                            set_up=problem,
+                            paused=False,
+                            switched=switch.text if recent and switch is not None else None,
+                        )
+                        waiting = routine is not None and switch is None
                         image = draw_overlay(
                             frame.image,
                             pose,
                             res.features,
                             res.snapshot,
-                            f"{title}: {v.title}",
+                            WAITING if waiting else f"{shown.title}: {v.title}",
                             mirror=mirror,
                             live=live,
                         )
@@ -197,7 +225,8 @@ def run_live(
                         paused_at = frame.t
                     paused = not paused
                 elif key == KEY_RESET:
-                    session = Session(exercise, variant, others)
+                    session, routine = new_session()
+                    switches_said = 0
                     notes = [f"counts reset at {frame.t - pause_offset:.1f} s"]
                 elif key == KEY_SWITCH:
                     session.interrupt()
@@ -221,6 +250,19 @@ def run_live(
         )
     if stats.set_up_wrong_s >= 1.0:
         notes.append(f"counting waited {stats.set_up_wrong_s:.0f} s for the camera set-up")
+    if routine is not None:
+        blocks, _ = routine.finish()
+        routine_report = RoutineReport.from_session(
+            blocks,
+            session,
+            video=source.info.path,
+            fps=source.info.fps,
+            size=(source.info.width, source.info.height),
+            backend=be.name,
+            partial=partial,
+            notes=[*source.notes, *notes],
+        )
+        return routine_report, stats
     report = Report.from_session(
         session.finish(),
         video=source.info.path,

@@ -104,6 +104,13 @@ class HoldTimer:
     def elapsed(self, t: float) -> float:
         return 0.0 if self.state is HoldState.IDLE else max(0.0, min(t, self._last_in) - self._start())
 
+    def span(self, t: float) -> tuple[float, float] | None:
+        """The hold under way as far as it has gone (start, last held), or None."""
+        if self.state is HoldState.IDLE:
+            return None
+        start = self._start()
+        return start, max(start, min(t, self._last_in))
+
     def _start(self) -> float:
         first = self._first_settled
         return first if not math.isnan(first) and first - self.start_s <= self.max_trim_s else self.start_s

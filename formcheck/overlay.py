@@ -30,6 +30,7 @@ Colour = tuple[int, int, int]  # BGR
 WHITE, BLACK, GREY = (255, 255, 255), (0, 0, 0), (90, 90, 90)
 SIDE_COLOURS: dict[str, Colour] = {"left": (235, 160, 40), "right": (40, 140, 255)}  # blue-ish left, orange right
 GOOD, WARN, AMBER = (80, 200, 80), (60, 60, 235), (0, 190, 255)
+SWITCH_COLOUR: Colour = (255, 230, 140)  # light blue: news, neither good nor bad
 
 
 @functools.lru_cache(maxsize=16)
@@ -93,6 +94,7 @@ class LiveStatus:
     set_up: str | None = None  # what to change in the camera set-up (counting waits meanwhile)
     paused: bool = False
     keys: str = "q quit   space pause   r reset   s switch side"
+    switched: str | None = None  # the exercise on screen just changed (a routine): what it is now
 
 
 def draw_overlay(
@@ -213,6 +215,16 @@ def _draw_live(out: np.ndarray, live: LiveStatus, u: float) -> None:
         put_text(out, text, (w - text_size(text, size)[0] - int(1.2 * u), int(10.5 * u)), size, (200, 200, 200))
     if live.keys:
         put_text(out, live.keys, (int(1.2 * u), h - int(2.4 * u)), size, (200, 200, 200))
+    if live.switched and not live.paused:
+        # under the panel, so the new exercise's counts and the set-up banner stay readable
+        ssize = round(3.0 * u)
+        tw, th = text_size(live.switched, ssize)
+        while tw > w * 0.94 and ssize > 12:
+            ssize -= 2
+            tw, th = text_size(live.switched, ssize)
+        x, y = (w - tw) // 2, int(15 * u)
+        cv2.rectangle(out, (x - int(u), y - int(u)), (x + tw + int(u), y + th + int(1.4 * u)), BLACK, -1)
+        put_text(out, live.switched, (x, y), ssize, SWITCH_COLOUR)
     banner = "PAUSED - space to go on" if live.paused else live.set_up
     if banner:
         bsize = round(4.2 * u)

@@ -199,15 +199,41 @@ def label_at(blocks: list[Block], t: float) -> str:
     return REST
 
 
-class RoutineSession:
-    """Frame by frame like ``Session``, for every exercise at once; ``finish`` cuts the recording into blocks."""
+LIVE_RECHOOSE_S = 1.0  # a hold under way is re-weighed this often (reps and holds ending, at once)
 
-    def __init__(self, exercises: Iterable[Exercise]) -> None:
+
+@dataclass(frozen=True)
+class Switch:
+    """The exercise on screen changed (live): at ``t`` the blocks so far say this one is being done."""
+
+    t: float
+    exercise: Exercise
+    variant: Variant
+
+    @property
+    def text(self) -> str:
+        return f"Now: {self.exercise.title} - {self.variant.title}"
+
+
+class RoutineSession:
+    """Frame by frame like ``Session``, for every exercise at once; ``finish`` cuts the recording into blocks.
+
+    ``live``: also recognise the exercise while it is done, for the display: whenever an engine's reps or
+    holds change, the blocks so far are chosen as at the end, and the latest one's engine is shown (its
+    counts, gauges and cues); each change is a ``Switch``. The blocks reported are still chosen at the end,
+    from all the evidence."""
+
+    def __init__(self, exercises: Iterable[Exercise], live: bool = False) -> None:
         exs = list(exercises)
         if not exs:
             raise ValueError("no exercises to recognise")
         self.exercises = exs
         self._session = Session(exs[0], None, others=exs[1:])
+        self._live = live
+        self._engines = self._session.all_engines()
+        self._evidence: list[tuple[int, int, bool]] = []
+        self._rechoose_t = -math.inf
+        self.switches: list[Switch] = []
         self._t: list[float] = []
         self._speed: list[float] = []  # the fastest measured joint's speed per frame (deg/s; NaN: no leg seen)
 
@@ -222,7 +248,29 @@ class RoutineSession:
             speeds = [max(abs(lg.hip_speed), abs(lg.knee_speed)) for lg in fr.features.legs if lg.known]
             self._t.append(t)
             self._speed.append(max(speeds) if speeds else math.nan)
+            if self._live:
+                self._recognise(t)
         return fr
+
+    @property
+    def current(self) -> Switch | None:
+        """What is on screen now (None: nothing recognised yet)."""
+        return self.switches[-1] if self.switches else None
+
+    def _recognise(self, t: float) -> None:
+        evidence = [eng.evidence(t) for _, eng in self._engines]
+        if evidence == self._evidence and t < self._rechoose_t:
+            return
+        self._evidence, self._rechoose_t = evidence, t + LIVE_RECHOOSE_S
+        cands = [b for ex, eng in self._engines for b in candidate_blocks(ex, eng.variant, eng.so_far(t))]
+        blocks = choose_blocks(cands)
+        if not blocks:
+            return
+        last = max(blocks, key=lambda b: b.end_s)
+        key = (last.exercise.name, last.variant.name)
+        if key != self._session.shown:
+            self._session.shown = key  # shown from the next frame on
+            self.switches.append(Switch(t, last.exercise, last.variant))
 
     def interrupt(self, end_holds: bool = True) -> None:
         self._session.interrupt(end_holds)

@@ -29,6 +29,7 @@ class FrameResult:
     pose: Pose | None
     features: BodyFeatures
     snapshot: Snapshot
+    exercise: Exercise | None = None  # the exercise the snapshot is of (None: the session's own)
 
 
 @dataclass
@@ -87,6 +88,9 @@ class Session:
         self.dropped_frames = 0
         self._cut_dropped = False  # a dropped frame started a new shot: the next one does
         self._last_snapshot: Snapshot | None = None
+        self._last_exercise: Exercise | None = None
+        # (exercise name, variant name) of the engine to show, when something else chooses it (a routine)
+        self.shown: tuple[str, str] | None = None
 
     @property
     def engines(self) -> Mapping[str, VariantEngine]:
@@ -126,17 +130,22 @@ class Session:
             if f.chirality:
                 self._chirality_frames[f.chirality] += 1
         self._detector.update(f)
-        snap = None
-        current = self.current_variant()
+        snap, shown_ex = None, None
+        own = self.exercise.name
+        chosen = self.shown if self.shown is not None else (own, self.current_variant())
+        if chosen[0] == own and chosen[1] not in self._engines:  # (not an engine here): the detector's choice
+            chosen = (own, self.current_variant())
         for name, eng in self._engines.items():
-            s = eng.update(f, show=name == current)
+            s = eng.update(f, show=chosen == (own, name))
             if s is not None:
                 snap = s
-        for _, eng in self._others:
-            eng.update(f, show=False)
+        for ex, eng in self._others:
+            s = eng.update(f, show=chosen == (ex.name, eng.variant.name))
+            if s is not None:
+                snap, shown_ex = s, ex
         assert snap is not None
-        self._last_snapshot = snap
-        return FrameResult(pose, f, snap)
+        self._last_snapshot, self._last_exercise = snap, shown_ex
+        return FrameResult(pose, f, snap, shown_ex)
 
     def _dropped(self, pose: Pose | None, cut: bool) -> FrameResult:
         """A frame with a timestamp not after the last one (repeated, set back, NaN: a broken clock or an
@@ -151,7 +160,7 @@ class Session:
             eng = self._engines[self.current_variant()]
             counts = dict(eng.reps.counts) if eng.reps is not None else {"left": 0, "right": 0}
             snap = present(eng.variant, counts, False, None, None, None, [])
-        return FrameResult(pose, BodyFeatures(t=self.last_t, has_pose=False), snap)
+        return FrameResult(pose, BodyFeatures(t=self.last_t, has_pose=False), snap, self._last_exercise)
 
     def interrupt(self, end_holds: bool = True) -> None:
         """What is under way stops here: a rep in progress is dropped, open faults end, and holds end too
@@ -242,6 +251,10 @@ class Session:
         if self._others_results is None:
             self._others_results = [(ex, eng.variant, eng.finish()) for ex, eng in self._others]
         return self._others_results
+
+    def all_engines(self) -> list[tuple[Exercise, VariantEngine]]:
+        """Every engine, the named exercise's variants first (read, not fed: the session feeds them)."""
+        return [(self.exercise, eng) for eng in self._engines.values()] + list(self._others)
 
     def all_results(self) -> list[tuple[Exercise, Variant, VariantResult]]:
         """Every engine's findings over the whole session: the named exercise's variants and (without a fixed

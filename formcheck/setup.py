@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .features import BodyFeatures
+from .features import body_axis
 from .pose import LM, Pose
 
 PERSIST_S = 1.0
@@ -33,12 +33,13 @@ TOO_FAR = "Come closer - you are too far from the camera"
 NOT_SIDE_ON = "Turn side-on to the camera"
 
 
-def set_up_problem(image: np.ndarray, pose: Pose | None, f: BodyFeatures, side_view: bool) -> str | None:
-    """The most important thing wrong with the set-up in this one frame, or None."""
+def set_up_problem(image: np.ndarray, pose: Pose | None, side_view: bool) -> str | None:
+    """The most important thing wrong with the set-up in this one frame, or None. From the frame alone:
+    while the set-up is wrong the session is not fed, so its features cannot say when it is right again."""
     small = cv2.resize(image, (64, 48), interpolation=cv2.INTER_AREA)
     if float(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).mean()) < DARK_LUMA:
         return TOO_DARK
-    if pose is None or not f.has_pose:
+    if pose is None:
         return NO_PERSON
     w, h = pose.image_size
     xy, vis = pose.xy, pose.visibility
@@ -57,7 +58,7 @@ def set_up_problem(image: np.ndarray, pose: Pose | None, f: BodyFeatures, side_v
         extent = max(np.ptp(seen[:, 0]) / w, np.ptp(seen[:, 1]) / h)
         if extent < MIN_EXTENT:
             return TOO_FAR
-    facing = f.value("facing_camera")
+    facing = body_axis(pose)[1]
     if side_view and not math.isnan(facing) and facing > FACING_MAX:
         return NOT_SIDE_ON
     return None
