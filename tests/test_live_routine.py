@@ -105,7 +105,7 @@ def live_routine():  # type: ignore[no-untyped-def]
 
 
 def test_the_exercise_on_screen_follows_the_routine(live_routine):
-    truth, report, display, voice = live_routine
+    truth, report, _display, voice = live_routine
     assert isinstance(report, RoutineReport)
     segs = truth["segments"]
     announced = [p for p in voice.said if p.startswith("Now: ")]
