@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from .errors import FormcheckError, NoPoseError
-from .outputs import SessionOutputs, history_option, session_options
+from .outputs import SessionOutputs, check_video_name, check_writable, history_option, session_options
 
 EXIT_INTERRUPTED = 130
 
@@ -31,15 +31,8 @@ poses_option = click.option(
 )
 
 
-def exercise_options(f: Any) -> Any:
-    f = click.option(
-        "--variant", "-v", default=None, help="A variant name (see `formcheck exercises`). Default: recognised."
-    )(f)
-    return click.option("--exercise", "-e", required=True, help="An exercise (see `formcheck exercises`).")(f)
-
-
 def routine_exercise_options(f: Any) -> Any:
-    """As ``exercise_options``, with the exercise optional: without it a recording is a routine, recognised."""
+    """--exercise and --variant, the exercise optional: without it a recording is a routine, recognised."""
     f = click.option(
         "--variant", "-v", default=None, help="A variant name (see `formcheck exercises`). Default: recognised."
     )(f)
@@ -80,40 +73,6 @@ def output_options(f: Any) -> Any:
         default=None,
         help="Where to write the JSON report (default: NAME.formcheck.json in the current directory).",
     )(f)
-
-
-def _check_writable(*paths: Path | None) -> None:
-    """Fail now, not after minutes of analysis, when an output cannot be written: create (and remove) a file
-    beside each one (permission bits alone say nothing to root or on a read-only file system)."""
-    import tempfile
-
-    for path in paths:
-        if path is None:
-            continue
-        if path.is_dir():
-            raise FormcheckError(f"cannot write {path}: it is a directory")
-        parent = path.parent if str(path.parent) else Path(".")
-        while not parent.exists() and parent != parent.parent:
-            parent = parent.parent  # missing folders are created when the output is written
-        if not parent.is_dir():
-            raise FormcheckError(f"cannot write {path}: {parent} is not a folder")
-        try:
-            with tempfile.NamedTemporaryFile(dir=parent, prefix=".formcheck-probe-"):
-                pass
-            if path.exists():
-                with open(path, "ab"):
-                    pass
-        except OSError as exc:
-            raise FormcheckError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv")
-
-
-def _check_video_name(path: Path | None) -> None:
-    """The annotated video's container comes from its name: one OpenCV cannot write fails now, not later."""
-    if path is not None and path.suffix.lower() not in VIDEO_SUFFIXES:
-        raise FormcheckError(f"cannot write annotated video {path}: name it {' or '.join(VIDEO_SUFFIXES)}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -214,20 +173,17 @@ def analyze_cmd(
     single = len(videos) == 1 and not Path(videos[0]).is_dir() and not any(c in videos[0] for c in "*?[")
     batch = not single or jobs is not None or engine != "local"
     if exercise is None:
-        _routine(
-            videos[0],
-            batch,
-            variant,
+        from . import cli_routine
+
+        cli_routine.refuse_options(variant=variant, html=html_path, csv=csv_path, targets=targets, batch=batch, out=out)
+        cli_routine.analyze(
+            Path(videos[0]),
             json_path,
-            out,
             save_landmarks,
-            html_path,
-            csv_path,
-            targets,
-            model_complexity,
-            model_path,
-            poses_dir,
-            quiet,
+            model_complexity=model_complexity,
+            model_path=model_path,
+            poses_dir=poses_dir,
+            quiet=quiet,
         )
         return
     ex = resolve_exercise(exercise, variant, poses_dir)  # bad names fail before the model loads
@@ -237,8 +193,8 @@ def analyze_cmd(
         raise click.UsageError("--html and --csv are for one video; a batch's table is --summary")
     if not batch:
         json_path = json_path or Path(f"{Path(videos[0]).stem}.formcheck.json")
-        _check_writable(json_path, out, save_landmarks, html_path, csv_path)
-        _check_video_name(out)
+        check_writable(json_path, out, save_landmarks, html_path, csv_path)
+        check_video_name(out)
     ex, extra = outputs.prepare(
         ex,
         variant,
@@ -300,54 +256,6 @@ def analyze_cmd(
         raise NoPoseError(f"no person detected in any of the {report.frames} frames of {video}{dark} (report written)")
 
 
-def _routine(
-    video_arg: str,
-    batch: bool,
-    variant: str | None,
-    json_path: Path | None,
-    out: Path | None,
-    save_landmarks: Path | None,
-    html_path: Path | None,
-    csv_path: Path | None,
-    targets: tuple[str, ...],
-    model_complexity: int,
-    model_path: Path | None,
-    poses_dir: Path | None,
-    quiet: bool,
-) -> None:
-    """No --exercise: one recording of a whole routine, cut into exercise blocks."""
-    from .exercises import load_exercises
-    from .pipeline import analyze_video
-
-    load_exercises(poses_dir)  # a malformed poses/ fails before the model loads
-    if batch:
-        raise click.UsageError("a batch needs --exercise (a routine is recognised one video at a time)")
-    if variant:
-        raise click.UsageError("--variant needs --exercise")
-    if out or html_path or csv_path or targets:
-        raise click.UsageError("--out, --html, --csv and --target need --exercise (not for a whole routine yet)")
-    video = Path(video_arg)
-    json_path = json_path or Path(f"{video.stem}.formcheck.json")
-    _check_writable(json_path, save_landmarks)
-    report = analyze_video(
-        video,
-        None,
-        poses_dir=poses_dir,
-        model_complexity=model_complexity,
-        model_path=model_path,
-        save_landmarks=save_landmarks,
-        progress=None,
-    )
-    report.write_json(json_path)
-    if not quiet:
-        click.echo(report.summary())
-        click.echo(f"  Report: {json_path}")
-    if report.partial:
-        _fail(f"interrupted: partial report written to {json_path}", EXIT_INTERRUPTED)
-    if report.frames_with_pose == 0:
-        raise NoPoseError(f"no person detected in any of the {report.frames} frames of {video} (report written)")
-
-
 def _batch(
     videos: tuple[str, ...],
     exercise: str,
@@ -367,7 +275,7 @@ def _batch(
 
     paths = find_videos(videos)
     csv_path = csv_path or report_dir / "formcheck-summary.csv"
-    _check_writable(report_dir / "probe", csv_path)
+    check_writable(report_dir / "probe", csv_path)
     job = Job(
         exercise,
         variant,
@@ -411,7 +319,7 @@ def _batch(
 
 
 @cli.command("live")
-@exercise_options
+@routine_exercise_options
 @click.option("--camera", type=int, default=0, show_default=True, help="Camera index to read.")
 @click.option(
     "--source",
@@ -428,7 +336,7 @@ def _batch(
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
 @poses_option
 def live_cmd(
-    exercise: str,
+    exercise: str | None,
     variant: str | None,
     camera: int,
     source: Path | None,
@@ -449,6 +357,9 @@ def live_cmd(
 ) -> None:
     """Coach yourself live in front of a webcam: overlay, counts, hold timer, spoken cues.
 
+    Without --exercise, a whole routine: the exercise is recognised as it is done (the screen says when it
+    changes) and the report gives a block per exercise.
+
     Keys: q or Esc quit, space pause (hold clocks pause too), r reset, s switch side.
     """
     import time as _time
@@ -457,24 +368,32 @@ def live_cmd(
     from .exercises import load_exercises
     from .live import OpenCVWindow, run_live
     from .pipeline import resolve_exercise
+    from .report import Report
     from .sources import CameraSource, PacedFileSource
     from .voice import Voice, find_engine
 
-    ex = resolve_exercise(exercise, variant, poses_dir)
+    if exercise is None:
+        from . import cli_routine
+
+        cli_routine.refuse_options(variant=variant, html=html_path, csv=csv_path, targets=targets)
+    everything = load_exercises(poses_dir).values()
+    ex = None if exercise is None else resolve_exercise(exercise, variant, poses_dir)
     json_path = json_path or Path(f"live-{_time.strftime('%Y%m%d-%H%M%S')}.formcheck.json")
-    _check_writable(json_path, out, html_path, csv_path)
-    _check_video_name(out)
-    ex, extra = outputs.prepare(
-        ex,
-        variant,
-        poses_dir,
-        html=html_path,
-        csv=csv_path,
-        targets=targets,
-        history_path=history_path,
-        no_history=no_history,
-    )
-    trace = extra.trace()
+    check_writable(json_path, out, html_path, csv_path)
+    check_video_name(out)
+    extra = None
+    if ex is not None:
+        ex, extra = outputs.prepare(
+            ex,
+            variant,
+            poses_dir,
+            html=html_path,
+            csv=csv_path,
+            targets=targets,
+            history_path=history_path,
+            no_history=no_history,
+        )
+    trace = extra.trace() if extra is not None else None
     started_at = _time.time()
     speaker = None
     if voice:
@@ -489,7 +408,7 @@ def live_cmd(
             ex,
             src,
             variant=variant,
-            others=load_exercises(poses_dir).values(),
+            others=everything,
             model_complexity=model_complexity,
             model_path=model_path,
             display=display,
@@ -504,6 +423,14 @@ def live_cmd(
             display.close()
         if speaker is not None:
             speaker.close(wait_s=2.0)
+    if extra is None:
+        from . import cli_routine
+        from .routine import RoutineReport
+
+        assert isinstance(report, RoutineReport)
+        cli_routine.finish(report, json_path, out, quiet, "session cut short: report written to")
+        return
+    assert isinstance(report, Report)
     report.target_sources = extra.plan.sources_for(report.variant)
     report.write_json(json_path)
     done = extra.finish(report, trace, video=source, kind="live", started_at=started_at)
@@ -548,7 +475,7 @@ def progress_cmd(
     if plot is not None:
         if plot.suffix.lower() not in PLOT_SUFFIXES:
             raise FormcheckError(f"cannot write plot {plot}: name it {' or '.join(PLOT_SUFFIXES)}")
-        _check_writable(plot)
+        check_writable(plot)
     title, table, days = trend(exercise, variant, history_path, poses_dir)
     click.echo(table)
     if plot is not None:

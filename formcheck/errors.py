@@ -29,3 +29,9 @@ class UnknownExerciseError(FormcheckError):
 
 class BackendError(FormcheckError):
     """The pose model cannot be loaded (e.g. a model complexity that needs a download)."""
+
+
+class InterruptedRun(FormcheckError):
+    """The session was cut short (Ctrl-C, SIGTERM, a camera that stopped); what it measured was written."""
+
+    exit_code = 130

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .errors import FormcheckError
+
 if TYPE_CHECKING:  # imported when used: `formcheck --help` stays fast
     from .exercises import Exercise
     from .history import History
@@ -134,3 +136,37 @@ def video_started_at(video: str | Path, duration_s: float) -> float | None:
         return os.stat(video).st_mtime - duration_s
     except OSError:
         return None
+
+
+def check_writable(*paths: Path | None) -> None:
+    """Fail now, not after minutes of analysis, when an output cannot be written: create (and remove) a file
+    beside each one (permission bits alone say nothing to root or on a read-only file system)."""
+    import tempfile
+
+    for path in paths:
+        if path is None:
+            continue
+        if path.is_dir():
+            raise FormcheckError(f"cannot write {path}: it is a directory")
+        parent = path.parent if str(path.parent) else Path(".")
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent  # missing folders are created when the output is written
+        if not parent.is_dir():
+            raise FormcheckError(f"cannot write {path}: {parent} is not a folder")
+        try:
+            with tempfile.NamedTemporaryFile(dir=parent, prefix=".formcheck-probe-"):
+                pass
+            if path.exists():
+                with open(path, "ab"):
+                    pass
+        except OSError as exc:
+            raise FormcheckError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv")
+
+
+def check_video_name(path: Path | None) -> None:
+    """The annotated video's container comes from its name: one OpenCV cannot write fails now, not later."""
+    if path is not None and path.suffix.lower() not in VIDEO_SUFFIXES:
+        raise FormcheckError(f"cannot write annotated video {path}: name it {' or '.join(VIDEO_SUFFIXES)}")

@@ -122,3 +122,27 @@ def test_model_that_needs_a_download_fails_cleanly_offline(tmp_path):
     res = formcheck("analyze", str(video), "-e", "leg-lifts", "--model-complexity", "0", cwd=tmp_path)
     assert_one_line_error(res, 1, "model complexity 0 needs pose_landmark_lite.tflite")
     assert res.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["-v", "side-lying"], "--variant needs --exercise"),
+        (["--html", "r.html"], "need --exercise (not for a whole routine yet)"),
+        (["--target", "reps=10"], "need --exercise (not for a whole routine yet)"),
+    ],
+)
+def test_live_routine_refuses_what_needs_an_exercise(tmp_path, args, fragment):
+    res = formcheck("live", "--source", str(blank_video(tmp_path / "v.mp4")), "--no-window", *args, cwd=tmp_path)
+    assert_one_line_error(res, 2, fragment)
+
+
+@pytest.mark.slow
+def test_live_without_an_exercise_writes_a_routine_report(tmp_path):
+    video = blank_video(tmp_path / "v.mp4")  # nobody in it: no block, said so
+    res = formcheck("live", "--source", str(video), "--no-window", "--json", "r.json", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["routine"] is True and report["segments"] == []
+    assert any(n.startswith("no exercise recognised") for n in report["notes"])
+    assert res.stdout.startswith("Routine - 0 block(s) recognised")
