@@ -26,12 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.evaluate import Evaluation, Truth, evaluate  # noqa: E402
-from bench.evaluate_routine import evaluate_routine  # noqa: E402
+from bench.evaluate_routine import evaluate_routine, evaluate_switches  # noqa: E402
 from formcheck import geometry as g  # noqa: E402
 from formcheck.backends import MediaPipeSolutionBackend, ReplayBackend  # noqa: E402
 from formcheck.exercises import find_exercise, load_exercises  # noqa: E402
 from formcheck.pipeline import analyze_video  # noqa: E402
 from formcheck.pose import LEG_CHAIN  # noqa: E402
+from formcheck.routine import RoutineSession  # noqa: E402
 
 
 class AngleLog:
@@ -138,6 +139,8 @@ def run_routines(name: str, paths: list[Path], replay: bool) -> str:
     boundaries, and each block's counts against the truth's segments."""
     scored = right = exact = blocks = 0
     worst = 0.0
+    in_order = missed = 0
+    delays: list[float] = []
     for path in paths:
         truth = json.loads(path.read_text())
         video = path.with_suffix(".mp4")
@@ -145,6 +148,12 @@ def run_routines(name: str, paths: list[Path], replay: bool) -> str:
         report = analyze_video(video, None, backend=ReplayBackend(lm) if replay else None)
         ev = evaluate_routine(report.to_dict(), truth)
         print(f"{video.name[:50]:50} {ev.line()}")
+        if replay:  # live recognition, frame by frame as `formcheck live` does it (saved landmarks)
+            sw = evaluate_switches(_live_switches(lm), truth)
+            print(f"{'':50} {sw.line()}")
+            in_order += sw.in_order
+            delays += [d for d in sw.delays_s if d is not None]
+            missed += sum(d is None for d in sw.delays_s)
         for b in ev.blocks:
             if not b.counts_right:
                 print(f"    {b.exercise}/{b.variant_true}: found {b.variant_found}; {b.detail}")
@@ -155,7 +164,22 @@ def run_routines(name: str, paths: list[Path], replay: bool) -> str:
     return (
         f"{name.upper()} {len(paths)} routines: frames {acc:.1f}% right outside transitions (target 95%); "
         f"worst boundary {worst:.2f} s (target 1.5 s); blocks with exact counts {exact}/{blocks}"
+        + (
+            f"; live: {in_order}/{len(paths)} routines shown in order, blocks shown after median "
+            f"{statistics.median(delays) if delays else float('nan'):.1f} s, worst "
+            f"{max(delays) if delays else float('nan'):.1f} s, {missed} never"
+            if replay
+            else ""
+        )
     )
+
+
+def _live_switches(landmarks: Path) -> list[tuple[float, str]]:
+    session = RoutineSession(load_exercises().values(), live=True)
+    replay = ReplayBackend(landmarks)
+    for i, t in enumerate(replay.t):
+        session.update(float(t), replay.pose_at(i), replay.cut_at(i))
+    return [(s.t, s.exercise.name) for s in session.switches]
 
 
 def run_set(name: str, paths: list[Path], replay: bool, given_variant: bool, static: bool) -> str:

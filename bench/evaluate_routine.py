@@ -132,3 +132,32 @@ def evaluate_routine(report: dict[str, Any], truth: dict[str, Any]) -> RoutineEv
         )
     ev.extra_blocks = [f"{f['exercise']}/{f['variant']}" for i, f in enumerate(found) if i not in used]
     return ev
+
+
+@dataclass
+class SwitchEvaluation:
+    """Live recognition of a routine: what was on screen, against the truth's segments."""
+
+    in_order: bool  # the exercises shown, in turn, are the truth's segments' (no wrong one shown between)
+    delays_s: list[float | None]  # per true segment: from its start to its exercise being shown (None: never)
+
+    def line(self) -> str:
+        got = [d for d in self.delays_s if d is not None]
+        worst = f"{max(got):.1f} s" if got else "n/a"
+        return (
+            f"live: exercises shown {'in the right order' if self.in_order else 'NOT in order'}; shown "
+            f"{len(got)}/{len(self.delays_s)} blocks, after median "
+            f"{statistics.median(got) if got else float('nan'):.1f} s, worst {worst}"
+        )
+
+
+def evaluate_switches(switches: list[tuple[float, str]], truth: dict[str, Any]) -> SwitchEvaluation:
+    """``switches``: (time, exercise name) each time the exercise on screen changed."""
+    segs = truth["segments"]
+    shown = [ex for _, ex in switches]
+    in_order = shown == [s["exercise"] for s in segs]
+    delays: list[float | None] = []
+    for s in segs:
+        t = next((t for t, ex in switches if ex == s["exercise"] and s["start_s"] - 1.0 <= t <= s["end_s"]), None)
+        delays.append(None if t is None else round(t - s["start_s"], 2))
+    return SwitchEvaluation(in_order, delays)

@@ -175,11 +175,12 @@ def analyze_cmd(
     if exercise is None:
         from . import cli_routine
 
-        cli_routine.refuse_options(variant=variant, html=html_path, csv=csv_path, targets=targets, batch=batch, out=out)
+        cli_routine.refuse_options(variant=variant, html=html_path, csv=csv_path, targets=targets, batch=batch)
         cli_routine.analyze(
             Path(videos[0]),
             json_path,
             save_landmarks,
+            out,
             model_complexity=model_complexity,
             model_path=model_path,
             poses_dir=poses_dir,

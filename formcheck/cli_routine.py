@@ -1,8 +1,8 @@
 """The CLI's whole-routine paths: ``analyze`` and ``live`` without ``--exercise``.
 
-A routine's blocks are known only once it is over (live: as it goes, for the display), so the outputs made
-for one exercise (HTML report, frame CSV, targets, history) are not offered for it; a batch names its
-exercise. What is refused is refused before the model loads.
+A routine's blocks are known only once it is over, so the outputs made for one exercise (HTML report, frame
+CSV, targets, history) are not offered for it; an annotated video shows the exercise recognised so far, as
+live coaching does. A batch names its exercise. What is refused is refused before the model loads.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .errors import InterruptedRun, NoPoseError
-from .outputs import check_writable
+from .outputs import check_video_name, check_writable
 
 if TYPE_CHECKING:
     from .routine import RoutineReport
@@ -28,22 +28,21 @@ def refuse_options(
     csv: Path | None,
     targets: tuple[str, ...],
     batch: bool = False,
-    out: Path | None = None,
 ) -> None:
-    """A usage error for an option a routine cannot have (``out``: an annotated video from ``analyze``)."""
+    """A usage error for an option a routine cannot have."""
     if batch:
         raise click.UsageError("a batch needs --exercise (a routine is recognised one video at a time)")
     if variant:
         raise click.UsageError("--variant needs --exercise")
-    if html or csv or targets or out:
-        names = (["--out"] if out else []) + ["--html", "--csv", "--target"]
-        raise click.UsageError(f"{', '.join(names)} need --exercise {NOT_FOR_ROUTINES}")
+    if html or csv or targets:
+        raise click.UsageError(f"--html, --csv and --target need --exercise {NOT_FOR_ROUTINES}")
 
 
 def analyze(
     video: Path,
     json_path: Path | None,
     save_landmarks: Path | None,
+    out: Path | None,
     *,
     model_complexity: int,
     model_path: Path | None,
@@ -57,18 +56,20 @@ def analyze(
 
     load_exercises(poses_dir)  # a malformed poses/ fails before the model loads
     json_path = json_path or Path(f"{video.stem}.formcheck.json")
-    check_writable(json_path, save_landmarks)
+    check_writable(json_path, save_landmarks, out)
+    check_video_name(out)
     report = analyze_video(
         video,
         None,
         poses_dir=poses_dir,
         model_complexity=model_complexity,
         model_path=model_path,
+        annotate_to=out,
         save_landmarks=save_landmarks,
         progress=None,
     )
     assert isinstance(report, RoutineReport)
-    finish(report, json_path, None, quiet, "interrupted: partial report written to")
+    finish(report, json_path, out, quiet, "interrupted: partial report written to")
     if report.frames_with_pose == 0:
         raise NoPoseError(f"no person detected in any of the {report.frames} frames of {video} (report written)")
 

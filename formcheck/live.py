@@ -25,7 +25,7 @@ from .errors import InputError
 from .exercises import Exercise
 from .overlay import AnnotatedVideoWriter, LiveStatus, draw_overlay
 from .report import Report
-from .routine import RoutineReport, RoutineSession
+from .routine import SWITCH_SHOWN_S, WAITING, RoutineReport, RoutineSession
 from .session import FrameResult, Session
 from .setup import SetUpCheck, set_up_problem
 from .sources import Frame, VideoInfo
@@ -35,8 +35,6 @@ from .voice import Announcer, Voice
 WINDOW = "formcheck"
 KEY_QUIT = (ord("q"), 27)
 KEY_PAUSE, KEY_RESET, KEY_SWITCH = ord(" "), ord("r"), ord("s")
-SWITCH_SHOWN_S = 4.0  # how long "Now: <exercise>" stays on screen after the exercise changes (a routine)
-WAITING = "Routine: do an exercise, it will be recognised"
 
 
 class LiveSource(Protocol):

@@ -15,9 +15,9 @@ from typing import Any, TextIO
 from .backends import LandmarkRecorder, PoseBackend, ReplayBackend, make_backend, quiet_native_stderr
 from .errors import FormcheckError
 from .exercises import Exercise, find_exercise, load_exercises
-from .overlay import AnnotatedVideoWriter
+from .overlay import AnnotatedVideoWriter, LiveStatus
 from .report import Report
-from .routine import RoutineReport, RoutineSession
+from .routine import SWITCH_SHOWN_S, WAITING, RoutineReport, RoutineSession
 from .session import FrameResult, Session
 from .setup import DARK_LUMA
 from .sources import Frame, VideoFileSource
@@ -53,8 +53,9 @@ def analyze_video(
     ``exercise`` None: a whole routine, recognised block by block from every definition (a ``RoutineReport``).
     ``progress``: a progress bar on stderr (None: only when stderr is a terminal). ``trace``: records the
     frames for an HTML report or a frame CSV (without it, only the range of motion is gathered)."""
-    routine = _routine(exercise, variant, poses_dir, annotate_to or (trace is not None and trace.frames))
-    ex, session = _session(exercise, variant, poses_dir) if routine is None else (None, routine.session)
+    # a routine's annotated video shows what live coaching would: the exercise recognised so far
+    routine = _routine(exercise, variant, poses_dir, trace is not None and trace.frames, live=bool(annotate_to))
+    session = _session(exercise, variant, poses_dir)[1] if routine is None else routine.session
     feed = session.update if routine is None else routine.update
     trace = trace if trace is not None else Trace()
     partial = False
@@ -74,9 +75,9 @@ def analyze_video(
                 res = feed(frame.t, pose, cut)
                 trace.add(frame.t, res, session)
                 light.add(frame.brightness, pose is not None)
-                if writer is not None and ex is not None:
-                    v = ex.variant(res.snapshot.variant)
-                    writer.draw(frame.image, pose, res.features, res.snapshot, f"{ex.title}: {v.title}")
+                if writer is not None:
+                    title, status = _shown(res, session, routine)
+                    writer.draw(frame.image, pose, res.features, res.snapshot, title, live=status)
                 if recorder is not None:
                     recorder.add(frame, pose, cut)
                 if on_frame is not None:
@@ -131,19 +132,35 @@ def _session(
 
 
 def _routine(
-    exercise: str | Exercise | None, variant: str | None, poses_dir: str | Path | None, per_frame_outputs: object
+    exercise: str | Exercise | None,
+    variant: str | None,
+    poses_dir: str | Path | None,
+    traced: object,
+    live: bool = False,
 ) -> RoutineSession | None:
-    """A routine session when no exercise is named. Its blocks are known only at the end, so the outputs
-    drawn or traced frame by frame for one exercise (annotated video, HTML report, frame CSV) need one."""
+    """A routine session when no exercise is named (``live``: recognising the exercise as it goes, for an
+    annotated video). Its blocks are known only at the end, so the outputs traced frame by frame for one
+    exercise (HTML report, frame CSV) need one."""
     if exercise is not None:
         return None
     if variant is not None:
         raise FormcheckError("--variant needs --exercise")
-    if per_frame_outputs:
-        raise FormcheckError(
-            "an annotated video, HTML report or frame CSV needs --exercise (not for a whole routine yet)"
-        )
-    return RoutineSession(load_exercises(poses_dir).values())
+    if traced:
+        raise FormcheckError("an HTML report or frame CSV needs --exercise (not for a whole routine yet)")
+    return RoutineSession(load_exercises(poses_dir).values(), live=live)
+
+
+def _shown(res: FrameResult, session: Session, routine: RoutineSession | None) -> tuple[str, LiveStatus | None]:
+    """The panel's title for a frame of an annotated video and, in a routine, the switch banner."""
+    ex = res.exercise or session.exercise
+    title = f"{ex.title}: {ex.variant(res.snapshot.variant).title}"
+    if routine is None:
+        return title, None
+    switch = routine.current
+    if switch is None:
+        return WAITING, None
+    recent = res.features.t - switch.t <= SWITCH_SHOWN_S
+    return title, LiveStatus(keys="", switched=switch.text if recent else None)
 
 
 class _Light:

@@ -199,6 +199,8 @@ def label_at(blocks: list[Block], t: float) -> str:
     return REST
 
 
+SWITCH_SHOWN_S = 4.0  # how long "Now: <exercise>" stays on screen after the exercise changes
+WAITING = "Routine: do an exercise, it will be recognised"  # the panel's title until the first block
 LIVE_RECHOOSE_S = 1.0  # a hold under way is re-weighed this often (reps and holds ending, at once)
 
 

@@ -1,9 +1,10 @@
 """Live coaching of a whole routine without naming the exercise: the exercise on screen follows what is done,
-the screen (and voice) says when it changes, and the report is the routine's, block by block."""
+the screen (and voice) says when it changes, and the report is the routine's, block by block. The same in
+a routine's annotated video. (Every rendered routine's order of exercises is checked fast, from its saved
+landmarks, in test_routine.py.)"""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,18 +14,46 @@ import pytest
 
 from formcheck.backends import ReplayBackend
 from formcheck.exercises import load_exercises
-from formcheck.live import SWITCH_SHOWN_S, run_live
+from formcheck.live import run_live
 from formcheck.overlay import SWITCH_COLOUR
-from formcheck.pipeline import analyze_landmarks
-from formcheck.routine import RoutineReport
+from formcheck.pipeline import analyze_video
+from formcheck.pose import Pose
+from formcheck.routine import SWITCH_SHOWN_S, RoutineReport, RoutineSession
 from formcheck.sources import Frame, VideoInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTINE = ROOT / "sample_videos" / "routines" / "routine__floor-knee-to-chest-leg-lifts-bridges.mp4"
-# The first rep or hold of a block is evidence only once it explains 2 s (routine.MIN_EXPLAINED_S): a hold
-# after its minimum (3 s), reps after the second one here (1.8 s each). The switch comes within this of the
-# block's start.
-MAX_SWITCH_DELAY_S = 8.0
+# 12-50 s of the floor routine: resting on the back, the knee-to-chest hold (13.6-31.6 s), a rest, the
+# bent-knee lifts from 38 s: two exercises, shown as each is recognised
+FIRST, LAST = 360, 1500
+FPS = 30.0
+
+
+@pytest.fixture(scope="module")
+def part(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import cv2
+
+    cap = cv2.VideoCapture(str(ROUTINE))
+    cap.set(cv2.CAP_PROP_POS_FRAMES, FIRST)
+    path = tmp_path_factory.mktemp("routine") / "part.mp4"
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), FPS, (640, 480))
+    for _ in range(LAST - FIRST):
+        ok, image = cap.read()
+        assert ok
+        w.write(image)
+    w.release()
+    cap.release()
+    return path
+
+
+class OffsetReplay(ReplayBackend):
+    """The routine's saved landmarks, for the part cut from it."""
+
+    def __init__(self) -> None:
+        super().__init__(ROUTINE.with_suffix(".landmarks.npz"))
+
+    def process(self, frame: Frame) -> Pose | None:
+        return self.pose_at(frame.index + FIRST)
 
 
 class Camera:
@@ -34,7 +63,7 @@ class Camera:
         import cv2
 
         self._cap = cv2.VideoCapture(str(clip))
-        self.info = VideoInfo(str(clip), 640, 480, 30.0, 0)
+        self.info = VideoInfo(str(clip), 640, 480, FPS, 0)
         self.delivered = self.dropped = 0
         self.error: str | None = None
         self.notes: list[str] = []
@@ -46,23 +75,21 @@ class Camera:
             if not ok:
                 return
             self.delivered += 1
-            yield Frame(i, i / 30.0, image, time.monotonic())
+            yield Frame(i, i / FPS, image, time.monotonic())
             i += 1
 
     def close(self) -> None:
         self._cap.release()
 
 
-class Sampler:
-    """A display keeping the frames shown at the given indices."""
+class Recorder:
+    """A display keeping whether each frame shown had the switch banner."""
 
-    def __init__(self, wanted: set[int]) -> None:
-        self.wanted, self.i, self.kept = wanted, 0, {}
+    def __init__(self) -> None:
+        self.banner: list[bool] = []
 
     def show(self, image: np.ndarray) -> int:
-        if self.i in self.wanted:
-            self.kept[self.i] = image
-        self.i += 1
+        self.banner.append(_has_banner(image))
         return -1
 
     def close(self) -> None:
@@ -77,69 +104,91 @@ class Speaker:
         self.said.append(phrase)
 
 
-def _switch_pixels(image: np.ndarray) -> int:
-    """Pixels of the switch banner's colour in the band under the panel."""
+def _has_banner(image: np.ndarray) -> bool:
+    """The switch banner's colour in the band under the panel."""
     h = image.shape[0]
     band = image[int(0.13 * h) : int(0.25 * h)].astype(int)
-    return int((np.abs(band - np.array(SWITCH_COLOUR)).sum(axis=2) < 40).sum())
+    return int((np.abs(band - np.array(SWITCH_COLOUR)).sum(axis=2) < 40).sum()) > 50
+
+
+def _shown_spans(banner: list[bool]) -> list[tuple[int, int]]:
+    spans, start = [], None
+    for i, on in enumerate([*banner, False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            spans.append((start, i))
+            start = None
+    return spans
+
+
+def _switch_times() -> list[float]:
+    """When the part's exercise on screen changes, from its landmarks alone."""
+    session, replay = RoutineSession(load_exercises().values(), live=True), OffsetReplay()
+    for i in range(LAST - FIRST):
+        session.update(i / FPS, replay.pose_at(i + FIRST), replay.cut_at(i + FIRST) and i > 0)
+    return [s.t for s in session.switches]
+
+
+def _check_banner(banner: list[bool], switch_times: list[float]) -> None:
+    """Shown once per switch, from the frame after it, for SWITCH_SHOWN_S."""
+    spans = _shown_spans(banner)
+    assert len(spans) == len(switch_times), spans
+    for (a, b), t in zip(spans, switch_times):
+        assert abs(a / FPS - t) <= 2 / FPS
+        assert abs((b - a) / FPS - SWITCH_SHOWN_S) <= 2 / FPS
+
+
+def test_live_shows_and_says_each_exercise_as_it_is_recognised(part, annotated):
+    display, voice, src = Recorder(), Speaker(), Camera(part)
+    try:
+        report, _ = run_live(
+            None, src, others=load_exercises().values(), backend=OffsetReplay(), display=display, voice=voice
+        )  # type: ignore[arg-type]
+    finally:
+        src.close()
+    assert isinstance(report, RoutineReport)
+    segs = report.to_dict()["segments"]
+    assert [s["exercise"] for s in segs] == ["hamstring-stretch", "leg-lifts"]
+    announced = [p for p in voice.said if p.startswith("Now: ")]
+    assert announced == [
+        "Now: Hamstring stretch - Lying on the back, knee to chest",
+        "Now: Leg lifts - Lying on the back, bent-knee lift",
+    ]
+    # after "Now: Leg lifts ...", the counts said are the lifts', per side (the hold had none)
+    after = voice.said[voice.said.index(announced[1]) + 1 :]
+    assert [p.split()[0] for p in after if p.split()[0] in ("left", "right")]
+    assert not any(p.isdigit() for p in after)
+    # the banner: from each switch, for SWITCH_SHOWN_S
+    _check_banner(display.banner, _switch_times())
+    # the same blocks as the recording analysed afterwards
+    ref = annotated[0].to_dict()["segments"]
+    assert [(s["exercise"], s["variant"], s["reps"]) for s in segs] == [
+        (s["exercise"], s["variant"], s["reps"]) for s in ref
+    ]
 
 
 @pytest.fixture(scope="module")
-def live_routine():  # type: ignore[no-untyped-def]
-    truth = json.loads(ROUTINE.with_suffix(".json").read_text())
-    # frames 1 s after each block's start + the allowed delay is too late to see a banner; sample densely
-    wanted = set(range(0, truth["frames"], 15))
-    display, voice, src = Sampler(wanted), Speaker(), Camera(ROUTINE)
-    try:
-        report, _ = run_live(
-            None,
-            src,
-            others=load_exercises().values(),
-            backend=ReplayBackend(ROUTINE.with_suffix(".landmarks.npz")),
-            display=display,
-            voice=voice,  # type: ignore[arg-type]
-        )
-    finally:
-        src.close()
-    return truth, report, display, voice
+def annotated(part: Path) -> tuple[RoutineReport, list[bool]]:
+    """The part analysed with an annotated video: the report, and whether each frame has the banner."""
+    import cv2
 
-
-def test_the_exercise_on_screen_follows_the_routine(live_routine):
-    truth, report, _display, voice = live_routine
+    out = part.with_name("annotated.mp4")
+    report = analyze_video(part, None, backend=OffsetReplay(), annotate_to=out)
     assert isinstance(report, RoutineReport)
-    segs = truth["segments"]
-    announced = [p for p in voice.said if p.startswith("Now: ")]
-    titles = {e.name: e.title for e in load_exercises().values()}
-    assert [p.split(" - ")[0] for p in announced] == [f"Now: {titles[s['exercise']]}" for s in segs]
-    # after "Now: ...", the counts said are the new exercise's (the bridges count 1 to 5, not the lifts' sides)
-    after = voice.said[voice.said.index(announced[-1]) + 1 :]
-    assert [p for p in after if p[0].isdigit() or p.startswith(("left", "right"))] == ["1", "2", "3", "4", "5"]
-    # the person walked in: counting waited for them (the check recovers once they are in view), not longer
-    waited = [n for n in report.notes if n.startswith("counting waited")]
-    assert waited and float(waited[0].split()[2]) < segs[0]["start_s"]
+    banner = []
+    cap = cv2.VideoCapture(str(out))
+    while True:
+        ok, image = cap.read()
+        if not ok:
+            break
+        banner.append(_has_banner(image))
+    cap.release()
+    return report, banner
 
 
-def test_the_switch_is_shown_soon_after_the_block_starts_and_then_goes(live_routine):
-    truth, _report, display, _voice = live_routine
-    shown = {i: _switch_pixels(img) > 50 for i, img in display.kept.items()}
-    fps = truth["fps"]
-    for seg in truth["segments"]:
-        first = min((i for i, on in shown.items() if on and i / fps >= seg["start_s"]), default=None)
-        assert first is not None, seg["exercise"]
-        assert first / fps - seg["start_s"] <= MAX_SWITCH_DELAY_S, (seg["exercise"], first / fps)
-        # gone again a little over SWITCH_SHOWN_S later
-        later = int((first / fps + SWITCH_SHOWN_S + 1.0) * fps)
-        later -= later % 15
-        assert not shown[later], seg["exercise"]
-    assert not any(on for i, on in shown.items() if i / fps < truth["segments"][0]["start_s"])
-
-
-def test_the_live_routine_reports_what_analyze_reports(live_routine):
-    _truth, report, _display, _voice = live_routine
-    ref = analyze_landmarks(ROUTINE.with_suffix(".landmarks.npz"), None).to_dict()
-    got = report.to_dict()
-    assert [(s["exercise"], s["variant"], s["reps"], len(s["holds"])) for s in got["segments"]] == [
-        (s["exercise"], s["variant"], s["reps"], len(s["holds"])) for s in ref["segments"]
-    ]
-    for a, b in zip(got["segments"], ref["segments"]):
-        assert abs(a["start_s"] - b["start_s"]) <= 0.5 and abs(a["end_s"] - b["end_s"]) <= 0.5
+def test_a_routines_annotated_video_shows_the_exercise_recognised_so_far(annotated):
+    report, banner = annotated
+    assert [s["exercise"] for s in report.to_dict()["segments"]] == ["hamstring-stretch", "leg-lifts"]
+    assert len(banner) == LAST - FIRST
+    _check_banner(banner, _switch_times())

@@ -217,3 +217,21 @@ def test_a_rendered_routine_counts_what_was_done(truth_path, routine_reports):
 
     ev = evaluate_routine(routine_reports[truth_path.stem], json.loads(truth_path.read_text()))
     assert all(b.counts_right for b in ev.blocks), [(b.exercise, b.detail) for b in ev.blocks if not b.counts_right]
+
+
+# Live, a block's exercise is shown once its evidence explains 2 s: a hold after its minimum, short reps
+# after the second, a lift held 10 s at the top when that rep ends (13.4 s in, the worst here).
+LIVE_SHOWN_WITHIN_S = 14.0
+
+
+@pytest.mark.parametrize("truth_path", ROUTINES, ids=lambda p: p.stem)
+def test_live_recognition_shows_each_block_in_turn(truth_path):
+    from bench.evaluate_routine import evaluate_switches
+
+    session = RoutineSession(load_exercises().values(), live=True)
+    replay = ReplayBackend(truth_path.with_suffix(".landmarks.npz"))
+    for i, t in enumerate(replay.t):
+        session.update(float(t), replay.pose_at(i), replay.cut_at(i))
+    ev = evaluate_switches([(s.t, s.exercise.name) for s in session.switches], json.loads(truth_path.read_text()))
+    assert ev.in_order, [(round(s.t, 1), s.exercise.name) for s in session.switches]
+    assert all(d is not None and 0 <= d <= LIVE_SHOWN_WITHIN_S for d in ev.delays_s), ev.line()
