@@ -185,6 +185,8 @@ def analyze_cmd(
             model_path=model_path,
             poses_dir=poses_dir,
             quiet=quiet,
+            history_path=history_path,
+            no_history=no_history,
         )
         return
     ex = resolve_exercise(exercise, variant, poses_dir)  # bad names fail before the model loads
@@ -365,7 +367,7 @@ def live_cmd(
     """
     import time as _time
 
-    from . import outputs
+    from . import cli_routine, outputs
     from .exercises import load_exercises
     from .live import OpenCVWindow, run_live
     from .pipeline import resolve_exercise
@@ -374,16 +376,16 @@ def live_cmd(
     from .voice import Voice, find_engine
 
     if exercise is None:
-        from . import cli_routine
-
         cli_routine.refuse_options(variant=variant, html=html_path, csv=csv_path, targets=targets)
     everything = load_exercises(poses_dir).values()
     ex = None if exercise is None else resolve_exercise(exercise, variant, poses_dir)
     json_path = json_path or Path(f"live-{_time.strftime('%Y%m%d-%H%M%S')}.formcheck.json")
     check_writable(json_path, out, html_path, csv_path)
     check_video_name(out)
-    extra = None
-    if ex is not None:
+    extra, history = None, None
+    if ex is None:
+        history = cli_routine.open_history(history_path, no_history)
+    else:
         ex, extra = outputs.prepare(
             ex,
             variant,
@@ -425,11 +427,19 @@ def live_cmd(
         if speaker is not None:
             speaker.close(wait_s=2.0)
     if extra is None:
-        from . import cli_routine
         from .routine import RoutineReport
 
         assert isinstance(report, RoutineReport)
-        cli_routine.finish(report, json_path, out, quiet, "session cut short: report written to")
+        cli_routine.finish(
+            report,
+            json_path,
+            out,
+            quiet,
+            "session cut short: report written to",
+            history=history,
+            kind="live",
+            started_at=started_at,
+        )
         return
     assert isinstance(report, Report)
     report.target_sources = extra.plan.sources_for(report.variant)

@@ -1,8 +1,9 @@
 """The CLI's whole-routine paths: ``analyze`` and ``live`` without ``--exercise``.
 
 A routine's blocks are known only once it is over, so the outputs made for one exercise (HTML report, frame
-CSV, targets, history) are not offered for it; an annotated video shows the exercise recognised so far, as
-live coaching does. A batch names its exercise. What is refused is refused before the model loads.
+CSV, targets) are not offered for it; an annotated video shows the exercise recognised so far, as live
+coaching does, and each block is stored in the history as a session of its exercise. A batch names its
+exercise. What is refused is refused before the model loads.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .errors import InterruptedRun, NoPoseError
 from .outputs import check_video_name, check_writable
 
 if TYPE_CHECKING:
+    from .history import History
     from .routine import RoutineReport
 
 NOT_FOR_ROUTINES = "(not for a whole routine yet)"
@@ -48,9 +50,12 @@ def analyze(
     model_path: Path | None,
     poses_dir: Path | None,
     quiet: bool,
+    history_path: Path | None,
+    no_history: bool,
 ) -> None:
     """``formcheck analyze VIDEO`` without --exercise: one recording of a whole routine, cut into blocks."""
     from .exercises import load_exercises
+    from .outputs import video_started_at
     from .pipeline import analyze_video
     from .routine import RoutineReport
 
@@ -58,6 +63,7 @@ def analyze(
     json_path = json_path or Path(f"{video.stem}.formcheck.json")
     check_writable(json_path, save_landmarks, out)
     check_video_name(out)
+    history = open_history(history_path, no_history)
     report = analyze_video(
         video,
         None,
@@ -69,16 +75,64 @@ def analyze(
         progress=None,
     )
     assert isinstance(report, RoutineReport)
-    finish(report, json_path, out, quiet, "interrupted: partial report written to")
+    started = video_started_at(video, report.duration_s)
+    finish(
+        report,
+        json_path,
+        out,
+        quiet,
+        "interrupted: partial report written to",
+        history=history,
+        kind="analyze",
+        started_at=started,
+    )
     if report.frames_with_pose == 0:
         raise NoPoseError(f"no person detected in any of the {report.frames} frames of {video} (report written)")
 
 
-def finish(report: RoutineReport, json_path: Path, out: Path | None, quiet: bool, cut_short: str) -> None:
-    """Write the report, print its summary, and fail with ``cut_short`` when it was interrupted."""
+def open_history(history_path: Path | None, no_history: bool) -> History | None:
+    """The history the blocks go to (opened, so a bad path fails before the model loads), or None."""
+    from .history import History, default_history_path
+
+    if no_history and history_path is not None:
+        raise click.UsageError("--history and --no-history contradict each other")
+    return None if no_history else History(history_path or default_history_path())
+
+
+def finish(
+    report: RoutineReport,
+    json_path: Path,
+    out: Path | None,
+    quiet: bool,
+    cut_short: str,
+    *,
+    history: History | None,
+    kind: str,
+    started_at: float | None,
+) -> None:
+    """Write the report, store each block in the history (not a recording cut short by ``analyze``: it is
+    not a session done), print the summary, and fail with ``cut_short`` when it was interrupted."""
     report.write_json(json_path)
+    lines = []
+    if history is not None:
+        try:
+            if not (report.partial and kind == "analyze"):
+                ids = [
+                    history.record(
+                        block,
+                        kind="routine",
+                        started_at=None if started_at is None else started_at + block["routine_block"]["start_s"],
+                    )
+                    for block in report.block_reports()
+                ]
+                if ids:
+                    lines.append(f"  History: sessions {', '.join(map(str, ids))} in {history.path}")
+        finally:
+            history.close()
     if not quiet:
         click.echo(report.summary())
         click.echo(f"  Report: {json_path}" + (f"\n  Annotated video: {out}" if out else ""))
+        for line in lines:
+            click.echo(line)
     if report.partial:
         raise InterruptedRun(f"{cut_short} {json_path}")

@@ -366,6 +366,32 @@ class RoutineReport:
             )
         return out
 
+    def block_reports(self) -> list[dict[str, Any]]:
+        """Each block as a one-exercise report's dict with the fields the history keeps (a routine's blocks
+        are sessions of their exercises: ``formcheck progress`` follows them too). Times stay on the
+        recording's timeline; ``routine_block`` says where the block was."""
+        out = []
+        for seg in self.segment_dicts():
+            out.append(
+                {
+                    "exercise": seg["exercise"],
+                    "variant": seg["variant"],
+                    "video": self.video,
+                    "duration_s": round(seg["end_s"] - seg["start_s"], 3),
+                    "reps": seg["reps"],
+                    "rep_events": seg["rep_events"],
+                    "holds": seg["holds"],
+                    "faults": seg["faults"],
+                    "reps_target": seg["reps_target"],
+                    "hold_target_s": seg["hold_target_s"],
+                    "undetermined": None,
+                    "routine_block": {"start_s": seg["start_s"], "end_s": seg["end_s"]},
+                    "partial": self.partial,
+                    "formcheck_version": __version__,
+                }
+            )
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         reps = {"left": 0, "right": 0}
         for b in self.blocks:

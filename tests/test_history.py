@@ -181,3 +181,64 @@ def test_an_unusable_history_fails_before_the_analysis(tmp_path: Path):
     assert not list(tmp_path.glob("*.json"))  # nothing analysed
     both = formcheck("analyze", str(video), "-e", "leg-lifts", "--history", "h.db", "--no-history", cwd=tmp_path)
     assert both.returncode == 2 and "--history and --no-history contradict each other" in both.stderr
+
+
+def test_a_routines_blocks_are_sessions_of_their_exercises(tmp_path: Path, capsys):  # type: ignore[no-untyped-def]
+    from formcheck import cli_routine
+    from formcheck.pipeline import analyze_landmarks
+
+    routine = ROOT / "sample_videos" / "routines" / "routine__floor-knee-to-chest-leg-lifts-bridges.landmarks.npz"
+    report = analyze_landmarks(routine, None)
+    path = tmp_path / "h.sqlite3"
+    start = 1_700_000_000.0
+    cli_routine.finish(
+        report,
+        tmp_path / "r.json",
+        None,
+        False,
+        "cut short",
+        history=cli_routine.open_history(path, False),
+        kind="analyze",
+        started_at=start,
+    )
+    assert "History: sessions 1, 2, 3 in" in capsys.readouterr().out
+    with History(path) as h:
+        rows = h.sessions()
+        lifts = h.daily("leg-lifts")
+    assert [(r.exercise, r.variant, r.kind) for r in reversed(rows)] == [
+        ("hamstring-stretch", "supine-knee-to-chest", "routine"),
+        ("leg-lifts", "supine-bent-knee", "routine"),
+        ("glute-bridge", "supine-bridge-quick", "routine"),
+    ]
+    segs = report.to_dict()["segments"]
+    for r, seg in zip(reversed(rows), segs):
+        assert r.reps == seg["reps"]
+        assert abs(r.duration_s - (seg["end_s"] - seg["start_s"])) < 0.01
+        # started when the block did, on the recording's clock
+        assert abs(r.started_at.timestamp() - (start + seg["start_s"])) < 1.0
+    assert len(lifts) == 1 and lifts[0].reps == 6
+
+
+def test_a_routine_analysis_cut_short_is_not_stored(tmp_path: Path):
+    from formcheck import cli_routine
+    from formcheck.errors import InterruptedRun
+    from formcheck.pipeline import analyze_landmarks
+
+    routine = ROOT / "sample_videos" / "routines" / "routine__floor-knee-to-chest-leg-lifts-bridges.landmarks.npz"
+    report = analyze_landmarks(routine, None)
+    report.partial = True
+    path = tmp_path / "h.sqlite3"
+    with pytest.raises(InterruptedRun, match="cut short"):
+        cli_routine.finish(
+            report,
+            tmp_path / "r.json",
+            None,
+            True,
+            "cut short",
+            history=cli_routine.open_history(path, False),
+            kind="analyze",
+            started_at=None,
+        )
+    assert (tmp_path / "r.json").exists()
+    with History(path) as h:
+        assert h.sessions() == []
