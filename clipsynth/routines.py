@@ -19,6 +19,9 @@ HONEY_PLANKS = {
     "floor_rgb": (190, 160, 118),
     "floor_style": "planks",
 }
+# The third routine is held out: rendered once as specified, after the recogniser was built and tuned.
+INDIGO_SAND = Outfit(shirt=(60, 50, 140), trousers=(182, 166, 128), shoes=(240, 240, 240), skin=(175, 125, 95))
+SAGE_PLANKS = {"wall_rgb": (190, 205, 192), "wall_style": "plain", "floor_rgb": (104, 96, 90), "floor_style": "planks"}
 DUSK_GREY = {"wall_rgb": (178, 192, 208), "wall_style": "gradient", "floor_rgb": (92, 88, 94), "floor_style": "plain"}
 
 ROUTINES: tuple[ClipSpec, ...] = (
@@ -79,5 +82,37 @@ ROUTINES: tuple[ClipSpec, ...] = (
         camera_distance=3.0,
         camera_height=1.0,
         **DUSK_GREY,
+    ),
+    ClipSpec(
+        "routine__kneeling-both-sides-toe-reach-leg-lifts",
+        None,
+        None,
+        "walks in; half-kneeling hip flexor stretch on the right (15 s), stands up, rests, the same on the left "
+        "(15 s); rests standing; standing toe reach (15 s); lies down; bent-knee leg lifts, 2 right then 2 "
+        "left; gets up; walks out. Good form throughout. Held out: rendered once, after the recogniser was "
+        "tuned on the other two",
+        (),
+        routine=(
+            Transition("walk-in", 1.0),
+            Transition("rest-standing", 2.0),
+            Exercise(HFS, "half-kneeling", ("right", "left"), hold_s=15.0, gap_s=3.0),
+            Transition("rest-standing", 3.0),
+            Exercise(HS, "standing-toe-reach", ("both",), hold_s=15.0),
+            Transition("rest-standing", 2.0),
+            Transition("lie-down"),
+            Transition("rest-lying", 3.0),
+            Exercise(LL, "supine-bent-knee", ("right", "left"), reps=2),
+            Transition("rest-lying", 3.0),
+            Transition("get-up"),
+            Transition("rest-standing", 1.5),
+            Transition("walk-out", 1.0),
+        ),
+        facing="right",
+        seed=93,
+        body_height=1.78,
+        outfit=INDIGO_SAND,
+        camera_distance=3.1,
+        camera_height=0.9,
+        **SAGE_PLANKS,
     ),
 )
