@@ -216,13 +216,14 @@ def _draw_live(out: np.ndarray, live: LiveStatus, u: float) -> None:
     if live.keys:
         put_text(out, live.keys, (int(1.2 * u), h - int(2.4 * u)), size, (200, 200, 200))
     if live.switched and not live.paused:
-        # under the panel, so the new exercise's counts and the set-up banner stay readable
+        # under the panel, left of the gauges: the new exercise's counts and its gauges stay readable
         ssize = round(3.0 * u)
+        room = w - int(21 * u)
         tw, th = text_size(live.switched, ssize)
-        while tw > w * 0.94 and ssize > 12:
-            ssize -= 2
+        while tw > room and ssize > 10:
+            ssize -= 1
             tw, th = text_size(live.switched, ssize)
-        x, y = (w - tw) // 2, int(15 * u)
+        x, y = int(1.2 * u), int(15 * u)
         cv2.rectangle(out, (x - int(u), y - int(u)), (x + tw + int(u), y + th + int(1.4 * u)), BLACK, -1)
         put_text(out, live.switched, (x, y), ssize, SWITCH_COLOUR)
     banner = "PAUSED - space to go on" if live.paused else live.set_up

@@ -107,7 +107,7 @@ class Speaker:
 def _has_banner(image: np.ndarray) -> bool:
     """The switch banner's colour in the band under the panel."""
     h = image.shape[0]
-    band = image[int(0.13 * h) : int(0.25 * h)].astype(int)
+    band = image[int(0.13 * h) : int(0.25 * h), : int(0.75 * image.shape[1])].astype(int)
     return int((np.abs(band - np.array(SWITCH_COLOUR)).sum(axis=2) < 40).sum()) > 50
 
 
