@@ -24,6 +24,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from formcheck.exercises import load_exercises  # noqa: E402
 from formcheck.pipeline import analyze_landmarks, analyze_video  # noqa: E402
 from formcheck.report import Report  # noqa: E402
+from formcheck.routine import RoutineReport  # noqa: E402
 
 REPS_TOLERANCE = 1
 HOLD_TOLERANCE_S = 2.0
@@ -127,6 +129,59 @@ def analyse(clip: Path, exercise: str, cache: Path, refresh: bool) -> Report:
     return analyze_landmarks(lm, exercise)
 
 
+def as_one(report: RoutineReport) -> SimpleNamespace:
+    """A routine report's blocks read as one exercise's report, for ``judge``: every block's reps, holds and
+    faults together (a block of another exercise shows up as numbers that are not the truth's)."""
+    reps: dict[str, int] = {"left": 0, "right": 0}
+    for b in report.blocks:
+        for side, n in b.result.reps.items():
+            reps[side] = reps.get(side, 0) + n
+    return SimpleNamespace(
+        reps=reps,
+        holds=[h for b in report.blocks for h in b.result.holds],
+        faults=[f for b in report.blocks for f in b.result.faults],
+        undetermined=None if report.blocks else "no exercise recognised",
+    )
+
+
+def run_routine_mode(entries: list[dict[str, Any]], clips_dir: Path, cache: Path, only: str | None) -> int:
+    """Each real clip analysed as a routine (no --exercise): is its exercise recognised, and are the numbers
+    right? A negative is right when no block is found."""
+    named = right = negatives = negatives_right = 0
+    for e in entries:
+        if only and only not in e["file"]:
+            continue
+        lm = cache / f"{Path(e['file']).stem}.landmarks.npz"
+        report = analyze_landmarks(lm, None)
+        assert isinstance(report, RoutineReport)
+        blocks = [f"{b.exercise.name}/{b.variant.name}" for b in report.blocks]
+        if e["exercise"] is None:
+            negatives += 1
+            ok = not blocks
+            negatives_right += ok
+        else:
+            exs = {b.exercise.name for b in report.blocks}
+            truth = e["truth"]
+            unjudgeable = truth["reps"] is None and not truth["holds"]
+            named += not unjudgeable and exs == {e["exercise"]}
+            ok = judge(as_one(report), truth).right and (unjudgeable or exs == {e["exercise"]})
+            right += ok and not unjudgeable
+        print(f"{'RIGHT' if ok else 'WRONG':8} {e['file'][:70]:70} {', '.join(blocks) or 'no block'}")
+    judgeable = sum(
+        1
+        for e in entries
+        if e["exercise"] is not None
+        and not (e["truth"]["reps"] is None and not e["truth"]["holds"])
+        and (not only or only in e["file"])
+    )
+    print(
+        f"\nREAL FOOTAGE AS ROUTINES (no --exercise): exercise recognised alone in {named}/{judgeable} judgeable "
+        f"clips, fully right (that exercise and its numbers) in {right}/{judgeable}; {negatives_right}/{negatives} "
+        "negatives gave no block"
+    )
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("manifest", type=Path)
@@ -134,11 +189,16 @@ def main() -> int:
     ap.add_argument("--only", help="only clips whose file name contains this")
     ap.add_argument("--refresh", action="store_true", help="run the model again instead of the cached landmarks")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each report's summary")
+    ap.add_argument(
+        "--routine", action="store_true", help="analyse each clip without --exercise (from the cached landmarks)"
+    )
     args = ap.parse_args()
     entries = json.loads(args.manifest.read_text())
     clips_dir = args.manifest.parent / "clips"
     cache = args.cache or args.manifest.parent / "landmarks"
     cache.mkdir(parents=True, exist_ok=True)
+    if args.routine:
+        return run_routine_mode(entries, clips_dir, cache, args.only)
     exercises = sorted(load_exercises())
     right = abstain = judged = 0
     negatives_right = negatives = 0
