@@ -243,17 +243,25 @@ class VariantEngine:
             running,
         )
 
-    def so_far(self, t: float) -> VariantResult:
+    def so_far(self, t: float, under_way: bool = True) -> VariantResult:
         """The findings up to ``t`` without closing anything (a routine recognised while it is done): a hold
-        under way counts as far as it has gone; faults still open are left out."""
+        under way counts as far as it has gone (``under_way``: a rep held at the top too); faults still open
+        are left out."""
         holds = list(self.hold.events) if self.hold is not None else []
+        rep_events = list(self.reps.events) if self.reps is not None else []
         running = self.hold.running(t) if self.hold is not None else None
-        if running is not None:
+        if running is not None and self.reps is None:
             holds.append(running)
+        elif running is not None and self.reps is not None and under_way:
+            # a rep held at the top past the hold's minimum (a 10 s lift hold) is evidence before it ends, if
+            # it would count as it stands
+            rep = self.reps.under_way(t)
+            if rep is not None:
+                rep_events.append(rep)
         return VariantResult(
             variant=self.variant.name,
             reps=dict(self.reps.counts) if self.reps is not None else {"left": 0, "right": 0},
-            rep_events=list(self.reps.events) if self.reps is not None else [],
+            rep_events=rep_events,
             holds=holds,
             faults=[f for rule in self.rules for f in rule.faults],
             rejected=(list(self.reps.rejected) if self.reps is not None else [])

@@ -40,11 +40,11 @@ class HoldTracker:
         return self._timer.elapsed(t) if self.holding else None
 
     def running(self, t: float) -> HoldEvent | None:
-        """The hold under way (not a top hold) as far as it has gone, once it has lasted its minimum."""
-        span = None if self.at_top else self._timer.span(t)
+        """The hold under way as far as it has gone, once it has lasted its minimum (a top hold: its rep's)."""
+        span = self._timer.span(t)
         if span is None or span[1] - span[0] < self.spec.min_s:
             return None
-        if self._orient_ok_s < MOSTLY * self._orient_known_s:
+        if not self.at_top and self._orient_ok_s < MOSTLY * self._orient_known_s:
             return None  # held in another posture so far: it would not be reported (``_close``)
         dur = span[1] - span[0]
         return HoldEvent(

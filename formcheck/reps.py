@@ -104,6 +104,13 @@ class RepTracker:
         self.last_end_s = f.t
         return rep
 
+    def under_way(self, t: float) -> RepEvent | None:
+        """The rep under way as far as it has gone, if it passes this variant's checks so far (None: no rep
+        under way, or one that would not count as it stands). Its side is not known before it ends."""
+        if not self.up or self._not_a_rep(t - self._counter.up_since) is not None:
+            return None
+        return RepEvent("both", self._counter.up_since, t)
+
     def reset(self) -> None:
         """Forget a rep in progress (a cut in the video): the next one starts from rest."""
         self._counter = RepCounter(self.spec.enter, self.spec.exit, rising=self.spec.direction == "rising")

@@ -201,6 +201,7 @@ def label_at(blocks: list[Block], t: float) -> str:
 
 SWITCH_SHOWN_S = 4.0  # how long "Now: <exercise>" stays on screen after the exercise changes
 WAITING = "Routine: do an exercise, it will be recognised"  # the panel's title until the first block
+LIVE_CONFIRM_S = 0.5  # a new choice is shown once the evidence has said so this long
 LIVE_RECHOOSE_S = 1.0  # a hold under way is re-weighed this often (reps and holds ending, at once)
 
 
@@ -221,9 +222,10 @@ class RoutineSession:
     """Frame by frame like ``Session``, for every exercise at once; ``finish`` cuts the recording into blocks.
 
     ``live``: also recognise the exercise while it is done, for the display: whenever an engine's reps or
-    holds change, the blocks so far are chosen as at the end, and the latest one's engine is shown (its
-    counts, gauges and cues); each change is a ``Switch``. The blocks reported are still chosen at the end,
-    from all the evidence."""
+    holds change, the blocks so far are chosen as at the end (a hold under way counting as far as it has
+    gone, and a rep held at the top past its hold's minimum, if it would count), and the latest one's engine
+    is shown (its counts, gauges and cues) once that choice has stood ``LIVE_CONFIRM_S``; each change is a
+    ``Switch``. The blocks reported are still chosen at the end, from all the evidence."""
 
     def __init__(self, exercises: Iterable[Exercise], live: bool = False) -> None:
         exs = list(exercises)
@@ -235,6 +237,7 @@ class RoutineSession:
         self._engines = self._session.all_engines()
         self._evidence: list[tuple[int, int, bool]] = []
         self._rechoose_t = -math.inf
+        self._pending: tuple[tuple[str, str], float] | None = None  # a choice not shown yet, since when
         self.switches: list[Switch] = []
         self._t: list[float] = []
         self._speed: list[float] = []  # the fastest measured joint's speed per frame (deg/s; NaN: no leg seen)
@@ -264,15 +267,34 @@ class RoutineSession:
         if evidence == self._evidence and t < self._rechoose_t:
             return
         self._evidence, self._rechoose_t = evidence, t + LIVE_RECHOOSE_S
-        cands = [b for ex, eng in self._engines for b in candidate_blocks(ex, eng.variant, eng.so_far(t))]
-        blocks = choose_blocks(cands)
-        if not blocks:
+        last = self._latest_block(t, under_way=True)
+        shown = self._session.shown
+        if last is not None and shown is not None and last.exercise.name == shown[0]:
+            # Another variant of the exercise on screen takes over on finished reps only: a rep held at the top
+            # is early evidence of a new exercise, but between variants of one it makes the screen flicker
+            # (a quick bridge reaching its top reads as a held bridge until it comes down).
+            last = self._latest_block(t, under_way=False)
+        if last is None:
             return
-        last = max(blocks, key=lambda b: b.end_s)
         key = (last.exercise.name, last.variant.name)
-        if key != self._session.shown:
-            self._session.shown = key  # shown from the next frame on
-            self.switches.append(Switch(t, last.exercise, last.variant))
+        if key == shown:
+            self._pending = None
+            return
+        if self._pending is None or self._pending[0] != key:
+            # a new choice is shown once it has stood for a moment: the next rep ending can overturn it
+            self._pending = (key, t)
+            self._rechoose_t = min(self._rechoose_t, t + LIVE_CONFIRM_S)
+            return
+        if t - self._pending[1] < LIVE_CONFIRM_S:
+            return
+        self._pending = None
+        self._session.shown = key  # shown from the next frame on
+        self.switches.append(Switch(t, last.exercise, last.variant))
+
+    def _latest_block(self, t: float, under_way: bool) -> Block | None:
+        """The latest of the blocks the evidence so far makes (chosen as at the end)."""
+        cands = [b for ex, eng in self._engines for b in candidate_blocks(ex, eng.variant, eng.so_far(t, under_way))]
+        return max(choose_blocks(cands), key=lambda b: b.end_s, default=None)
 
     def interrupt(self, end_holds: bool = True) -> None:
         self._session.interrupt(end_holds)
