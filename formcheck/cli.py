@@ -175,12 +175,13 @@ def analyze_cmd(
     if exercise is None:
         from . import cli_routine
 
-        cli_routine.refuse_options(variant=variant, html=html_path, csv=csv_path, targets=targets, batch=batch)
+        cli_routine.refuse_options(variant=variant, csv=csv_path, targets=targets, batch=batch)
         cli_routine.analyze(
             Path(videos[0]),
             json_path,
             save_landmarks,
             out,
+            html_path,
             model_complexity=model_complexity,
             model_path=model_path,
             poses_dir=poses_dir,
@@ -376,7 +377,7 @@ def live_cmd(
     from .voice import Voice, find_engine
 
     if exercise is None:
-        cli_routine.refuse_options(variant=variant, html=html_path, csv=csv_path, targets=targets)
+        cli_routine.refuse_options(variant=variant, csv=csv_path, targets=targets)
     everything = load_exercises(poses_dir).values()
     ex = None if exercise is None else resolve_exercise(exercise, variant, poses_dir)
     json_path = json_path or Path(f"live-{_time.strftime('%Y%m%d-%H%M%S')}.formcheck.json")
@@ -436,6 +437,7 @@ def live_cmd(
             out,
             quiet,
             "session cut short: report written to",
+            html=html_path,
             history=history,
             kind="live",
             started_at=started_at,

@@ -1,8 +1,9 @@
 """The CLI's whole-routine paths: ``analyze`` and ``live`` without ``--exercise``.
 
-A routine's blocks are known only once it is over, so the outputs made for one exercise (HTML report, frame
+A routine's blocks are known only once it is over, so the outputs made for one exercise's targets (frame
 CSV, targets) are not offered for it; an annotated video shows the exercise recognised so far, as live
-coaching does, and each block is stored in the history as a session of its exercise. A batch names its
+coaching does, the HTML report gives a timeline and a section per block (``routinehtml``), and each block is
+stored in the history as a session of its exercise. A batch names its
 exercise. What is refused is refused before the model loads.
 """
 
@@ -26,7 +27,6 @@ NOT_FOR_ROUTINES = "(not for a whole routine yet)"
 def refuse_options(
     *,
     variant: str | None,
-    html: Path | None,
     csv: Path | None,
     targets: tuple[str, ...],
     batch: bool = False,
@@ -36,8 +36,8 @@ def refuse_options(
         raise click.UsageError("a batch needs --exercise (a routine is recognised one video at a time)")
     if variant:
         raise click.UsageError("--variant needs --exercise")
-    if html or csv or targets:
-        raise click.UsageError(f"--html, --csv and --target need --exercise {NOT_FOR_ROUTINES}")
+    if csv or targets:
+        raise click.UsageError(f"--csv and --target need --exercise {NOT_FOR_ROUTINES}")
 
 
 def analyze(
@@ -45,6 +45,7 @@ def analyze(
     json_path: Path | None,
     save_landmarks: Path | None,
     out: Path | None,
+    html: Path | None,
     *,
     model_complexity: int,
     model_path: Path | None,
@@ -61,7 +62,7 @@ def analyze(
 
     load_exercises(poses_dir)  # a malformed poses/ fails before the model loads
     json_path = json_path or Path(f"{video.stem}.formcheck.json")
-    check_writable(json_path, save_landmarks, out)
+    check_writable(json_path, save_landmarks, out, html)
     check_video_name(out)
     history = open_history(history_path, no_history)
     report = analyze_video(
@@ -82,6 +83,7 @@ def analyze(
         out,
         quiet,
         "interrupted: partial report written to",
+        html=html,
         history=history,
         kind="analyze",
         started_at=started,
@@ -106,6 +108,7 @@ def finish(
     quiet: bool,
     cut_short: str,
     *,
+    html: Path | None,
     history: History | None,
     kind: str,
     started_at: float | None,
@@ -114,6 +117,11 @@ def finish(
     not a session done), print the summary, and fail with ``cut_short`` when it was interrupted."""
     report.write_json(json_path)
     lines = []
+    if html is not None:
+        from .routinehtml import write_routine_html
+
+        write_routine_html(html, report)
+        lines.append(f"  HTML report: {html}")
     if history is not None:
         try:
             if not (report.partial and kind == "analyze"):

@@ -70,7 +70,7 @@ def test_every_command_has_help_text():
         ("blank", ["{p}", "-e", "squats"], 1, "unknown exercise 'squats'"),
         ("blank", ["{p}", "-e", "leg_lifts", "-v", "upside-down"], 1, "unknown variant 'upside-down'"),
         ("blank", ["{p}", "-v", "side-lying"], 2, "--variant needs --exercise"),  # without: a routine
-        ("blank", ["{p}", "--html", "r.html"], 2, "need --exercise (not for a whole routine yet)"),
+        ("blank", ["{p}", "--csv", "f.csv"], 2, "need --exercise (not for a whole routine yet)"),
         ("blank", ["{p}", "-e", "leg-lifts", "--model", "nope.task"], 1, "pose model not found: nope.task"),
         pytest.param(
             "blank", ["{p}", "-e", "leg-lifts", "--model", "{p}"], 1, "cannot load pose model", marks=pytest.mark.slow
@@ -128,7 +128,7 @@ def test_model_that_needs_a_download_fails_cleanly_offline(tmp_path):
     ("args", "fragment"),
     [
         (["-v", "side-lying"], "--variant needs --exercise"),
-        (["--html", "r.html"], "need --exercise (not for a whole routine yet)"),
+        (["--csv", "f.csv"], "need --exercise (not for a whole routine yet)"),
         (["--target", "reps=10"], "need --exercise (not for a whole routine yet)"),
     ],
 )

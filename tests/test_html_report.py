@@ -300,3 +300,26 @@ def test_every_analysis_goes_into_the_history_unless_opted_out(monkeypatch, tmp_
     assert row.variant == rep["variant"] and row.reps == rep["reps"] and row.kind == "analyze"
     # dated by the recording: its file's time less its length
     assert abs(row.started_at.timestamp() - (LIVE_CLIP.stat().st_mtime - rep["duration_s"])) < 1.5
+
+
+def test_a_routine_gets_its_html_report_a_section_per_block(monkeypatch, tmp_path: Path, capsys):
+    from formcheck.routinehtml import BLOCK_ALPHA, BLOCK_COLOURS
+
+    fast_cli(monkeypatch)
+    routine = SAMPLES / "routines" / "routine__standing-leg-lifts-toe-reach-kneeling.mp4"
+    run_cli("analyze", str(routine), "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"))
+    assert f"HTML report: {tmp_path / 'r.html'}" in capsys.readouterr().out
+    segs = json.loads((tmp_path / "r.json").read_text())["segments"]
+    page = (tmp_path / "r.html").read_text()
+    assert "<script" not in page and not re.search(r'(src|href)="(?!data:)', page)
+    for i, s in enumerate(segs, 1):
+        assert f"<h2>{i}. {s['exercise_title']}: {s['variant_title']}</h2>" in page
+        assert f"{s['start_s']:.1f}-{s['end_s']:.1f} s" in page
+    assert page.count("<tr><td>") == len(segs)
+    # the timeline: a bar in each exercise's colour, the holds in green under them
+    (timeline,) = embedded_images(page)
+    for colour in BLOCK_COLOURS[: len({s["exercise"] for s in segs})]:
+        rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+        light = "#" + "".join(f"{round(BLOCK_ALPHA * c + (1 - BLOCK_ALPHA) * 255):02x}" for c in rgb)  # on white
+        assert colour_pixels(timeline, light) > 2000
+    assert colour_pixels(timeline, "#2ca02c") > 200
