@@ -108,10 +108,10 @@ def finish(
     quiet: bool,
     cut_short: str,
     *,
-    html: Path | None,
     history: History | None,
     kind: str,
     started_at: float | None,
+    html: Path | None = None,
 ) -> None:
     """Write the report, store each block in the history (not a recording cut short by ``analyze``: it is
     not a session done), print the summary, and fail with ``cut_short`` when it was interrupted."""
