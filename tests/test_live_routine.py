@@ -192,3 +192,19 @@ def test_a_routines_annotated_video_shows_the_exercise_recognised_so_far(annotat
     assert [s["exercise"] for s in report.to_dict()["segments"]] == ["hamstring-stretch", "leg-lifts"]
     assert len(banner) == LAST - FIRST
     _check_banner(banner, _switch_times())
+
+
+def test_a_live_routine_cut_short_keeps_the_blocks_so_far(part):
+    def stop_at(frame: Frame, _res: object) -> None:
+        if frame.index == 700:  # 35 s into the routine: the knee-to-chest hold done, the lifts not begun
+            raise KeyboardInterrupt
+
+    src = Camera(part)
+    try:
+        report, _ = run_live(None, src, others=load_exercises().values(), backend=OffsetReplay(), on_frame=stop_at)
+    finally:
+        src.close()
+    assert isinstance(report, RoutineReport) and report.partial
+    d = report.to_dict()
+    assert d["partial"] is True and d["frames"] == 701
+    assert [(s["exercise"], len(s["holds"])) for s in d["segments"]] == [("hamstring-stretch", 1)]
