@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from . import vocabulary as vocab
-from .events import Fit, VariantResult
+from .events import FaultEvent, Fit, HoldEvent, RepEvent, VariantResult
 from .exercises import Variant
 from .features import BodyFeatures, LegFeatures
 from .holds import HoldTracker
@@ -247,8 +247,8 @@ class VariantEngine:
         """The findings up to ``t`` without closing anything (a routine recognised while it is done): a hold
         under way counts as far as it has gone (``under_way``: a rep held at the top too); faults still open
         are left out."""
-        holds = list(self.hold.events) if self.hold is not None else []
         rep_events = list(self.reps.events) if self.reps is not None else []
+        holds = list(self.hold.events) if self.hold is not None else []
         running = self.hold.running(t) if self.hold is not None else None
         if running is not None and self.reps is None:
             holds.append(running)
@@ -258,15 +258,7 @@ class VariantEngine:
             rep = self.reps.under_way(t)
             if rep is not None:
                 rep_events.append(rep)
-        return VariantResult(
-            variant=self.variant.name,
-            reps=dict(self.reps.counts) if self.reps is not None else {"left": 0, "right": 0},
-            rep_events=rep_events,
-            holds=holds,
-            faults=[f for rule in self.rules for f in rule.faults],
-            rejected=(list(self.reps.rejected) if self.reps is not None else [])
-            + (list(self.hold.rejected) if self.hold else []),
-        )
+        return self._result(rep_events, holds, [f for rule in self.rules for f in rule.faults], [])
 
     def finish(self) -> VariantResult:
         """Close what is still open at the end of the session and return the findings."""
@@ -278,20 +270,27 @@ class VariantEngine:
             rule.finish()
             faults += rule.faults
             notes += rule.notes()
-        reps = self.reps
-        rep_events = list(reps.events) if reps is not None else []
+        rep_events = list(self.reps.events) if self.reps is not None else []
         holds = sorted(self.hold.events, key=lambda e: e.start_s) if self.hold is not None else []
         faults.sort(key=lambda e: (e.start_s, e.code))
+        return self._result(rep_events, holds, faults, notes)
+
+    def _result(
+        self, rep_events: list[RepEvent], holds: list[HoldEvent], faults: list[FaultEvent], notes: list[str]
+    ) -> VariantResult:
+        """The findings, with how well they explain the session (``Fit``)."""
+        reps = self.reps
         if reps is not None:
             spans = [(e.start_s, e.end_s) for e in rep_events]
         else:
             spans = [(h.start_s, h.end_s) for h in holds]
+        rejected = (list(reps.rejected) if reps is not None else []) + (list(self.hold.rejected) if self.hold else [])
         fit = Fit(
             orientation_s=round(self._orientation_s, 2),
             explained_s=round(sum(b - a for a, b in spans), 2),
             fault_s=round(sum(_overlap((f.start_s, f.end_s), spans) for f in faults), 2),
             counted=len(spans),
-            rejected=(len(reps.rejected) if reps is not None else 0) + (len(self.hold.rejected) if self.hold else 0),
+            rejected=len(rejected),
         )
         return VariantResult(
             variant=self.variant.name,
@@ -301,5 +300,5 @@ class VariantEngine:
             faults=faults,
             notes=notes,
             fit=fit,
-            rejected=(list(reps.rejected) if reps is not None else []) + (self.hold.rejected if self.hold else []),
+            rejected=rejected,
         )

@@ -25,7 +25,7 @@ from .errors import InputError
 from .exercises import Exercise
 from .overlay import AnnotatedVideoWriter, LiveStatus, draw_overlay
 from .report import Report
-from .routine import SWITCH_SHOWN_S, WAITING, RoutineReport, RoutineSession
+from .routine import RoutineReport, RoutineSession, panel
 from .session import FrameResult, Session
 from .setup import SetUpCheck, set_up_problem
 from .sources import Frame, VideoInfo
@@ -183,21 +183,14 @@ def run_live(
                         now = time.monotonic()
                         fps = (len(shown_at) - 1) / (now - shown_at[0]) if len(shown_at) > 1 else math.nan
                         lat = (now - frame.captured) * 1000.0 if not math.isnan(frame.captured) else math.nan
-                        recent = switch is not None and t - switch.t <= SWITCH_SHOWN_S
-                        live = LiveStatus(
-                            fps=fps,
-                            latency_ms=lat,
-                            set_up=problem,
-                            paused=False,
-                            switched=switch.text if recent and switch is not None else None,
-                        )
-                        waiting = routine is not None and switch is None
+                        title, banner = panel(shown, v, t, switch, routine is not None)
+                        live = LiveStatus(fps=fps, latency_ms=lat, set_up=problem, paused=False, switched=banner)
                         image = draw_overlay(
                             frame.image,
                             pose,
                             res.features,
                             res.snapshot,
-                            WAITING if waiting else f"{shown.title}: {v.title}",
+                            title,
                             mirror=mirror,
                             live=live,
                         )

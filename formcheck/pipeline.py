@@ -17,7 +17,7 @@ from .errors import FormcheckError
 from .exercises import Exercise, find_exercise, load_exercises
 from .overlay import AnnotatedVideoWriter, LiveStatus
 from .report import Report
-from .routine import SWITCH_SHOWN_S, WAITING, RoutineReport, RoutineSession
+from .routine import RoutineReport, RoutineSession, panel
 from .session import FrameResult, Session
 from .setup import DARK_LUMA
 from .sources import Frame, VideoFileSource
@@ -153,14 +153,9 @@ def _routine(
 def _shown(res: FrameResult, session: Session, routine: RoutineSession | None) -> tuple[str, LiveStatus | None]:
     """The panel's title for a frame of an annotated video and, in a routine, the switch banner."""
     ex = res.exercise or session.exercise
-    title = f"{ex.title}: {ex.variant(res.snapshot.variant).title}"
-    if routine is None:
-        return title, None
-    switch = routine.current
-    if switch is None:
-        return WAITING, None
-    recent = res.features.t - switch.t <= SWITCH_SHOWN_S
-    return title, LiveStatus(keys="", switched=switch.text if recent else None)
+    switch = routine.current if routine is not None else None
+    title, banner = panel(ex, ex.variant(res.snapshot.variant), res.features.t, switch, routine is not None)
+    return title, None if routine is None else LiveStatus(keys="", switched=banner)
 
 
 class _Light:

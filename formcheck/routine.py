@@ -218,6 +218,19 @@ class Switch:
         return f"Now: {self.exercise.title} - {self.variant.title}"
 
 
+def panel(
+    exercise: Exercise, variant: Variant, t: float, switch: Switch | None, routine: bool
+) -> tuple[str, str | None]:
+    """What the display's panel says at ``t`` (live and an annotated video alike): the title, and the switch
+    banner while a change of exercise is recent (a routine; before its first block, that it is waiting)."""
+    title = f"{exercise.title}: {variant.title}"
+    if not routine:
+        return title, None
+    if switch is None:
+        return WAITING, None
+    return title, switch.text if t - switch.t <= SWITCH_SHOWN_S else None
+
+
 class RoutineSession:
     """Frame by frame like ``Session``, for every exercise at once; ``finish`` cuts the recording into blocks.
 

@@ -133,8 +133,6 @@ class Session:
         snap, shown_ex = None, None
         own = self.exercise.name
         chosen = self.shown if self.shown is not None else (own, self.current_variant())
-        if chosen[0] == own and chosen[1] not in self._engines:  # (not an engine here): the detector's choice
-            chosen = (own, self.current_variant())
         for name, eng in self._engines.items():
             s = eng.update(f, show=chosen == (own, name))
             if s is not None:

@@ -183,12 +183,16 @@ def test_an_unusable_history_fails_before_the_analysis(tmp_path: Path):
     assert both.returncode == 2 and "--history and --no-history contradict each other" in both.stderr
 
 
-def test_a_routines_blocks_are_sessions_of_their_exercises(tmp_path: Path, capsys):  # type: ignore[no-untyped-def]
-    from formcheck import cli_routine
-    from formcheck.pipeline import analyze_landmarks
+@pytest.fixture(scope="module")
+def routine_report():  # type: ignore[no-untyped-def]
+    routine = SAMPLES / "routines" / "routine__floor-knee-to-chest-leg-lifts-bridges.landmarks.npz"
+    return analyze_landmarks(routine, None)
 
-    routine = ROOT / "sample_videos" / "routines" / "routine__floor-knee-to-chest-leg-lifts-bridges.landmarks.npz"
-    report = analyze_landmarks(routine, None)
+
+def test_a_routines_blocks_are_sessions_of_their_exercises(tmp_path: Path, capsys, routine_report):  # type: ignore[no-untyped-def]
+    from formcheck import cli_routine
+
+    report = routine_report
     path = tmp_path / "h.sqlite3"
     start = 1_700_000_000.0
     cli_routine.finish(
@@ -219,14 +223,13 @@ def test_a_routines_blocks_are_sessions_of_their_exercises(tmp_path: Path, capsy
     assert len(lifts) == 1 and lifts[0].reps == 6
 
 
-def test_a_routine_analysis_cut_short_is_not_stored(tmp_path: Path):
+def test_a_routine_analysis_cut_short_is_not_stored(tmp_path: Path, routine_report):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
     from formcheck import cli_routine
     from formcheck.errors import InterruptedRun
-    from formcheck.pipeline import analyze_landmarks
 
-    routine = ROOT / "sample_videos" / "routines" / "routine__floor-knee-to-chest-leg-lifts-bridges.landmarks.npz"
-    report = analyze_landmarks(routine, None)
-    report.partial = True
+    report = replace(routine_report, partial=True)
     path = tmp_path / "h.sqlite3"
     with pytest.raises(InterruptedRun, match="cut short"):
         cli_routine.finish(
