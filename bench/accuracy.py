@@ -27,12 +27,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.evaluate import Evaluation, Truth, evaluate  # noqa: E402
 from bench.evaluate_routine import evaluate_routine, evaluate_switches  # noqa: E402
-from formcheck import geometry as g  # noqa: E402
-from formcheck.backends import MediaPipeSolutionBackend, ReplayBackend  # noqa: E402
-from formcheck.exercises import find_exercise, load_exercises  # noqa: E402
-from formcheck.pipeline import analyze_video  # noqa: E402
-from formcheck.pose import LEG_CHAIN  # noqa: E402
-from formcheck.routine import RoutineSession  # noqa: E402
+from formcheck.analysis.routine import RoutineSession  # noqa: E402
+from formcheck.app.api import analyze_video  # noqa: E402
+from formcheck.definitions.schema import find_exercise, load_exercises  # noqa: E402
+from formcheck.pose import geometry as g  # noqa: E402
+from formcheck.pose.backends import MediaPipeSolutionBackend, ReplayBackend  # noqa: E402
+from formcheck.pose.landmarks import LEG_CHAIN  # noqa: E402
 
 
 class AngleLog:

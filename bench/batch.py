@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(videos: list[Path], jobs: int, report_dir: Path) -> float:
     t0 = time.perf_counter()
-    cmd = [sys.executable, "-m", "formcheck.cli", "analyze", *map(str, videos), "-e", "leg-lifts", "-q"]
+    cmd = [sys.executable, "-m", "formcheck", "analyze", *map(str, videos), "-e", "leg-lifts", "-q"]
     subprocess.run([*cmd, "--jobs", str(jobs), "--report-dir", str(report_dir)], check=True, capture_output=True)
     return time.perf_counter() - t0
 

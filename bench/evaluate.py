@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from formcheck.report import Report
+from formcheck.report.exercise_report import Report
 
 FAULT_TOLERANCE_S = 0.5  # a reported interval this close to the true one counts as overlapping
 

@@ -23,9 +23,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from formcheck.exercises import load_exercises  # noqa: E402
-from formcheck.live import OpenCVWindow, latency_summary, run_live  # noqa: E402
-from formcheck.sources import PacedFileSource  # noqa: E402
+from formcheck.definitions.schema import load_exercises  # noqa: E402
+from formcheck.io.sources import PacedFileSource  # noqa: E402
+from formcheck.live.coach import OpenCVWindow, latency_summary, run_live  # noqa: E402
 
 DEFAULT_CLIP = ROOT / "sample_videos" / "leg-lifts__supine-bent-knee__good-both.mp4"
 

@@ -71,7 +71,7 @@ def _analyze(clip: Path, json_path: Path, out: Path | None) -> list[str]:
     cmd = [
         sys.executable,
         "-m",
-        "formcheck.cli",
+        "formcheck",
         "analyze",
         str(clip),
         "-e",

@@ -30,10 +30,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from formcheck.exercises import load_exercises  # noqa: E402
-from formcheck.pipeline import analyze_landmarks, analyze_video  # noqa: E402
-from formcheck.report import Report  # noqa: E402
-from formcheck.routine import RoutineReport  # noqa: E402
+from formcheck.analysis.routine import RoutineReport  # noqa: E402
+from formcheck.app.api import analyze_landmarks, analyze_video  # noqa: E402
+from formcheck.definitions.schema import load_exercises  # noqa: E402
+from formcheck.report.exercise_report import Report  # noqa: E402
 
 REPS_TOLERANCE = 1
 HOLD_TOLERANCE_S = 2.0

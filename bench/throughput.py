@@ -29,10 +29,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from formcheck.backends import ReplayBackend, quiet_native_stderr  # noqa: E402
-from formcheck.exercises import load_exercises  # noqa: E402
-from formcheck.pipeline import analyze_video  # noqa: E402
-from formcheck.session import Session  # noqa: E402
+from formcheck.analysis.session import Session  # noqa: E402
+from formcheck.app.api import analyze_video  # noqa: E402
+from formcheck.definitions.schema import load_exercises  # noqa: E402
+from formcheck.pose.backends import ReplayBackend, quiet_native_stderr  # noqa: E402
 
 SOURCE = ROOT / "sample_videos" / "leg-lifts__supine-bent-knee__good-both.mp4"
 EXERCISE = "leg-lifts"

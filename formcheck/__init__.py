@@ -14,26 +14,27 @@ from typing import TYPE_CHECKING, Any
 os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
-__version__ = "0.1.0"
+from formcheck.version import __version__
+
 __all__ = ["Report", "__version__", "analyze_video", "load_exercises"]
 
 if TYPE_CHECKING:
-    from .exercises import load_exercises
-    from .pipeline import analyze_video
-    from .report import Report
+    from formcheck.app.api import analyze_video
+    from formcheck.definitions.schema import load_exercises
+    from formcheck.report.exercise_report import Report
 
 
 def __getattr__(name: str) -> Any:
     if name == "analyze_video":
-        from .pipeline import analyze_video
+        from formcheck.app.api import analyze_video
 
         return analyze_video
     if name == "Report":
-        from .report import Report
+        from formcheck.report.exercise_report import Report
 
         return Report
     if name == "load_exercises":
-        from .exercises import load_exercises
+        from formcheck.definitions.schema import load_exercises
 
         return load_exercises
     raise AttributeError(f"module 'formcheck' has no attribute {name!r}")

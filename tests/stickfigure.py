@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck.pose import LM, NUM_LANDMARKS, Pose
+from formcheck.pose.landmarks import LM, NUM_LANDMARKS, Pose
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from stickfigure import SUPINE_REST, make_pose
 
-from formcheck.backends import LandmarkRecorder, MediaPipeSolutionBackend, MediaPipeTaskBackend, ReplayBackend
+from formcheck.analysis.session import Session
+from formcheck.definitions.schema import load_exercises
 from formcheck.errors import BackendError
-from formcheck.exercises import load_exercises
-from formcheck.overlay import draw_overlay
-from formcheck.session import Session
-from formcheck.sources import Frame
+from formcheck.io.sources import Frame
+from formcheck.pose.backends import LandmarkRecorder, MediaPipeSolutionBackend, MediaPipeTaskBackend, ReplayBackend
+from formcheck.render.overlay import draw_overlay
 
 
 def test_recorded_landmarks_replay_within_their_rounding(tmp_path):
@@ -53,7 +53,7 @@ def test_task_backend_rejects_missing_model():
 
 @pytest.mark.slow
 def test_task_backend_finds_the_person_and_agrees_with_the_legacy_backend(task_model):
-    from formcheck.sources import VideoFileSource
+    from formcheck.io.sources import VideoFileSource
 
     clip = Path(__file__).parents[1] / "sample_videos" / "leg-lifts__supine-bent-knee__good-both.mp4"
     task, legacy = MediaPipeTaskBackend(task_model), MediaPipeSolutionBackend()

@@ -94,7 +94,7 @@ def test_missing_output_folders_are_created(tmp_path):
 
 
 def test_variable_frame_rate_is_timed_by_the_container():
-    from formcheck.sources import VideoFileSource
+    from formcheck.io.sources import VideoFileSource
 
     with VideoFileSource(VFR) as src:
         times = [round(f.t * 30, 3) for f in src]
@@ -104,7 +104,7 @@ def test_variable_frame_rate_is_timed_by_the_container():
 
 
 def test_a_rotation_tag_is_honoured():
-    from formcheck.sources import VideoFileSource
+    from formcheck.io.sources import VideoFileSource
 
     clip = ROOT / "sample_videos/hard/leg-lifts__standing-straight-leg__hard-rotation-tag.mp4"
     truth = json.loads(clip.with_suffix(".json").read_text())
@@ -117,7 +117,7 @@ def test_a_rotation_tag_is_honoured():
 
 
 def test_a_corrupt_stream_stops_where_it_breaks(tmp_path):
-    from formcheck.sources import VideoFileSource
+    from formcheck.io.sources import VideoFileSource
 
     good = write_video(tmp_path / "good.mp4", frames_of(STANDING, 0, 120, step=2))
     data = bytearray(good.read_bytes())
@@ -182,8 +182,8 @@ def test_legs_out_of_the_picture_are_not_seen_never_guessed(tmp_path):
 
 @pytest.mark.slow
 def test_two_people_one_followed_throughout(tmp_path):
-    from formcheck.pipeline import analyze_video
-    from formcheck.pose import LM
+    from formcheck.app.api import analyze_video
+    from formcheck.pose.landmarks import LM
 
     a, b = frames_of(STANDING, 200, 60), frames_of(FOLD, 200, 60)
     video = write_video(tmp_path / "two.mp4", [np.hstack([x, y]) for x, y in zip(a, b)])

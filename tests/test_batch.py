@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.batch import Job, find_videos, run_batch
+from formcheck.app.batch import Job, find_videos, run_batch
 from formcheck.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +87,7 @@ def test_batch_on_ray_gives_the_same_reports_as_locally(folder: Path, tmp_path: 
 
 def test_one_video_options_are_refused_for_a_batch(folder: Path, tmp_path: Path):
     res = subprocess.run(
-        [sys.executable, "-m", "formcheck.cli", "analyze", str(folder), "-e", "leg-lifts", "--out", "x.mp4"],
+        [sys.executable, "-m", "formcheck", "analyze", str(folder), "-e", "leg-lifts", "--out", "x.mp4"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -99,7 +99,7 @@ def test_one_video_options_are_refused_for_a_batch(folder: Path, tmp_path: Path)
 
 def test_a_batch_refuses_per_frame_outputs(folder: Path, tmp_path: Path):
     res = subprocess.run(
-        [sys.executable, "-m", "formcheck.cli", "analyze", str(folder), "-e", "leg-lifts", "--csv", "f.csv"],
+        [sys.executable, "-m", "formcheck", "analyze", str(folder), "-e", "leg-lifts", "--csv", "f.csv"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -110,7 +110,7 @@ def test_a_batch_refuses_per_frame_outputs(folder: Path, tmp_path: Path):
 
 
 def test_the_driver_stores_each_analysed_video_in_the_history(folder: Path, tmp_path: Path):
-    from formcheck.history import History
+    from formcheck.history.store import History
 
     with History(tmp_path / "h.sqlite3") as history:
         run_batch(

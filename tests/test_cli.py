@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def formcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "formcheck.cli", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300
+        [sys.executable, "-m", "formcheck", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300
     )
 
 
@@ -38,7 +38,7 @@ def assert_one_line_error(res: subprocess.CompletedProcess[str], code: int, frag
 
 
 def test_exercises_lists_every_variant():
-    from formcheck.exercises import load_exercises
+    from formcheck.definitions.schema import load_exercises
 
     res = formcheck("exercises")
     assert res.returncode == 0
@@ -49,7 +49,7 @@ def test_exercises_lists_every_variant():
 
 
 def test_every_command_has_help_text():
-    from formcheck.cli import cli
+    from formcheck.app.cli import cli
 
     for name, cmd in cli.commands.items():
         assert cmd.help, f"{name} has no help"

@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 
 from bench.evaluate import Truth, evaluate
-from formcheck.backends import ReplayBackend, read_landmarks_meta
-from formcheck.exercises import load_exercises
-from formcheck.pipeline import analyze_landmarks, analyze_video, file_sha256
-from formcheck.report import Report
+from formcheck.app.api import analyze_landmarks, analyze_video, file_sha256
+from formcheck.definitions.schema import load_exercises
+from formcheck.pose.backends import ReplayBackend, read_landmarks_meta
+from formcheck.report.exercise_report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
@@ -188,7 +188,7 @@ def test_cli_writes_contract_and_annotated_video(tmp_path):
         [
             sys.executable,
             "-m",
-            "formcheck.cli",
+            "formcheck",
             "analyze",
             str(truth.video),
             "--exercise",
@@ -224,7 +224,7 @@ def test_cli_with_a_task_model_counts_the_same(tmp_path, task_model):
         [
             sys.executable,
             "-m",
-            "formcheck.cli",
+            "formcheck",
             "analyze",
             str(truth.video),
             "-e",

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from stickfigure import SUPINE_REST, Key, make_pose, timeline, with_leg
 
-from formcheck.cuts import CutDetector
-from formcheck.exercises import load_exercises
-from formcheck.features import FeatureExtractor
-from formcheck.session import Session
+from formcheck.analysis.session import Session
+from formcheck.definitions.schema import load_exercises
+from formcheck.engine.features import FeatureExtractor
+from formcheck.io.cuts import CutDetector
 
 EXERCISES = load_exercises()
 

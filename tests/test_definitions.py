@@ -26,11 +26,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from formcheck import vocabulary as vocab
+from formcheck.app.api import analyze_landmarks
+from formcheck.definitions import vocabulary as vocab
+from formcheck.definitions.schema import Exercise, load_exercises
 from formcheck.errors import PosesFileError
-from formcheck.exercises import Exercise, load_exercises
-from formcheck.pipeline import analyze_landmarks
-from formcheck.report import Report
+from formcheck.report.exercise_report import Report
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -266,7 +266,7 @@ def test_each_malformed_definition_is_rejected_with_file_field_and_problem(tmp_p
 def test_the_cli_says_it_in_one_line(tmp_path):
     write_files(tmp_path, {"demo.toml": edit("exit = 165.0", "exit = nan")})
     res = subprocess.run(
-        [sys.executable, "-m", "formcheck.cli", "exercises", "--poses-dir", str(tmp_path)],
+        [sys.executable, "-m", "formcheck", "exercises", "--poses-dir", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from formcheck import vocabulary as vocab
-from formcheck.detect import VariantDetector
-from formcheck.exercises import load_exercises
-from formcheck.features import BodyFeatures, classify_orientation
+from formcheck.definitions import vocabulary as vocab
+from formcheck.definitions.schema import load_exercises
+from formcheck.engine.features import BodyFeatures, classify_orientation
+from formcheck.engine.variant_evidence import VariantDetector
 
 NAN = math.nan
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from stickfigure import SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
 
-from formcheck.exercises import find_exercise, load_exercises
-from formcheck.pose import LEG_CHAIN, Pose
-from formcheck.session import Session
+from formcheck.analysis.session import Session
+from formcheck.definitions.schema import find_exercise, load_exercises
+from formcheck.pose.landmarks import LEG_CHAIN, Pose
 
 EXERCISES = load_exercises()
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from formcheck.definitions.schema import find_exercise, load_exercises, normalize_name
 from formcheck.errors import PosesFileError, UnknownExerciseError
-from formcheck.exercises import find_exercise, load_exercises, normalize_name
 
 GUIDE_VARIANTS = {
     "hip-flexor-stretch": {"half-kneeling", "hand-supported"},

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from stickfigure import SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
 
-from formcheck.exercises import load_exercises
-from formcheck.report import Report
-from formcheck.session import Session
+from formcheck.analysis.session import Session
+from formcheck.definitions.schema import load_exercises
+from formcheck.report.exercise_report import Report
 
 EXERCISES = load_exercises()
 STAND = Posture(pelvis=(320.0, 220.0))

@@ -42,14 +42,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stickfigure import SIDE_KNEEL, STANDING, SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
 
-from formcheck.backends import ReplayBackend
-from formcheck.events import VariantResult
-from formcheck.exercises import Variant, load_exercises
-from formcheck.machines import HoldTimer
-from formcheck.pipeline import analyze_landmarks
-from formcheck.pose import LM, NUM_LANDMARKS, Pose
-from formcheck.report import Report
-from formcheck.session import Session
+from formcheck.analysis.session import Session
+from formcheck.app.api import analyze_landmarks
+from formcheck.definitions.schema import Variant, load_exercises
+from formcheck.engine.findings import VariantResult
+from formcheck.engine.statemachines import HoldTimer
+from formcheck.pose.backends import ReplayBackend
+from formcheck.pose.landmarks import LM, NUM_LANDMARKS, Pose
+from formcheck.report.exercise_report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from stickfigure import SUPINE_REST, Posture, make_pose, with_leg
 
-from formcheck import geometry as g
-from formcheck.features import FeatureExtractor
+from formcheck.engine.features import FeatureExtractor
+from formcheck.pose import geometry as g
 
 V = np.array
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.history import SCHEMA_V1, SCHEMA_VERSION, History, HistoryError, default_history_path
-from formcheck.pipeline import analyze_landmarks
+from formcheck.app.api import analyze_landmarks
+from formcheck.history.store import SCHEMA_V1, SCHEMA_VERSION, History, HistoryError, default_history_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
@@ -130,12 +130,12 @@ def test_a_file_that_is_not_a_history_is_one_clear_error(tmp_path: Path):
 
 def formcheck(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "formcheck.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+        [sys.executable, "-m", "formcheck", *args], capture_output=True, text=True, cwd=cwd, timeout=120
     )
 
 
 def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    from formcheck.cli import cli
+    from formcheck.app.cli import cli
 
     cli.main(args=list(args), prog_name="formcheck", standalone_mode=False)
     return capsys.readouterr().out
@@ -190,7 +190,7 @@ def routine_report():  # type: ignore[no-untyped-def]
 
 
 def test_a_routines_blocks_are_sessions_of_their_exercises(tmp_path: Path, capsys, routine_report):  # type: ignore[no-untyped-def]
-    from formcheck import cli_routine
+    from formcheck.app import cli_routine
 
     report = routine_report
     path = tmp_path / "h.sqlite3"
@@ -226,7 +226,7 @@ def test_a_routines_blocks_are_sessions_of_their_exercises(tmp_path: Path, capsy
 def test_a_routine_analysis_cut_short_is_not_stored(tmp_path: Path, routine_report):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from formcheck import cli_routine
+    from formcheck.app import cli_routine
     from formcheck.errors import InterruptedRun
 
     report = replace(routine_report, partial=True)

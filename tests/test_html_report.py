@@ -17,10 +17,10 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.backends import ReplayBackend
-from formcheck.htmlreport import BLANK, JOINT_COLOURS, read_frames_at, render_html, write_html
-from formcheck.pipeline import analyze_landmarks, analyze_video
-from formcheck.trace import Trace
+from formcheck.analysis.frame_record import Trace
+from formcheck.app.api import analyze_landmarks, analyze_video
+from formcheck.pose.backends import ReplayBackend
+from formcheck.report.html import BLANK, JOINT_COLOURS, read_frames_at, render_html, write_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
@@ -200,22 +200,24 @@ def test_the_frame_csv_agrees_with_the_json_report(clip: Path, exercise: str, tm
 
 def fast_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI in this process with the pose model replayed from each clip's saved landmarks."""
-    import formcheck.pipeline
-    import formcheck.sources
+    import formcheck.app.api
+    import formcheck.io.sources
 
-    real = formcheck.pipeline.analyze_video
+    real = formcheck.app.api.analyze_video
 
     def analyze(video, *a, **kw):  # type: ignore[no-untyped-def]
         return real(video, *a, backend=ReplayBackend(Path(video).with_suffix(".landmarks.npz")), **kw)
 
-    monkeypatch.setattr(formcheck.pipeline, "analyze_video", analyze)
-    monkeypatch.setattr(formcheck.sources, "PacedFileSource", partial(formcheck.sources.PacedFileSource, speed=8.0))
+    monkeypatch.setattr(formcheck.app.api, "analyze_video", analyze)
+    monkeypatch.setattr(
+        formcheck.io.sources, "PacedFileSource", partial(formcheck.io.sources.PacedFileSource, speed=8.0)
+    )
     replay = LIVE_CLIP.with_suffix(".landmarks.npz")
-    monkeypatch.setattr("formcheck.live.make_backend", lambda *a: ReplayBackend(replay))
+    monkeypatch.setattr("formcheck.live.coach.make_backend", lambda *a: ReplayBackend(replay))
 
 
 def run_cli(*args: str) -> None:
-    from formcheck.cli import cli
+    from formcheck.app.cli import cli
 
     cli.main(args=list(args), prog_name="formcheck", standalone_mode=False)
 
@@ -276,7 +278,7 @@ def test_live_writes_html_and_csv_too(monkeypatch, tmp_path: Path):
 def test_an_unwritable_html_or_csv_fails_before_the_analysis(tmp_path: Path, option: str):
     (tmp_path / "file").write_text("")
     res = subprocess.run(
-        [sys.executable, "-m", "formcheck.cli", "analyze", str(CLIP), "-e", "leg-lifts", option, "file/x.out"],
+        [sys.executable, "-m", "formcheck", "analyze", str(CLIP), "-e", "leg-lifts", option, "file/x.out"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -288,7 +290,7 @@ def test_an_unwritable_html_or_csv_fails_before_the_analysis(tmp_path: Path, opt
 
 
 def test_every_analysis_goes_into_the_history_unless_opted_out(monkeypatch, tmp_path: Path, capsys):
-    from formcheck.history import History, default_history_path
+    from formcheck.history.store import History, default_history_path
 
     fast_cli(monkeypatch)
     run_cli("analyze", str(LIVE_CLIP), "-e", "leg-lifts", "--json", str(tmp_path / "a.json"))
@@ -303,7 +305,7 @@ def test_every_analysis_goes_into_the_history_unless_opted_out(monkeypatch, tmp_
 
 
 def test_a_routine_gets_its_html_report_a_section_per_block(monkeypatch, tmp_path: Path, capsys):
-    from formcheck.routinehtml import BLOCK_ALPHA, BLOCK_COLOURS
+    from formcheck.report.routine_html import BLOCK_ALPHA, BLOCK_COLOURS
 
     fast_cli(monkeypatch)
     routine = SAMPLES / "routines" / "routine__standing-leg-lifts-toe-reach-kneeling.mp4"

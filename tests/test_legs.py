@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.legs import MERGE_S, LegObservation, LegStatus, LegTracker
+from formcheck.engine.legs import MERGE_S, LegObservation, LegStatus, LegTracker
 
 FPS = 30.0
 

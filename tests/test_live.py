@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 
 from bench.evaluate import Truth
-from formcheck.backends import ReplayBackend
-from formcheck.exercises import load_exercises
-from formcheck.live import KEY_PAUSE, KEY_QUIT, LiveStats, OpenCVWindow, run_live
-from formcheck.pipeline import analyze_landmarks
-from formcheck.sources import Frame, PacedFileSource, VideoInfo
-from formcheck.voice import Announcer, Voice, find_engine, synthesise
+from formcheck.app.api import analyze_landmarks
+from formcheck.definitions.schema import load_exercises
+from formcheck.io.sources import Frame, PacedFileSource, VideoInfo
+from formcheck.live.coach import KEY_PAUSE, KEY_QUIT, LiveStats, OpenCVWindow, run_live
+from formcheck.live.voice import Announcer, Voice, find_engine, synthesise
+from formcheck.pose.backends import ReplayBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
@@ -148,7 +148,7 @@ def test_a_camera_that_stops_still_gives_the_report():
 
 def test_a_camera_that_does_not_exist_is_one_line_and_non_zero(tmp_path):
     res = subprocess.run(
-        [sys.executable, "-m", "formcheck.cli", "live", "-e", "leg-lifts", "--camera", "7", "--no-window"],
+        [sys.executable, "-m", "formcheck", "live", "-e", "leg-lifts", "--camera", "7", "--no-window"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -242,7 +242,7 @@ def test_the_window_shows_the_overlay(xvfb: Path):
 
 
 def test_the_announcer_says_counts_hold_time_switch_and_new_cues():
-    from formcheck.presenter import Snapshot
+    from formcheck.engine.snapshot import Snapshot
 
     def snap(reps=None, elapsed=None, alerts=(), side="right"):  # type: ignore[no-untyped-def]
         return Snapshot(

@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.backends import ReplayBackend
-from formcheck.exercises import load_exercises
-from formcheck.live import run_live
-from formcheck.overlay import SWITCH_COLOUR
-from formcheck.pipeline import analyze_video
-from formcheck.pose import Pose
-from formcheck.routine import SWITCH_SHOWN_S, RoutineReport, RoutineSession
-from formcheck.sources import Frame, VideoInfo
+from formcheck.analysis.routine import SWITCH_SHOWN_S, RoutineReport, RoutineSession
+from formcheck.app.api import analyze_video
+from formcheck.definitions.schema import load_exercises
+from formcheck.io.sources import Frame, VideoInfo
+from formcheck.live.coach import run_live
+from formcheck.pose.backends import ReplayBackend
+from formcheck.pose.landmarks import Pose
+from formcheck.render.overlay import SWITCH_COLOUR
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTINE = ROOT / "sample_videos" / "routines" / "routine__floor-knee-to-chest-leg-lifts-bridges.mp4"

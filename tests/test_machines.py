@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from formcheck.machines import HoldTimer, IntervalTracker, RepCounter, RepState, TransitionWatch
+from formcheck.engine.statemachines import HoldTimer, IntervalTracker, RepCounter, RepState, TransitionWatch
 
 
 def feed(counter, values, fps=30.0):

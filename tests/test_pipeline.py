@@ -12,8 +12,8 @@ from unittest.mock import ANY
 
 import pytest
 
-from formcheck.backends import ReplayBackend
-from formcheck.pipeline import analyze_landmarks, analyze_video
+from formcheck.app.api import analyze_landmarks, analyze_video
+from formcheck.pose.backends import ReplayBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "sample_videos" / "leg-lifts__side-lying__good-left.mp4"
@@ -50,7 +50,7 @@ def test_saved_landmarks_replay_to_the_same_report(tmp_path):
 def test_sigterm_writes_a_partial_report(tmp_path):
     out = tmp_path / "r.json"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "formcheck.cli", "analyze", str(CLIP), "-e", "leg-lifts", "--json", str(out)],
+        [sys.executable, "-m", "formcheck", "analyze", str(CLIP), "-e", "leg-lifts", "--json", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-from formcheck.events import FaultEvent, HoldEvent, RepEvent, VariantResult
-from formcheck.exercises import load_exercises
-from formcheck.report import SCHEMA_VERSION, Report
-from formcheck.session import SessionSummary
+from formcheck.analysis.session import SessionSummary
+from formcheck.definitions.schema import load_exercises
+from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent, VariantResult
+from formcheck.report.exercise_report import SCHEMA_VERSION, Report
 
 CONTRACT = ("exercise", "variant", "duration_s", "frames", "frames_with_pose", "reps", "holds", "faults")
 

@@ -9,10 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.evaluate import Truth
-from formcheck.backends import ReplayBackend
-from formcheck.events import RepEvent, VariantResult
-from formcheck.exercises import load_exercises
-from formcheck.routine import (
+from formcheck.analysis.routine import (
     REST,
     Block,
     RoutineReport,
@@ -22,6 +19,9 @@ from formcheck.routine import (
     label_at,
     with_movements,
 )
+from formcheck.definitions.schema import load_exercises
+from formcheck.engine.findings import RepEvent, VariantResult
+from formcheck.pose.backends import ReplayBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
@@ -169,7 +169,7 @@ SIDE_MISSES = {
 
 @pytest.fixture(scope="module")
 def routine_reports() -> dict[str, dict]:  # type: ignore[type-arg]
-    from formcheck.pipeline import analyze_landmarks
+    from formcheck.app.api import analyze_landmarks
 
     return {p.stem: analyze_landmarks(p.with_suffix(".landmarks.npz"), None).to_dict() for p in ROUTINES}
 
@@ -190,7 +190,7 @@ def test_a_rendered_routine_is_recognised_block_by_block(truth_path, routine_rep
 
 @pytest.mark.parametrize("truth_path", ROUTINES, ids=lambda p: p.stem)
 def test_each_block_counts_what_the_exercise_named_counts(truth_path, routine_reports):
-    from formcheck.pipeline import analyze_landmarks
+    from formcheck.app.api import analyze_landmarks
 
     lm = truth_path.with_suffix(".landmarks.npz")
     for seg in routine_reports[truth_path.stem]["segments"]:

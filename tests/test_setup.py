@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 from stickfigure import Posture, make_pose
 
-from formcheck.pose import LM, NUM_LANDMARKS
-from formcheck.setup import CLEAR_S, NO_PERSON, NOT_SIDE_ON, PERSIST_S, TOO_DARK, SetUpCheck, set_up_problem
+from formcheck.live.setup_check import CLEAR_S, NO_PERSON, NOT_SIDE_ON, PERSIST_S, TOO_DARK, SetUpCheck, set_up_problem
+from formcheck.pose.landmarks import LM, NUM_LANDMARKS
 
 GREY = np.full((480, 640, 3), 128, np.uint8)
 

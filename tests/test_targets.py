@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.exercises import load_exercises
-from formcheck.pipeline import analyze_landmarks
-from formcheck.targets import FROM_CLI, FROM_POSES, TargetError, parse_cli_targets, plan_targets
+from formcheck.app.api import analyze_landmarks
+from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.targets import FROM_CLI, FROM_POSES, TargetError, parse_cli_targets, plan_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = load_exercises()
@@ -102,7 +102,7 @@ def test_the_report_counts_against_the_persons_target():
 def test_the_user_config_reaches_the_cli_and_bad_targets_fail_first(tmp_path: Path, private_user_files: Path):
     video = ROOT / "sample_videos" / "leg-lifts__side-lying__good-left.mp4"
     res = subprocess.run(
-        [sys.executable, "-m", "formcheck.cli", "analyze", str(video), "-e", "leg-lifts", "--target", "reps=lots"],
+        [sys.executable, "-m", "formcheck", "analyze", str(video), "-e", "leg-lifts", "--target", "reps=lots"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -112,7 +112,7 @@ def test_the_user_config_reaches_the_cli_and_bad_targets_fail_first(tmp_path: Pa
     assert res.stderr.startswith("formcheck: error: bad --target 'reps=lots'")
     (private_user_files / "config.toml").write_text("[targets.leg-lifts]\nreps = -1\n")
     res = subprocess.run(
-        [sys.executable, "-m", "formcheck.cli", "analyze", str(video), "-e", "leg-lifts"],
+        [sys.executable, "-m", "formcheck", "analyze", str(video), "-e", "leg-lifts"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -7,12 +7,12 @@ import typing
 
 from stickfigure import SUPINE_REST, make_pose, with_leg
 
-from formcheck import exercises as ex_mod
-from formcheck import vocabulary as vocab
-from formcheck.exercises import load_exercises
-from formcheck.features import FeatureExtractor
-from formcheck.presenter import present
-from formcheck.rules import RULE_KINDS
+from formcheck.definitions import schema as ex_mod
+from formcheck.definitions import vocabulary as vocab
+from formcheck.definitions.schema import load_exercises
+from formcheck.engine.features import FeatureExtractor
+from formcheck.engine.rules import RULE_KINDS
+from formcheck.engine.snapshot import present
 
 
 def test_every_feature_a_definition_may_name_is_measured():

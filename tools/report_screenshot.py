@@ -22,11 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from formcheck.backends import ReplayBackend  # noqa: E402
-from formcheck.htmlreport import write_html  # noqa: E402
-from formcheck.pipeline import analyze_video  # noqa: E402
-from formcheck.targets import FROM_POSES  # noqa: E402
-from formcheck.trace import Trace  # noqa: E402
+from formcheck.analysis.frame_record import Trace  # noqa: E402
+from formcheck.app.api import analyze_video  # noqa: E402
+from formcheck.definitions.targets import FROM_POSES  # noqa: E402
+from formcheck.pose.backends import ReplayBackend  # noqa: E402
+from formcheck.report.html import write_html  # noqa: E402
 
 WIDTH, HEIGHT = 1100, 2100  # the browser window: the page down to the first stills
 OUT_WIDTH = 820

@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from formcheck.backends import LandmarkRecorder, MediaPipeSolutionBackend, quiet_native_stderr  # noqa: E402
-from formcheck.pipeline import file_sha256, landmarks_meta  # noqa: E402
-from formcheck.sources import VideoFileSource  # noqa: E402
+from formcheck.app.api import file_sha256, landmarks_meta  # noqa: E402
+from formcheck.io.sources import VideoFileSource  # noqa: E402
+from formcheck.pose.backends import LandmarkRecorder, MediaPipeSolutionBackend, quiet_native_stderr  # noqa: E402
 
 
 def landmarks_path(clip: Path) -> Path:
@@ -30,8 +30,8 @@ def landmarks_path(clip: Path) -> Path:
 
 
 def is_current(clip: Path) -> bool:
-    from formcheck.backends import read_landmarks_meta
     from formcheck.errors import BackendError
+    from formcheck.pose.backends import read_landmarks_meta
 
     lm = landmarks_path(clip)
     if not lm.exists():

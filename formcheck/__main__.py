@@ -1,0 +1,3 @@
+from formcheck.app.cli import main
+
+main()

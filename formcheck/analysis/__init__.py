@@ -1,0 +1,3 @@
+"""A whole session: the one per-frame loop shared by analyze, replay and live, the variant that fits, routines
+cut into blocks.
+"""

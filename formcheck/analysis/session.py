@@ -1,0 +1,272 @@
+"""One exercise session, frame by frame: pose -> features -> variant detection -> engine(s).
+
+The same ``Session`` serves a recorded video, a live camera and tests fed with synthetic landmarks. When
+the variant is not given, an engine runs for every candidate variant (they are cheap) and for the variants
+of the other exercises. While it runs, the detector's orientation and signature scores say which variant
+to show. At the end the variant is the one whose reps and holds explain most of the session without faults
+(``events.Fit``); when none of the named exercise's variants explains anything, the session says so and
+reports no numbers, naming the exercise it looks like if one of the others fits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from formcheck.definitions.schema import Exercise, Variant
+from formcheck.engine.features import BodyFeatures, FeatureExtractor
+from formcheck.engine.findings import VariantResult
+from formcheck.engine.snapshot import Snapshot, present
+from formcheck.engine.variant_engine import VariantEngine
+from formcheck.engine.variant_evidence import VariantDetector
+from formcheck.pose.landmarks import LM, Pose
+
+
+@dataclass
+class FrameResult:
+    pose: Pose | None
+    features: BodyFeatures
+    snapshot: Snapshot
+    exercise: Exercise | None = None  # the exercise the snapshot is of (None: the session's own)
+
+
+@dataclass
+class SessionSummary:
+    """Everything a session measured, for the report: no engine internals."""
+
+    exercise: Exercise
+    variant: Variant
+    variant_given: bool
+    result: VariantResult
+    variant_scores: dict[str, float]
+    detection_evidence_s: float  # seconds of body seen in a recognisable orientation
+    frames: int
+    frames_with_pose: int
+    cuts: int  # new shots (cuts in an edited video) where tracking restarted
+    first_t: float | None
+    last_t: float
+    orientation: str | None  # the orientation seen most
+    camera_side: str | None  # the side of the body the camera saw most
+    undetermined: str | None = None  # why no variant of the exercise fits (then nothing is counted)
+    looks_like: str | None = None  # "exercise title: variant title" of another exercise that fits
+    also_fits: str | None = None  # another exercise's variant explaining the session about as well (ambiguous)
+    tie: tuple[str, ...] = ()  # variants that fit about equally well (not a detection)
+    frames_with_legs: int | None = None  # frames with a person in which at least one leg was measured
+    subject_x: float | None = None  # where the person followed was across the frame (0 left, 1 right), on average
+    dropped_frames: int = 0  # frames skipped: their timestamp was not after the last one (or not a number)
+
+
+SHORT_S = 1.0  # a video shorter than this holds no rep or hold to judge (shorter than the quickest rep)
+TIE_RATIO = 0.8  # a runner-up fitting this nearly as well makes the choice a guess
+BETTER_RATIO = 1.5  # another exercise explaining this much more of the session makes the one named a mismatch
+
+
+class Session:
+    def __init__(self, exercise: Exercise, variant: str | None = None, others: Iterable[Exercise] = ()) -> None:
+        self.exercise = exercise
+        self.fixed_variant = exercise.variant(variant).name if variant else None
+        variants = [exercise.variant(variant)] if variant else list(exercise.variants)
+        self._engines = {v.name: VariantEngine(v) for v in variants}
+        # The other exercises' variants, to say what the video looks like when it is not the exercise named.
+        self._others = (
+            [] if variant else [(e, VariantEngine(v)) for e in others if e.name != exercise.name for v in e.variants]
+        )
+        self._detector = VariantDetector(exercise)
+        self._features = FeatureExtractor()
+        self.frames = 0
+        self.frames_with_pose = 0
+        self.frames_with_legs = 0
+        self._subject_x = [0.0, 0]  # sum and count of the hips' centre across the frame
+        self.cuts = 0
+        self.first_t: float | None = None
+        self.last_t = 0.0
+        self._chirality_frames = {1: 0, -1: 0}
+        self._results: dict[str, VariantResult] | None = None  # the engines' findings, once finished
+        self._others_results: list[tuple[Exercise, Variant, VariantResult]] | None = None
+        self.dropped_frames = 0
+        self._cut_dropped = False  # a dropped frame started a new shot: the next one does
+        self._last_snapshot: Snapshot | None = None
+        self._last_exercise: Exercise | None = None
+        # (exercise name, variant name) of the engine to show, when something else chooses it (a routine)
+        self.shown: tuple[str, str] | None = None
+
+    @property
+    def engines(self) -> Mapping[str, VariantEngine]:
+        """The candidate variants' engines, to be read (not fed) by the per-frame trace (trace.py)."""
+        return self._engines
+
+    def current_variant(self) -> str:
+        if self.fixed_variant:
+            return self.fixed_variant
+        return self._detector.best()[0].name
+
+    def update(self, t: float, pose: Pose | None, cut: bool = False) -> FrameResult:
+        """One frame. ``cut``: a new shot starts here (an edited video): tracking restarts. A frame whose
+        timestamp is not after the last one's is dropped (see ``_dropped``)."""
+        if not math.isfinite(t) or (self.first_t is not None and t <= self.last_t):
+            return self._dropped(pose, cut)
+        cut, self._cut_dropped = cut or self._cut_dropped, False
+        self.frames += 1
+        if self.first_t is None:
+            self.first_t = t
+        self.last_t = t
+        f = self._features.update(t, pose, cut)
+        if f.cut:
+            self.cuts += 1
+            self.interrupt(end_holds=False)
+        if f.has_pose:
+            self.frames_with_pose += 1
+            if any(lg.known for lg in f.legs):
+                self.frames_with_legs += 1
+            if pose is not None:
+                # scalar arithmetic: a fancy-indexed numpy mean costs more than the rest of this per frame
+                hips = float(pose.xy[LM.LEFT_HIP, 0]) + float(pose.xy[LM.RIGHT_HIP, 0])
+                x = 0.5 * hips / max(pose.image_size[0], 1)
+                if math.isfinite(x):
+                    self._subject_x[0] += x
+                    self._subject_x[1] += 1
+            if f.chirality:
+                self._chirality_frames[f.chirality] += 1
+        self._detector.update(f)
+        snap, shown_ex = None, None
+        own = self.exercise.name
+        chosen = self.shown if self.shown is not None else (own, self.current_variant())
+        for name, eng in self._engines.items():
+            s = eng.update(f, show=chosen == (own, name))
+            if s is not None:
+                snap = s
+        for ex, eng in self._others:
+            s = eng.update(f, show=chosen == (ex.name, eng.variant.name))
+            if s is not None:
+                snap, shown_ex = s, ex
+        assert snap is not None
+        self._last_snapshot, self._last_exercise = snap, shown_ex
+        return FrameResult(pose, f, snap, shown_ex)
+
+    def _dropped(self, pose: Pose | None, cut: bool) -> FrameResult:
+        """A frame with a timestamp not after the last one (repeated, set back, NaN: a broken clock or an
+        edited recording). Every stage times by timestamps (speeds, holds, intervals), and time running
+        backwards would make intervals end before they start: such a frame is skipped here, the one place
+        every source's frames pass through, and counted for the report. Nothing changes; what is shown
+        stays as it was."""
+        self.dropped_frames += 1
+        self._cut_dropped = self._cut_dropped or cut
+        snap = self._last_snapshot
+        if snap is None:  # nothing accepted yet: the current variant at rest
+            eng = self._engines[self.current_variant()]
+            counts = dict(eng.reps.counts) if eng.reps is not None else {"left": 0, "right": 0}
+            snap = present(eng.variant, counts, False, None, None, None, [])
+        return FrameResult(pose, BodyFeatures(t=self.last_t, has_pose=False), snap, self._last_exercise)
+
+    def interrupt(self, end_holds: bool = True) -> None:
+        """What is under way stops here: a rep in progress is dropped, open faults end, and holds end too
+        when ``end_holds`` (the person switching sides) - at a cut a hold goes on if the person is still in
+        position when the picture comes back."""
+        for eng in (*self._engines.values(), *(eng for _, eng in self._others)):
+            eng.interrupt(end_holds)
+
+    def finish(self) -> SessionSummary:
+        """Close every engine and summarise the session with the variant that fits best."""
+        results = self._own_results()
+        detector_best, detector_scores = self._detector.best()
+        undetermined, looks_like, tie, also_fits = None, None, (), None
+        if self.fixed_variant is not None:
+            best = self.exercise.variant(self.fixed_variant)
+        else:
+            ranked = sorted(
+                self.exercise.variants,
+                key=lambda v: (results[v.name].fit.score, detector_scores.get(v.name, 0.0)),
+                reverse=True,
+            )
+            fitting = [v for v in ranked if results[v.name].fit.fits]
+            if not fitting:
+                best = detector_best
+                undetermined = self._why_nothing_fits(results)
+                looks_like = self._looks_like()
+            else:
+                best = fitting[0]
+                top = results[best.name].fit.score
+                tie = tuple(v.name for v in fitting if top > 0 and results[v.name].fit.score >= TIE_RATIO * top)
+                tie = tie if len(tie) > 1 else ()
+                # Another exercise's definition explaining the movement clearly better: this is not the one named.
+                other = self._best_other()
+                if other is not None and other[0] >= BETTER_RATIO * top:
+                    undetermined = f"not judged as {self.exercise.title.lower()}: the movement fits {other[1]} better"
+                    looks_like = other[1]
+                elif other is not None and other[0] >= TIE_RATIO * top:
+                    also_fits = other[1]
+        right, left = self._chirality_frames[1], self._chirality_frames[-1]
+        seen = self._detector.orientation_s
+        return SessionSummary(
+            exercise=self.exercise,
+            variant=best,
+            variant_given=self.fixed_variant is not None,
+            result=results[best.name],
+            variant_scores={v: round(results[v].fit.score, 2) for v in results},
+            detection_evidence_s=self._detector.evidence_s,
+            frames=self.frames,
+            frames_with_pose=self.frames_with_pose,
+            frames_with_legs=self.frames_with_legs,
+            subject_x=self._subject_x[0] / self._subject_x[1] if self._subject_x[1] else None,
+            dropped_frames=self.dropped_frames,
+            cuts=self.cuts,
+            first_t=self.first_t,
+            last_t=self.last_t,
+            orientation=max(seen, key=lambda o: seen[o]) if seen else None,
+            camera_side=None if right == left else ("right" if right > left else "left"),
+            undetermined=undetermined,
+            looks_like=looks_like,
+            also_fits=also_fits,
+            tie=tie,
+        )
+
+    def _why_nothing_fits(self, results: dict[str, VariantResult]) -> str:
+        name = self.exercise.title.lower()
+        if not self.frames_with_pose:
+            return f"not judged as {name}: no person was seen"
+        if self.first_t is not None and self.last_t - self.first_t < SHORT_S:
+            return f"not judged as {name}: the video is too short ({self.frames} frame(s))"
+        orientations = sorted({v.orientation for v in self.exercise.variants})
+        most = max(r.fit.orientation_s for r in results.values())
+        if most < 1.0:
+            return f"not judged as {name}: the body was never {' or '.join(orientations)}"
+        # Why the variants in the posture the person was in did not take what they did.
+        relevant = [r for r in results.values() if r.fit.orientation_s >= 0.5 * most]
+        rejected = [why for r in relevant for why, _, _ in r.rejected]
+        if rejected:
+            common = Counter(rejected).most_common(1)[0][0]
+            return f"not judged as {name}: {len(rejected)} movement(s) seen, but {common}"
+        return f"not judged as {name}: no rep or hold of any of its variants was seen"
+
+    def _own_results(self) -> dict[str, VariantResult]:
+        if self._results is None:
+            self._results = {name: eng.finish() for name, eng in self._engines.items()}
+        return self._results
+
+    def _other_results(self) -> list[tuple[Exercise, Variant, VariantResult]]:
+        if self._others_results is None:
+            self._others_results = [(ex, eng.variant, eng.finish()) for ex, eng in self._others]
+        return self._others_results
+
+    def all_engines(self) -> list[tuple[Exercise, VariantEngine]]:
+        """Every engine, the named exercise's variants first (read, not fed: the session feeds them)."""
+        return [(self.exercise, eng) for eng in self._engines.values()] + list(self._others)
+
+    def all_results(self) -> list[tuple[Exercise, Variant, VariantResult]]:
+        """Every engine's findings over the whole session: the named exercise's variants and (without a fixed
+        variant) every other exercise's. A routine is segmented from these."""
+        own = self._own_results()
+        return [(self.exercise, v, own[v.name]) for v in self.exercise.variants if v.name in own] + list(
+            self._other_results()
+        )
+
+    def _best_other(self) -> tuple[float, str] | None:
+        """The best-fitting variant of the other exercises: (score, "exercise title: variant title")."""
+        fits = [(r.fit.score, f"{ex.title}: {v.title}") for ex, v, r in self._other_results() if r.fit.fits]
+        return max(fits, key=lambda x: x[0], default=None)
+
+    def _looks_like(self) -> str | None:
+        other = self._best_other()
+        return other[1] if other is not None else None

@@ -1,0 +1,1 @@
+"""The entry points: the Python API, the ``formcheck`` command and batches."""

@@ -1,0 +1,113 @@
+"""Hold timing for one variant: how long the person stays in the target position.
+
+A hold is timed while the position is held (``machines.HoldTimer``: grace for brief exits, the
+definition's minimum), and reported on the side of the leg the definition names. With reps, the hold is
+the stay at the top of each rep and is reported with that rep.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from formcheck.definitions.schema import HoldSpec
+from formcheck.engine.findings import HoldEvent
+from formcheck.engine.reps import MOSTLY
+from formcheck.engine.statemachines import Hold, HoldState, HoldTimer
+
+
+@dataclass
+class HoldTracker:
+    spec: HoldSpec
+    at_top: bool  # a hold at the top of each rep (the variant has reps too)
+    one_leg: bool = False  # one leg is held at a time (the other can take over the position directly)
+    events: list[HoldEvent] = field(default_factory=list)
+    rejected: list[tuple[str, float, float]] = field(default_factory=list)  # (why, start_s, end_s)
+    _side: str | None = None  # the held leg's side, last known during the current hold
+    _pending: Hold | None = None  # a top hold that ended before its rep did
+    _last_t: float = math.nan
+    _orient_known_s: float = 0.0  # seconds of the current hold in a known orientation ...
+    _orient_ok_s: float = 0.0  # ... and in the variant's
+
+    def __post_init__(self) -> None:
+        self._timer = HoldTimer(min_hold_s=self.spec.min_s)
+
+    @property
+    def holding(self) -> bool:
+        return self._timer.state is not HoldState.IDLE
+
+    def elapsed(self, t: float) -> float | None:
+        return self._timer.elapsed(t) if self.holding else None
+
+    def running(self, t: float) -> HoldEvent | None:
+        """The hold under way as far as it has gone, once it has lasted its minimum (a top hold: its rep's)."""
+        span = self._timer.span(t)
+        if span is None or span[1] - span[0] < self.spec.min_s:
+            return None
+        if not self.at_top and self._orient_ok_s < MOSTLY * self._orient_known_s:
+            return None  # held in another posture so far: it would not be reported (``_close``)
+        dur = span[1] - span[0]
+        return HoldEvent(
+            self._side or "both", round(span[0], 3), round(span[1], 3), round(dur, 3), dur >= self.spec.target_s
+        )
+
+    def update(
+        self, t: float, in_position: bool | None, settled: bool, side: str | None, orientation_ok: bool | None = None
+    ) -> None:
+        """Feed one frame. ``side``: the held leg's side this frame (None when unknown; "both" for both legs);
+        ``orientation_ok``: whether the body is in the variant's orientation (None: not known)."""
+        if self.one_leg and not self.at_top and self.holding and side is not None and self._side not in (None, side):
+            # The other leg is held now: the next hold, not this one going on. (In a stance both legs hold the
+            # position all along: there a change of side is MediaPipe swapping the legs, and the hold goes on.)
+            self._close(self._timer.finish(), self._side)
+        was_idle = not self.holding
+        done = self._timer.update(t, in_position, settled)
+        if was_idle and self.holding:
+            self._orient_known_s = self._orient_ok_s = 0.0
+        dt = t - self._last_t if not math.isnan(self._last_t) else 0.0
+        self._last_t = t
+        if self.holding and orientation_ok is not None and 0 < dt <= 0.5:
+            self._orient_known_s += dt
+            self._orient_ok_s += dt * orientation_ok
+        if self.holding and side is not None:
+            self._side = side
+        if self.at_top:
+            self._pending = done or self._pending
+        elif done is not None or (not self.holding and not was_idle):
+            self._close(done, self._side)
+
+    def end_rep(self, side: str) -> HoldEvent | None:
+        """The rep this top hold belongs to has ended: report its hold (None if there was none)."""
+        last = self._timer.finish()
+        hold, self._pending = self._pending or last, None
+        return self._close(hold, side)
+
+    def interrupt(self, end_hold: bool = True) -> None:
+        """What is under way stops: a top hold goes with its rep; a hold in position ends where it was last
+        held if ``end_hold`` (the person switches sides), else waits to see if it goes on (a cut away)."""
+        if self.at_top:
+            self._timer.finish()
+            self._pending = None
+        elif end_hold:
+            self._close(self._timer.finish(), self._side)
+
+    def finish(self) -> None:
+        """End of the session: close a hold still running."""
+        if not self.at_top:
+            self._close(self._timer.finish(), self._side)
+
+    def _close(self, hold: Hold | None, side: str | None) -> HoldEvent | None:
+        self._side = None
+        if hold is None:
+            return None
+        if not self.at_top and self._orient_ok_s < MOSTLY * self._orient_known_s:
+            # The right angles in another posture (a standing fold has a hip and knee like a lying
+            # straight-leg hold): not this variant's hold.
+            self.rejected.append(("held in another posture", hold.start_s, hold.end_s))
+            return None
+        dur = hold.duration_s
+        ev = HoldEvent(
+            side or "both", round(hold.start_s, 3), round(hold.end_s, 3), round(dur, 3), dur >= self.spec.target_s
+        )
+        self.events.append(ev)
+        return ev

@@ -1,0 +1,295 @@
+"""Leg identity, in one stage: which observation is which leg, and which anatomical side each leg is.
+
+MediaPipe labels legs left/right, but side-on, where the legs overlap, it swaps the labels on some frames,
+collapses the hidden leg onto the visible one on others, and draws phantoms beside it. Counting on one
+label's raw angle then counts phantom reps. Here each frame's two leg observations are assigned to two
+persistent tracks by continuity (knee and ankle positions relative to the hips, in torso lengths), and
+every repair of identity happens here, so nothing downstream second-guesses which leg is which:
+
+- a **collapsed** leg (both observations on one leg) goes only to the track already there; the other
+  track is unseen that frame, unless it was unseen for a moment close by (a leg lowered back beside the
+  other rejoins it);
+- a **phantom** (the hidden leg drawn just beside the visible one, where its track could not have moved);
+- a **glitch** (both legs jumping at once in one frame) and a **leap** (an angle changing faster than a
+  leg can move) update nothing: that leg is unseen for the frame;
+- a **flicker** (an angle zig-zagging by large steps frame to frame, which no limb can do: MediaPipe's
+  guess at a leg it cannot see, e.g. one drawn on an empty floor) makes that leg unseen for a moment;
+- a leg hidden behind the other is **merged**: unseen for a moment, last seen where the other leg is now,
+  so it is taken to lie beside it (side-on, a resting leg hides behind the other, and a lowered leg
+  vanishes into the resting one).
+
+The anatomical side of a track comes from MediaPipe's labels *voted over time*, weighted by how far apart
+the legs are (labels of overlapping legs are unreliable), so a few swapped frames cannot rename a leg.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+from formcheck.pose.geometry import norm
+
+# Two observations closer than this (torso lengths, knee and ankle each) are one leg seen twice.
+DUPLICATE_DIST = 0.12
+# Two observations this close are "side by side"; a track farther than FAR_DIST from both cannot have
+# moved there since its last update (within STALE_S), so one of them is a phantom of the other leg.
+NEAR_DIST = 0.35
+FAR_DIST = 0.6
+STALE_S = 2.0
+# A track unseen this long within REJOIN_DIST (knee + ankle) of the other leg has come to lie beside it.
+REJOIN_S = 0.3
+REJOIN_DIST = 1.0
+MERGE_S = 0.3
+# Both tracks jumping at least this far in one frame (knee + ankle, torso lengths; or this speed) is a glitch.
+GLITCH_JUMP = 0.25
+GLITCH_SPEED = 7.5
+# A hip angle changing faster than this between frames is a detection leap, not a movement.
+MAX_STEP_DPS = 1500.0
+LEAP_WINDOW_S = 0.5
+# An angle stepping at least this far one way and then back in the next frame reverses faster than a limb
+# can (that takes a tenth of a second or more). Now and then that is MediaPipe's jitter on a real leg (up to
+# ~20 deg measured on a rocking kneel); FLICKER_REVERSALS of them within FLICKER_WINDOW_S is a leg MediaPipe
+# is guessing at, unseen until FLICKER_S after the last one.
+FLICKER_STEP_DEG = 8.0
+FLICKER_REVERSALS = 3
+FLICKER_WINDOW_S = 0.5
+FLICKER_S = 0.5
+# Swap the pairing only when it is clearly cheaper; equal costs (overlapping legs) keep the identities.
+SWAP_RATIO = 0.7
+SWAP_MIN_GAIN = 0.08
+# Label votes decay with this time constant (s): long enough to outvote swaps, short enough to follow a
+# real change of working leg.
+VOTE_TAU_S = 4.0
+VOTE_FULL_SEPARATION = 0.8  # knee + ankle distance (torso lengths) at which a label counts fully
+# While the legs coincide, which track is which side fades with this time constant: two legs drawn in one
+# place can come apart either way round, and the labels seen once they are apart decide afresh.
+COINCIDE_TAU_S = 0.5
+
+
+class LegStatus(str, Enum):
+    SEEN = "seen"  # its own observation this frame
+    MERGED = "merged"  # not seen apart from the other leg, and taken to lie beside it
+    UNSEEN = "unseen"  # unknown this frame
+
+    @property
+    def known(self) -> bool:
+        return self is not LegStatus.UNSEEN
+
+
+@dataclass
+class LegObservation:
+    """One leg as MediaPipe labelled it in one frame, in torso lengths relative to the hip midpoint."""
+
+    label: str  # "left" | "right" as MediaPipe named it
+    knee: np.ndarray
+    ankle: np.ndarray
+    usable: bool  # passed the visibility and plausibility gates
+    confidence: float  # mean visibility of hip, knee, ankle
+    values: Mapping[str, float] = field(default_factory=dict)  # raw measurements (angles...) of this leg
+
+
+@dataclass(frozen=True)
+class TrackedLeg:
+    """What the identity stage hands on for one track and one frame."""
+
+    track: int
+    side: str  # anatomical side, from the label vote
+    status: LegStatus
+    observation: LegObservation | None  # the observation this track took (None unless SEEN)
+    vote: float  # this frame's evidence that the track is the left leg (+) or the right (-)
+
+
+@dataclass
+class _Track:
+    knee: np.ndarray | None = None
+    ankle: np.ndarray | None = None
+    hip: float = math.nan  # last raw hip angle, for the leap check
+    vote: float = 0.0  # > 0: mostly labelled left
+    last_t: float = -math.inf
+    angles: dict[str, float] = field(default_factory=dict)  # last raw hip/knee angles, for the flicker check
+    steps: dict[str, float] = field(default_factory=dict)  # ... and their last frame-to-frame steps
+    flicker_until: float = -math.inf
+    reversals: list[float] = field(default_factory=list)  # times of recent large zig-zags
+
+
+@dataclass
+class LegTracker:
+    """Stateful: feed frames in time order; ``reset()`` at a scene cut or between unrelated clips."""
+
+    _tracks: list[_Track] = field(default_factory=lambda: [_Track(), _Track()])
+    _last_t: float = -math.inf
+
+    def reset(self) -> None:
+        self._tracks = [_Track(), _Track()]
+        self._last_t = -math.inf
+
+    def sides(self) -> tuple[str, str]:
+        """Anatomical side of each track: the one more often labelled left is the left leg."""
+        return ("left", "right") if self._tracks[0].vote >= self._tracks[1].vote else ("right", "left")
+
+    def update(self, t: float, obs: list[LegObservation]) -> tuple[TrackedLeg, TrackedLeg]:
+        """Assign ``obs`` (the frame's two observations, left then right as labelled) to the two tracks."""
+        pairing, coincide = self._pair(t, obs)
+        pairing = self._reject_leaps(t, obs, pairing)
+        pairing = self._reject_flicker(t, obs, pairing)
+        separation = _separation(obs[0], obs[1]) if len(obs) == 2 else 0.0
+        votes = [0.0, 0.0]
+        for k, i in enumerate(pairing):
+            if i is None:
+                continue
+            o, tr = obs[i], self._tracks[k]
+            # A collapsed frame says nothing about which leg is which, and MediaPipe's labels are only
+            # trustworthy once the legs are apart: weight each vote by how far apart they are.
+            if not coincide:
+                w = o.confidence * min(1.0, separation / VOTE_FULL_SEPARATION)
+                votes[k] = w if o.label == "left" else -w
+            decay = math.exp(-(t - tr.last_t) / VOTE_TAU_S) if math.isfinite(tr.last_t) else 0.0
+            tr.vote = tr.vote * decay + votes[k]
+            tr.knee, tr.ankle = o.knee.copy(), o.ankle.copy()
+            tr.hip = o.values.get("hip", math.nan)
+            tr.last_t = t
+        status = [LegStatus.SEEN if i is not None else LegStatus.UNSEEN for i in pairing]
+        for k in (0, 1):
+            if status[k] is LegStatus.UNSEEN and status[1 - k] is LegStatus.SEEN and self._merged(t, k, obs, pairing):
+                status[k] = LegStatus.MERGED
+        if (coincide or LegStatus.MERGED in status) and math.isfinite(self._last_t):
+            fade = math.exp(-max(t - self._last_t, 0.0) / COINCIDE_TAU_S)
+            for tr in self._tracks:
+                tr.vote *= fade
+        self._last_t = t
+        sides = self.sides()
+        return tuple(  # type: ignore[return-value]
+            TrackedLeg(k, sides[k], status[k], obs[i] if i is not None else None, votes[k])
+            for k, i in enumerate(pairing)
+        )
+
+    # --- assignment -------------------------------------------------------------------------------
+    def _pair(self, t: float, obs: list[LegObservation]) -> tuple[tuple[int | None, int | None], bool]:
+        """Which observation each track takes, and whether the two legs coincide this frame."""
+        usable = [i for i, o in enumerate(obs) if o.usable]
+        t0, t1 = self._tracks
+        if not usable:
+            return (None, None), False
+        if len(usable) == 2 and self._glitch(t, obs):
+            # Both legs jumped at once: a moving leg can be fast, but the other one does not jump with it.
+            # MediaPipe's transient misplacements (often a label swap on the far side) look like this;
+            # keeping the tracks where they were lets continuity sort the legs out on the next frame.
+            return (None, None), True
+        if len(usable) == 2 and _coincide(obs[0], obs[1], DUPLICATE_DIST):
+            # One leg seen twice. Give it to the track(s) already there; a track that was elsewhere keeps
+            # its last state and is unseen this frame (unknown, not a guess).
+            o = obs[usable[0]]
+            near = [
+                tr.knee is None  # never seen: nothing says this leg is anywhere else
+                or (di := _dist(tr, o)) < DUPLICATE_DIST * 2.5
+                # unseen for a while and close by: a leg lowered back beside the other while hidden
+                or (t - tr.last_t > REJOIN_S and di < REJOIN_DIST)
+                for tr in self._tracks
+            ]
+            if not any(near) or all(near):
+                return (0, 1), True
+            return ((0, None) if near[0] else (None, 1)), True
+        if len(usable) == 2 and _coincide(obs[0], obs[1], NEAR_DIST):
+            phantom = self._phantom(t, obs)
+            if phantom is not None:
+                return phantom, True
+        if len(usable) == 1:
+            i = usable[0]
+            d = [_dist(tr, obs[i]) for tr in self._tracks]
+            if math.isinf(d[0]) and math.isinf(d[1]):
+                k = 0 if obs[i].label == "left" else 1
+            else:
+                k = 0 if d[0] <= d[1] else 1
+            return ((i, None) if k == 0 else (None, i)), False
+        straight = _dist(t0, obs[0]) + _dist(t1, obs[1])
+        swapped = _dist(t0, obs[1]) + _dist(t1, obs[0])
+        if not (math.isinf(straight) and math.isinf(swapped)) and (
+            swapped < SWAP_RATIO * straight and straight - swapped > SWAP_MIN_GAIN
+        ):
+            return (1, 0), False
+        return (0, 1), False
+
+    def _glitch(self, t: float, obs: list[LegObservation]) -> bool:
+        jumps = []
+        for tr in self._tracks:
+            dt = t - tr.last_t
+            if not (0 < dt < 0.2):
+                return False
+            jumps.append(min(_dist(tr, o) for o in obs) / max(GLITCH_JUMP, GLITCH_SPEED * dt))
+        return min(jumps) > 1.0
+
+    def _phantom(self, t: float, obs: list[LegObservation]) -> tuple[int | None, int | None] | None:
+        """Two observations side by side while one track was far away a moment ago: a leg cannot jump
+        there between frames, so the second observation is the hidden leg drawn beside the visible one."""
+        d = [[_dist(tr, o) for o in obs] for tr in self._tracks]
+        recent = [t - tr.last_t < STALE_S for tr in self._tracks]
+        near = [min(row) < NEAR_DIST * 2 for row in d]
+        far = [min(row) > FAR_DIST and rec for row, rec in zip(d, recent)]
+        for k in (0, 1):
+            if near[k] and far[1 - k]:
+                i = 0 if d[k][0] <= d[k][1] else 1
+                return (i, None) if k == 0 else (None, i)
+        return None
+
+    def _reject_leaps(
+        self, t: float, obs: list[LegObservation], pairing: tuple[int | None, int | None]
+    ) -> tuple[int | None, int | None]:
+        """An observation whose hip angle leapt faster than a leg moves is not this leg this frame."""
+        out = list(pairing)
+        for k, i in enumerate(pairing):
+            tr = self._tracks[k]
+            dt = t - tr.last_t
+            if i is None or not (0 < dt < LEAP_WINDOW_S) or math.isnan(tr.hip):
+                continue
+            hip = obs[i].values.get("hip", math.nan)
+            if not math.isnan(hip) and abs(hip - tr.hip) / dt > MAX_STEP_DPS:
+                out[k] = None
+        return out[0], out[1]
+
+    def _reject_flicker(
+        self, t: float, obs: list[LegObservation], pairing: tuple[int | None, int | None]
+    ) -> tuple[int | None, int | None]:
+        out = list(pairing)
+        for k, i in enumerate(pairing):
+            tr = self._tracks[k]
+            if i is None:
+                continue
+            recent = 0 < t - tr.last_t < 0.1
+            for name in ("hip", "knee"):
+                x = obs[i].values.get(name, math.nan)
+                prev, step = tr.angles.get(name, math.nan), tr.steps.get(name, 0.0)
+                new_step = x - prev if recent and not math.isnan(x) and not math.isnan(prev) else 0.0
+                if abs(new_step) >= FLICKER_STEP_DEG and abs(step) >= FLICKER_STEP_DEG and new_step * step < 0:
+                    tr.reversals = [r for r in tr.reversals if t - r <= FLICKER_WINDOW_S] + [t]
+                    if len(tr.reversals) >= FLICKER_REVERSALS:
+                        tr.flicker_until = t + FLICKER_S
+                tr.angles[name], tr.steps[name] = x, new_step
+            if t < tr.flicker_until:
+                out[k] = None
+        return out[0], out[1]
+
+    def _merged(self, t: float, k: int, obs: list[LegObservation], pairing: tuple[int | None, int | None]) -> bool:
+        """Track ``k`` is unseen, the other is seen: is ``k`` hidden beside it?"""
+        tr = self._tracks[k]
+        other = pairing[1 - k]
+        if tr.knee is None or other is None or t - tr.last_t < MERGE_S:
+            return False
+        return _dist(tr, obs[other]) < REJOIN_DIST
+
+
+def _coincide(a: LegObservation, b: LegObservation, dist: float) -> bool:
+    return norm(a.knee - b.knee) < dist and norm(a.ankle - b.ankle) < dist
+
+
+def _separation(a: LegObservation, b: LegObservation) -> float:
+    return norm(a.knee - b.knee) + norm(a.ankle - b.ankle)
+
+
+def _dist(tr: _Track, o: LegObservation) -> float:
+    if tr.knee is None or tr.ankle is None:
+        return math.inf
+    return norm(tr.knee - o.knee) + norm(tr.ankle - o.ankle)

@@ -1,0 +1,80 @@
+"""What to show the person now: the phase, the counts, the hold clock and one cue (overlay and live view)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from formcheck.definitions import vocabulary as vocab
+from formcheck.definitions.schema import Variant
+
+
+@dataclass(frozen=True)
+class Gauge:
+    """One measurement that matters for this variant, against its target range."""
+
+    label: str  # e.g. "working hip", "torso incl"
+    value: float  # NaN when not seen
+    lo: float
+    hi: float
+    angle: bool = True
+
+    @property
+    def state(self) -> str:
+        """ "in" the range, "near" it (within a tenth of the range or 8 deg), or "out"."""
+        if math.isnan(self.value):
+            return "unknown"
+        if self.lo <= self.value <= self.hi:
+            return "in"
+        margin = max(0.1 * (self.hi - self.lo), 8.0 if self.angle else 0.0)
+        return "near" if self.lo - margin <= self.value <= self.hi + margin else "out"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The engine's state for the current frame, as a display needs it."""
+
+    variant: str
+    reps: dict[str, int]
+    phase: str  # one of vocabulary.PHASES
+    working_side: str | None
+    hold_elapsed_s: float | None
+    hold_target_s: float | None
+    alerts: list[str]  # cues of the form faults open right now
+    hint: str | None  # what to do next in this phase, when there is no fault to fix
+    in_position: bool | None
+    reps_target: tuple[int, int] | None = None
+    gauges: tuple[Gauge, ...] = ()
+
+
+def present(
+    variant: Variant,
+    reps: dict[str, int],
+    rep_up: bool,
+    hold_elapsed_s: float | None,
+    in_position: bool | None,
+    working_side: str | None,
+    alerts: list[str],
+    gauges: tuple[Gauge, ...] = (),
+) -> Snapshot:
+    if hold_elapsed_s is not None:
+        hold = variant.hold
+        past_max = hold is not None and hold.max_s is not None and hold_elapsed_s >= hold.max_s
+        phase = vocab.PHASE_RELEASE if past_max else vocab.PHASE_HOLDING
+    elif rep_up:
+        phase = vocab.PHASE_UP
+    else:
+        phase = vocab.PHASE_IN_POSITION if in_position else vocab.PHASE_REST
+    return Snapshot(
+        variant=variant.name,
+        reps=dict(reps),
+        phase=phase,
+        working_side=working_side,
+        hold_elapsed_s=hold_elapsed_s,
+        hold_target_s=variant.hold.target_s if variant.hold is not None else None,
+        alerts=alerts,
+        hint=variant.cues.get(phase),
+        in_position=in_position,
+        reps_target=variant.reps_target,
+        gauges=gauges,
+    )

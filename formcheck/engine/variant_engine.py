@@ -1,0 +1,304 @@
+"""One exercise variant, frame by frame: the parts a definition composes.
+
+``RepTracker`` (reps.py), ``HoldTracker`` (holds.py) and the form rules (rules.py, by kind) do the work;
+this module gives the legs their roles (working/support, front/back), decides whether the body is in the
+target position, and hands the presenter what to show. Everything exercise-specific comes from the
+``Variant`` definition (``poses/*.toml``). Legs arrive with their identity settled (legs.py): nothing
+here repairs it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from formcheck.definitions import vocabulary as vocab
+from formcheck.definitions.schema import Variant
+from formcheck.engine.features import BodyFeatures, LegFeatures
+from formcheck.engine.findings import FaultEvent, Fit, HoldEvent, RepEvent, VariantResult
+from formcheck.engine.holds import HoldTracker
+from formcheck.engine.reps import FRONTAL, RepTracker
+from formcheck.engine.rules import FrameContext, RuleCheck, all_of, make_rule
+from formcheck.engine.snapshot import Gauge, Snapshot, present
+
+SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
+ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
+
+
+def _overlap(span: tuple[float, float], spans: list[tuple[float, float]]) -> float:
+    """Seconds of ``span`` inside any of ``spans`` (which do not overlap each other)."""
+    a, b = span
+    return sum(max(0.0, min(b, d) - max(a, c)) for c, d in spans)
+
+
+def _in_range(value: float, rng: tuple[float, float]) -> bool | None:
+    if math.isnan(value):
+        return None
+    return rng[0] <= value <= rng[1]
+
+
+@dataclass
+class RoleAssigner:
+    """Which tracked leg plays which role. With reps of one leg, the working leg is the one doing the rep;
+    otherwise the assignment that fits the target position best, kept until the other one has fitted
+    better for a moment (a stance does not flip on one noisy frame)."""
+
+    variant: Variant
+    roles: dict[str, int] = field(default_factory=dict)
+    _alt_since: float = math.nan
+
+    def update(self, t: float, legs: tuple[LegFeatures, ...] | None, rep_leg: int | None) -> None:
+        v = self.variant
+        if v.legs == "both":
+            return
+        if v.per_side_reps:
+            if rep_leg is not None:
+                self.roles = {"working": rep_leg, "support": 1 - rep_leg}
+            return
+        if legs is None or not all(lg.known for lg in legs):
+            return  # a leg out of sight fits nothing: the roles wait until both are seen
+        first, second = ("working", "support") if v.legs == "lift" else ("front", "back")
+        cur = self.roles.get(first)
+        fits = [self._fit({first: k, second: 1 - k}, legs) for k in (0, 1)]
+        best = 0 if fits[0] >= fits[1] else 1
+        if cur is None:
+            if max(fits) > 0:
+                self.roles = {first: best, second: 1 - best}
+            return
+        if best != cur and fits[best] > fits[cur]:
+            if math.isnan(self._alt_since):
+                self._alt_since = t
+            if t - self._alt_since >= ROLE_SWITCH_S:
+                self.roles = {first: best, second: 1 - best}
+                self._alt_since = math.nan
+        else:
+            self._alt_since = math.nan
+
+    def _fit(self, roles: dict[str, int], legs: tuple[LegFeatures, ...]) -> float:
+        score = 0.0
+        for role, feats in self.variant.target.legs.items():
+            for name, rng in feats.items():
+                ok = _in_range(legs[roles[role]].value(name, self.variant.view), rng)
+                score += 1.0 if ok else (0.25 if ok is None else 0.0)
+        return score
+
+
+class VariantEngine:
+    def __init__(self, variant: Variant) -> None:
+        self.variant = variant
+        v = variant
+        self.reps = (
+            RepTracker(v.reps, v.per_side_reps, v.max_rep_up_s, v.view, v.orientation) if v.reps is not None else None
+        )
+        self.hold = (
+            HoldTracker(v.hold, at_top=v.reps is not None, one_leg=v.legs == "lift") if v.hold is not None else None
+        )
+        self.roles = RoleAssigner(v)
+        self.rules: list[RuleCheck] = [make_rule(r, v.reps.signal if v.reps else None) for r in v.rules]
+        self._prev_t = math.nan
+        self._orientation_s = 0.0
+
+    def update(self, f: BodyFeatures, show: bool = True) -> Snapshot | None:
+        """One frame. ``show``: build the snapshot a display needs (only the variant on screen does)."""
+        t = f.t
+        dt = 0.0 if math.isnan(self._prev_t) else min(max(t - self._prev_t, 0.0), 0.5)
+        self._prev_t = t
+        v = self.variant
+        if f.orientation == v.orientation:
+            self._orientation_s += dt
+        legs = f.legs if f.has_pose and len(f.legs) == 2 else None
+
+        was_up = self.reps is not None and self.reps.up
+        rep = self.reps.update(f, legs) if self.reps is not None else None
+        rep_up = self.reps is not None and self.reps.up
+        rep_leg = self.reps.working if self.reps is not None else None
+        self.roles.update(t, legs, rep_leg if rep_up else None)
+        in_pos = self._in_position(f, legs) if legs is not None else None
+
+        hold_ev = None
+        if self.hold is not None:
+            if rep is not None:
+                hold_ev = self.hold.end_rep(rep.side)
+            elif was_up and not rep_up and self.hold.at_top:
+                # A cycle not counted (not a rep of this variant): its top hold goes with it, or it would be
+                # reported with the next rep (and time the stretch between them as held).
+                self.hold.interrupt()
+            if self.hold.at_top and not rep_up:
+                pass  # a top hold is only timed during a rep
+            else:
+                orient_ok = None if f.orientation is None else f.orientation == v.orientation
+                self.hold.update(t, in_pos, self._settled(legs), self._held_side(legs), orient_ok)
+        holding = self.hold is not None and self.hold.holding
+
+        ctx = FrameContext(
+            t=t,
+            dt=dt,
+            features=f,
+            legs=legs,
+            roles=self.roles.roles,
+            rep_up=rep_up,
+            rep_leg=rep_leg,
+            since_rep_end_s=t - self.reps.last_end_s if self.reps is not None else math.inf,
+            holding=holding,
+            oblique=v.view == "side" and f.value("obliqueness") > 1.0,
+            view=v.view,
+        )
+        for rule in self.rules:
+            if rep is not None:
+                rule.on_rep(rep, hold_ev)
+            rule.update(ctx)
+
+        if not show:
+            return None
+        side = None
+        if legs is not None:
+            k = rep_leg if rep_up else (self.roles.roles.get(v.hold_role or "") if holding else None)
+            side = legs[k].side if k is not None else None
+        return present(
+            v,
+            self.reps.counts if self.reps is not None else {"left": 0, "right": 0},
+            rep_up,
+            self.hold.elapsed(t) if self.hold is not None else None,
+            in_pos,
+            side,
+            [r.rule.message for r in self.rules if r.open],
+            self._gauges(f, legs),
+        )
+
+    def _gauges(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> tuple[Gauge, ...]:
+        """The target's measurements as they are now, for the display."""
+        v = self.variant
+        out = []
+        for role, feats in v.target.legs.items():
+            k = self.roles.roles.get(role)
+            for name, (lo, hi) in feats.items():
+                value = math.nan
+                if legs is not None:
+                    known = [lg for lg in legs if lg.known] if role == "each" else [legs[k]] if k is not None else []
+                    vals = [x for x in (lg.value(name, v.view) for lg in known if lg.known) if not math.isnan(x)]
+                    value = sum(vals) / len(vals) if vals else math.nan
+                label = f"{'legs' if role == 'each' else role} {name}"
+                out.append(Gauge(label, value, lo, hi, vocab.ALL_FEATURES[name].is_angle))
+        for name, (lo, hi) in v.target.body.items():
+            out.append(Gauge(name.replace("_", " "), f.value(name, v.view), lo, hi, vocab.ALL_FEATURES[name].is_angle))
+        return tuple(out)
+
+    def _held_side(self, legs: tuple[LegFeatures, ...] | None) -> str | None:
+        """The side of the leg the hold is reported for, this frame."""
+        role = self.variant.hold_role
+        if role is None:
+            return "both"
+        k = self.roles.roles.get(role)
+        return legs[k].side if legs is not None and k is not None else None
+
+    def _in_position(self, f: BodyFeatures, legs: tuple[LegFeatures, ...]) -> bool | None:
+        tgt, view = self.variant.target, self.variant.view
+        if view == "side" and f.value("facing_camera") > FRONTAL:
+            return None  # facing the camera: a side-view position cannot be judged
+        checks: list[bool | None] = [_in_range(f.value(n, view), r) for n, r in tgt.body.items()]
+        if self.variant.legs == "both":
+            # Legs side by side often show as one (the hidden one collapsed): judge the legs that are seen.
+            seen = [lg for lg in legs if lg.known]
+            if not seen:
+                return None
+            for feats in tgt.legs.values():
+                for lg in seen:
+                    checks += [_in_range(lg.value(n, view), r) for n, r in feats.items()]
+        else:
+            for role, feats in tgt.legs.items():
+                k = self.roles.roles.get(role)
+                if k is None:
+                    return False
+                checks += [_in_range(legs[k].value(n, view), r) for n, r in feats.items()]
+        return all_of(checks)
+
+    def _settled(self, legs: tuple[LegFeatures, ...] | None) -> bool:
+        if legs is None:
+            return False
+        tracks = set(self.roles.roles.values()) or {0, 1}
+        return all(
+            abs(legs[k].hip_speed) < SETTLE_DPS and abs(legs[k].knee_speed) < SETTLE_DPS
+            for k in tracks
+            if legs[k].known
+        )
+
+    def interrupt(self, end_hold: bool = True) -> None:
+        """A break in the session: a rep in progress is dropped (its end is not seen), open faults end where
+        they were last seen, and the legs get their roles afresh. A hold ends too if ``end_hold`` (switching
+        sides); at a cut it goes on if the person is still in position when the picture comes back."""
+        if self.reps is not None:
+            self.reps.reset()
+        if self.hold is not None:
+            self.hold.interrupt(end_hold)
+        for rule in self.rules:
+            rule.interrupt()
+        self.roles = RoleAssigner(self.variant)
+
+    def evidence(self, t: float) -> tuple[int, int, bool]:
+        """Changes whenever the reps counted or the holds timed do (cheap: read every frame)."""
+        running = self.hold is not None and self.hold.running(t) is not None
+        return (
+            len(self.reps.events) if self.reps is not None else 0,
+            len(self.hold.events) if self.hold is not None else 0,
+            running,
+        )
+
+    def so_far(self, t: float, under_way: bool = True) -> VariantResult:
+        """The findings up to ``t`` without closing anything (a routine recognised while it is done): a hold
+        under way counts as far as it has gone (``under_way``: a rep held at the top too); faults still open
+        are left out."""
+        rep_events = list(self.reps.events) if self.reps is not None else []
+        holds = list(self.hold.events) if self.hold is not None else []
+        running = self.hold.running(t) if self.hold is not None else None
+        if running is not None and self.reps is None:
+            holds.append(running)
+        elif running is not None and self.reps is not None and under_way:
+            # a rep held at the top past the hold's minimum (a 10 s lift hold) is evidence before it ends, if
+            # it would count as it stands
+            rep = self.reps.under_way(t)
+            if rep is not None:
+                rep_events.append(rep)
+        return self._result(rep_events, holds, [f for rule in self.rules for f in rule.faults], [])
+
+    def finish(self) -> VariantResult:
+        """Close what is still open at the end of the session and return the findings."""
+        if self.hold is not None:
+            self.hold.finish()
+        faults = []
+        notes: list[str] = []
+        for rule in self.rules:
+            rule.finish()
+            faults += rule.faults
+            notes += rule.notes()
+        rep_events = list(self.reps.events) if self.reps is not None else []
+        holds = sorted(self.hold.events, key=lambda e: e.start_s) if self.hold is not None else []
+        faults.sort(key=lambda e: (e.start_s, e.code))
+        return self._result(rep_events, holds, faults, notes)
+
+    def _result(
+        self, rep_events: list[RepEvent], holds: list[HoldEvent], faults: list[FaultEvent], notes: list[str]
+    ) -> VariantResult:
+        """The findings, with how well they explain the session (``Fit``)."""
+        reps = self.reps
+        if reps is not None:
+            spans = [(e.start_s, e.end_s) for e in rep_events]
+        else:
+            spans = [(h.start_s, h.end_s) for h in holds]
+        rejected = (list(reps.rejected) if reps is not None else []) + (list(self.hold.rejected) if self.hold else [])
+        fit = Fit(
+            orientation_s=round(self._orientation_s, 2),
+            explained_s=round(sum(b - a for a, b in spans), 2),
+            fault_s=round(sum(_overlap((f.start_s, f.end_s), spans) for f in faults), 2),
+            counted=len(spans),
+            rejected=len(rejected),
+        )
+        return VariantResult(
+            variant=self.variant.name,
+            reps=dict(reps.counts) if reps is not None else {"left": 0, "right": 0},
+            rep_events=rep_events,
+            holds=holds,
+            faults=faults,
+            notes=notes,
+            fit=fit,
+            rejected=rejected,
+        )

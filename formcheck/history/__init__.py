@@ -1,0 +1,1 @@
+"""The session history (SQLite) and the progress trend read from it."""

@@ -1,0 +1,374 @@
+"""Session history: every analysed session in one SQLite file, for ``formcheck history`` and ``progress``.
+
+One row per session (its summary and the whole JSON report) and one per rep, hold and fault. Several
+formcheck processes may write at once (a batch, a live session beside an analysis): the file is in WAL mode,
+each session is written in one ``BEGIN IMMEDIATE`` transaction, and a writer waits for another's lock (busy
+timeout) instead of failing. The schema is versioned with ``PRAGMA user_version``: a new file is created at
+version 1 and migrated like any old one, so the migrations run every time a history starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from formcheck.errors import FormcheckError
+
+HISTORY_ENV = "FORMCHECK_HISTORY"
+BUSY_TIMEOUT_S = 30.0  # a writer waits this long for another one's transaction
+SCHEMA_VERSION = 2
+
+# The first schema, as formcheck 0.1 wrote it: kept here, never edited, so that any history file can be
+# brought up to date by the migrations below.
+SCHEMA_V1 = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    video TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    variant TEXT NOT NULL,
+    analysed_at TEXT NOT NULL,          -- ISO 8601, UTC
+    duration_s REAL NOT NULL,
+    summary TEXT NOT NULL               -- the JSON report
+);
+CREATE TABLE reps (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    side TEXT NOT NULL,
+    start_s REAL NOT NULL,
+    end_s REAL NOT NULL
+);
+CREATE TABLE holds (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    side TEXT NOT NULL,
+    start_s REAL NOT NULL,
+    end_s REAL NOT NULL,
+    duration_s REAL NOT NULL,
+    completed INTEGER NOT NULL
+);
+CREATE TABLE faults (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    side TEXT,
+    start_s REAL NOT NULL,
+    end_s REAL NOT NULL,
+    message TEXT NOT NULL
+);
+"""
+
+
+def _migrate_1_to_2(db: sqlite3.Connection) -> None:
+    """Version 2: when the session was done (not only analysed), live or recorded, whether the exercise was
+    recognised, the targets, and the figures ``progress`` reads, as columns (backfilled from the reports)."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE sessions ADD COLUMN started_at TEXT;
+        ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'analyze';
+        ALTER TABLE sessions ADD COLUMN recognised INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE sessions ADD COLUMN reps_total INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sessions ADD COLUMN reps_target TEXT;
+        ALTER TABLE sessions ADD COLUMN hold_target_s REAL;
+        ALTER TABLE sessions ADD COLUMN best_hold_s REAL;
+        ALTER TABLE sessions ADD COLUMN rom_hip_deg REAL;
+        CREATE INDEX sessions_by_exercise ON sessions (exercise, started_at);
+        CREATE INDEX reps_by_session ON reps (session_id);
+        CREATE INDEX holds_by_session ON holds (session_id);
+        CREATE INDEX faults_by_session ON faults (session_id);
+        """,
+    )
+    rows = db.execute("SELECT id, analysed_at, duration_s, summary FROM sessions").fetchall()
+    for sid, analysed_at, duration_s, summary in rows:
+        try:
+            report = json.loads(summary)
+        except ValueError:
+            report = {}
+        cols = _derived(report)
+        # Version 1 did not record when a session was done: its end is taken to be when it was analysed.
+        started = _iso(_parse_iso(analysed_at) - duration_s)
+        db.execute(
+            "UPDATE sessions SET started_at = ?, recognised = ?, reps_total = ?, reps_target = ?, hold_target_s = ?,"
+            " best_hold_s = ?, rom_hip_deg = ? WHERE id = ?",
+            (started, *cols.values(), sid),
+        )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_1_to_2}  # version reached -> step
+
+
+class HistoryError(FormcheckError):
+    """The history database cannot be used (unwritable, not a database, from a newer formcheck)."""
+
+
+def default_history_path() -> Path:
+    """$FORMCHECK_HISTORY, else history.sqlite3 in the user's data directory."""
+    env = os.environ.get(HISTORY_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_data_path
+
+    return user_data_path("formcheck", appauthor=False) / "history.sqlite3"
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    started_at: datetime  # local time
+    kind: str
+    video: str
+    exercise: str
+    variant: str
+    duration_s: float
+    recognised: bool
+    reps: dict[str, int]
+    reps_total: int
+    best_hold_s: float | None
+    faults: int
+    rom_hip_deg: float | None
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: str  # YYYY-MM-DD, local
+    sessions: int
+    reps: int
+    best_hold_s: float | None
+    mean_hold_s: float | None
+    rom_hip_deg: float | None  # the widest hip range of motion of the day
+
+
+class History:
+    """An open history file; use as a context manager."""
+
+    def __init__(self, path: str | Path, *, version: int = SCHEMA_VERSION) -> None:
+        self.path = Path(path)
+        try:
+            if self.path.is_dir():
+                raise HistoryError(f"cannot use history database {self.path}: it is a directory")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise HistoryError(f"cannot use history database {self.path}: {_why(exc)}") from None
+        try:
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._wal()
+            self._migrate(version)
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise HistoryError(f"cannot use history database {self.path}: {_why(exc)}") from None
+
+    def _wal(self) -> None:
+        # Switching to WAL takes a moment's exclusive lock: two processes opening a new file at once retry.
+        for attempt in range(50):
+            try:
+                mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 49:
+                    raise
+                time.sleep(0.1)
+        if str(mode).lower() != "wal":
+            raise sqlite3.OperationalError(f"cannot switch to WAL mode (journal mode is {mode})")
+        self._db.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a crash loses no committed session
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")  # the write lock now, not half-way through
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @property
+    def version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, target: int) -> None:
+        if self.version == target:
+            return
+        with self._transaction() as db:
+            current = self.version  # again under the lock: another process may have migrated meanwhile
+            if current > SCHEMA_VERSION:
+                raise HistoryError(
+                    f"history database {self.path} is schema version {current}, newer than this formcheck "
+                    f"understands ({SCHEMA_VERSION}): upgrade formcheck, or use another file with --history"
+                )
+            if current == 0:
+                if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    raise HistoryError(f"{self.path} is an SQLite database, but not a formcheck history")
+                _run_script(db, SCHEMA_V1)
+                current = 1
+            while current < target:
+                MIGRATIONS[current + 1](db)
+                current += 1
+            db.execute(f"PRAGMA user_version = {current}")
+
+    def record(self, report: Mapping[str, Any], *, kind: str = "analyze", started_at: float | None = None) -> int:
+        """Store one session (``report``: a report's ``to_dict()``); ``started_at``: when it was done (epoch
+        seconds; default: now less its duration). Returns its id."""
+        duration = float(report.get("duration_s") or 0.0)
+        now = time.time()
+        start = started_at if started_at is not None else now - duration
+        try:
+            with self._transaction() as db:
+                cur = db.execute(
+                    "INSERT INTO sessions (video, exercise, variant, analysed_at, duration_s, summary, started_at,"
+                    " kind, recognised, reps_total, reps_target, hold_target_s, best_hold_s, rom_hip_deg)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        str(report.get("video", "")),
+                        report["exercise"],
+                        report["variant"],
+                        _iso(now),
+                        duration,
+                        json.dumps(report),
+                        _iso(start),
+                        kind,
+                        *_derived(report).values(),
+                    ),
+                )
+                sid = int(cur.lastrowid or 0)
+                db.executemany(
+                    "INSERT INTO reps VALUES (?, ?, ?, ?)",
+                    [(sid, r["side"], r["start_s"], r["end_s"]) for r in report.get("rep_events", [])],
+                )
+                db.executemany(
+                    "INSERT INTO holds VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (sid, h["side"], h["start_s"], h["end_s"], h["duration_s"], int(h["completed"]))
+                        for h in report.get("holds", [])
+                    ],
+                )
+                db.executemany(
+                    "INSERT INTO faults VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (sid, f["code"], f["side"], f["start_s"], f["end_s"], f["message"])
+                        for f in report.get("faults", [])
+                    ],
+                )
+        except sqlite3.Error as exc:
+            raise HistoryError(f"cannot write to history database {self.path}: {_why(exc)}") from None
+        return sid
+
+    def sessions(self, exercise: str | None = None, limit: int | None = None) -> list[SessionRow]:
+        """Sessions, newest first."""
+        sql = (
+            "SELECT s.id, s.started_at, s.kind, s.video, s.exercise, s.variant, s.duration_s, s.recognised,"
+            " s.summary, s.reps_total, s.best_hold_s, s.rom_hip_deg,"
+            " (SELECT count(*) FROM faults f WHERE f.session_id = s.id) FROM sessions s"
+        )
+        args: list[Any] = []
+        if exercise is not None:
+            sql += " WHERE s.exercise = ?"
+            args.append(exercise)
+        sql += " ORDER BY s.started_at DESC, s.id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        out = []
+        for row in self._db.execute(sql, args):
+            sid, started, kind, video, ex, var, dur, recog, summary, total, best, rom, nfaults = row
+            try:
+                reps = dict(json.loads(summary).get("reps", {}))
+            except ValueError:
+                reps = {}
+            out.append(
+                SessionRow(
+                    sid, _local(started), kind, video, ex, var, dur, bool(recog), reps, total, best, nfaults, rom
+                )
+            )
+        return out
+
+    def daily(self, exercise: str, variant: str | None = None) -> list[DayRow]:
+        """The trend: per day (local time), the recognised sessions' reps, holds and range of motion."""
+        sql = (
+            "SELECT s.id, s.started_at, s.reps_total, s.rom_hip_deg FROM sessions s"
+            " WHERE s.exercise = ? AND s.recognised = 1"
+        )
+        args: list[Any] = [exercise]
+        if variant is not None:
+            sql += " AND s.variant = ?"
+            args.append(variant)
+        days: dict[str, dict[str, Any]] = {}
+        holds: dict[int, list[float]] = {}
+        for sid, dur in self._db.execute(
+            "SELECT h.session_id, h.duration_s FROM holds h JOIN sessions s ON s.id = h.session_id"
+            " WHERE s.exercise = ?",
+            (exercise,),
+        ):
+            holds.setdefault(sid, []).append(dur)
+        for sid, started, reps, rom in self._db.execute(sql + " ORDER BY s.started_at", args):
+            d = days.setdefault(_local(started).date().isoformat(), {"n": 0, "reps": 0, "holds": [], "rom": []})
+            d["n"] += 1
+            d["reps"] += reps
+            d["holds"] += holds.get(sid, [])
+            if rom is not None:
+                d["rom"].append(rom)
+        return [
+            DayRow(
+                day,
+                d["n"],
+                d["reps"],
+                max(d["holds"]) if d["holds"] else None,
+                sum(d["holds"]) / len(d["holds"]) if d["holds"] else None,
+                max(d["rom"]) if d["rom"] else None,
+            )
+            for day, d in days.items()
+        ]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _derived(report: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns version 2 keeps beside the report, computed from it."""
+    reps = report.get("reps") or {}
+    holds = report.get("holds") or []
+    rom = report.get("range_of_motion") or {}
+    spans = [r["hip"][1] - r["hip"][0] for r in rom.values() if r and r.get("hip")]
+    target = report.get("reps_target")
+    return {
+        "recognised": int(report.get("undetermined") is None),
+        "reps_total": int(sum(reps.values())),
+        "reps_target": json.dumps(list(target)) if target else None,
+        "hold_target_s": report.get("hold_target_s"),
+        "best_hold_s": max((h["duration_s"] for h in holds), default=None),
+        "rom_hip_deg": max(spans) if spans else None,
+    }
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Statement by statement: ``executescript`` would commit the transaction the migration runs in."""
+    text = "\n".join(line.split("--")[0] for line in script.splitlines())
+    for statement in filter(None, (s.strip() for s in text.split(";"))):
+        db.execute(statement)
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+
+
+def _parse_iso(text: str) -> float:
+    return datetime.fromisoformat(text).timestamp()
+
+
+def _local(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone()
+
+
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
