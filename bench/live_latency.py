@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from formcheck.definitions.schema import load_exercises  # noqa: E402
+from formcheck.definitions.loader import load_exercises  # noqa: E402
 from formcheck.io.sources import PacedFileSource  # noqa: E402
 from formcheck.live.coach import OpenCVWindow, latency_summary, run_live  # noqa: E402
 

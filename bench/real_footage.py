@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from formcheck.analysis.routine import RoutineReport  # noqa: E402
 from formcheck.app.api import analyze_landmarks, analyze_video  # noqa: E402
-from formcheck.definitions.schema import load_exercises  # noqa: E402
+from formcheck.definitions.loader import load_exercises  # noqa: E402
 from formcheck.report.exercise_report import Report  # noqa: E402
 
 REPS_TOLERANCE = 1

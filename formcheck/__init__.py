@@ -20,7 +20,7 @@ __all__ = ["Report", "__version__", "analyze_video", "load_exercises"]
 
 if TYPE_CHECKING:
     from formcheck.app.api import analyze_video
-    from formcheck.definitions.schema import load_exercises
+    from formcheck.definitions.loader import load_exercises
     from formcheck.report.exercise_report import Report
 
 
@@ -34,7 +34,7 @@ def __getattr__(name: str) -> Any:
 
         return Report
     if name == "load_exercises":
-        from formcheck.definitions.schema import load_exercises
+        from formcheck.definitions.loader import load_exercises
 
         return load_exercises
     raise AttributeError(f"module 'formcheck' has no attribute {name!r}")

@@ -10,7 +10,7 @@ import pytest
 from stickfigure import SUPINE_REST, make_pose
 
 from formcheck.analysis.session import Session
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.errors import BackendError
 from formcheck.io.sources import Frame
 from formcheck.pose.backends import LandmarkRecorder, MediaPipeSolutionBackend, MediaPipeTaskBackend, ReplayBackend

@@ -38,7 +38,7 @@ def assert_one_line_error(res: subprocess.CompletedProcess[str], code: int, frag
 
 
 def test_exercises_lists_every_variant():
-    from formcheck.definitions.schema import load_exercises
+    from formcheck.definitions.loader import load_exercises
 
     res = formcheck("exercises")
     assert res.returncode == 0

@@ -21,7 +21,7 @@ import pytest
 
 from bench.evaluate import Truth, evaluate
 from formcheck.app.api import analyze_landmarks, analyze_video, file_sha256
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.pose.backends import ReplayBackend, read_landmarks_meta
 from formcheck.report.exercise_report import Report
 

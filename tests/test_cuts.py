@@ -9,7 +9,7 @@ import pytest
 from stickfigure import SUPINE_REST, Key, make_pose, timeline, with_leg
 
 from formcheck.analysis.session import Session
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.engine.features import FeatureExtractor
 from formcheck.io.cuts import CutDetector
 

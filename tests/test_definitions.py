@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 
 from formcheck.app.api import analyze_landmarks
 from formcheck.definitions import vocabulary as vocab
-from formcheck.definitions.schema import Exercise, load_exercises
+from formcheck.definitions.loader import load_exercises
+from formcheck.definitions.schema import Exercise
 from formcheck.errors import PosesFileError
 from formcheck.report.exercise_report import Report
 

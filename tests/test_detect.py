@@ -7,7 +7,7 @@ import math
 import pytest
 
 from formcheck.definitions import vocabulary as vocab
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.engine.features import BodyFeatures, classify_orientation
 from formcheck.engine.variant_evidence import VariantDetector
 

@@ -10,7 +10,7 @@ import pytest
 from stickfigure import SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
 
 from formcheck.analysis.session import Session
-from formcheck.definitions.schema import find_exercise, load_exercises
+from formcheck.definitions.loader import find_exercise, load_exercises
 from formcheck.pose.landmarks import LEG_CHAIN, Pose
 
 EXERCISES = load_exercises()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.definitions.schema import find_exercise, load_exercises, normalize_name
+from formcheck.definitions.loader import find_exercise, load_exercises
+from formcheck.definitions.schema import normalize_name
 from formcheck.errors import PosesFileError, UnknownExerciseError
 
 GUIDE_VARIANTS = {

@@ -7,7 +7,7 @@ from dataclasses import replace
 from stickfigure import SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
 
 from formcheck.analysis.session import Session
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.report.exercise_report import Report
 
 EXERCISES = load_exercises()

@@ -44,7 +44,8 @@ from stickfigure import SIDE_KNEEL, STANDING, SUPINE_REST, Key, Posture, make_po
 
 from formcheck.analysis.session import Session
 from formcheck.app.api import analyze_landmarks
-from formcheck.definitions.schema import Variant, load_exercises
+from formcheck.definitions.loader import load_exercises
+from formcheck.definitions.schema import Variant
 from formcheck.engine.findings import VariantResult
 from formcheck.engine.statemachines import HoldTimer
 from formcheck.pose.backends import ReplayBackend

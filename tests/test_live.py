@@ -17,7 +17,7 @@ import pytest
 
 from bench.evaluate import Truth
 from formcheck.app.api import analyze_landmarks
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.io.sources import Frame, PacedFileSource, VideoInfo
 from formcheck.live.coach import KEY_PAUSE, KEY_QUIT, LiveStats, OpenCVWindow, run_live
 from formcheck.live.voice import Announcer, Voice, find_engine, synthesise

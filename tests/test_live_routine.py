@@ -14,7 +14,7 @@ import pytest
 
 from formcheck.analysis.routine import SWITCH_SHOWN_S, RoutineReport, RoutineSession
 from formcheck.app.api import analyze_video
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.io.sources import Frame, VideoInfo
 from formcheck.live.coach import run_live
 from formcheck.pose.backends import ReplayBackend

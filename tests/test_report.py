@@ -8,7 +8,7 @@ import os
 import pytest
 
 from formcheck.analysis.session import SessionSummary
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent, VariantResult
 from formcheck.report.exercise_report import SCHEMA_VERSION, Report
 

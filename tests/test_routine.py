@@ -19,7 +19,7 @@ from formcheck.analysis.routine import (
     label_at,
     with_movements,
 )
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.engine.findings import RepEvent, VariantResult
 from formcheck.pose.backends import ReplayBackend
 

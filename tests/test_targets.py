@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.app.api import analyze_landmarks
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.definitions.targets import FROM_CLI, FROM_POSES, TargetError, parse_cli_targets, plan_targets
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ from stickfigure import SUPINE_REST, make_pose, with_leg
 
 from formcheck.definitions import schema as ex_mod
 from formcheck.definitions import vocabulary as vocab
-from formcheck.definitions.schema import load_exercises
+from formcheck.definitions.loader import load_exercises
 from formcheck.engine.features import FeatureExtractor
 from formcheck.engine.rules import RULE_KINDS
 from formcheck.engine.snapshot import present

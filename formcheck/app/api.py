@@ -15,7 +15,8 @@ from typing import Any, TextIO
 from formcheck.analysis.frame_record import Trace
 from formcheck.analysis.routine import RoutineReport, RoutineSession, panel
 from formcheck.analysis.session import FrameResult, Session
-from formcheck.definitions.schema import Exercise, find_exercise, load_exercises
+from formcheck.definitions.loader import find_exercise, load_exercises
+from formcheck.definitions.schema import Exercise
 from formcheck.errors import FormcheckError
 from formcheck.io.sources import Frame, VideoFileSource
 from formcheck.live.setup_check import DARK_LUMA

@@ -91,7 +91,7 @@ def cli() -> None:
 @poses_option
 def exercises_cmd(poses_dir: Path | None) -> None:
     """List the exercises and their variants."""
-    from formcheck.definitions.schema import load_exercises
+    from formcheck.definitions.loader import load_exercises
 
     for ex in load_exercises(poses_dir).values():
         aliases = f"  (also: {', '.join(ex.aliases)})" if ex.aliases else ""
@@ -377,7 +377,7 @@ def live_cmd(
     from formcheck.app import cli_routine
     from formcheck.app import session_outputs as outputs
     from formcheck.app.api import resolve_exercise
-    from formcheck.definitions.schema import load_exercises
+    from formcheck.definitions.loader import load_exercises
     from formcheck.io.sources import CameraSource, PacedFileSource
     from formcheck.live.coach import OpenCVWindow, run_live
     from formcheck.live.voice import Voice, find_engine

@@ -58,7 +58,7 @@ def analyze(
     from formcheck.analysis.routine import RoutineReport
     from formcheck.app.api import analyze_video
     from formcheck.app.session_outputs import video_started_at
-    from formcheck.definitions.schema import load_exercises
+    from formcheck.definitions.loader import load_exercises
 
     load_exercises(poses_dir)  # a malformed poses/ fails before the model loads
     json_path = json_path or Path(f"{video.stem}.formcheck.json")

@@ -118,7 +118,7 @@ def prepare(
     no_history: bool,
 ) -> tuple[Exercise, SessionOutputs]:
     """The exercise with the person's targets in it, and the outputs ready to be written."""
-    from formcheck.definitions.schema import load_exercises
+    from formcheck.definitions.loader import load_exercises
     from formcheck.definitions.targets import plan_targets
     from formcheck.history.store import History, default_history_path
 

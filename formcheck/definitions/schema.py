@@ -1,28 +1,18 @@
-"""Exercise definitions: ``poses/*.toml`` files, parsed, validated and turned into typed models.
+"""The schema of an exercise definition (``poses/*.toml``): typed, frozen models validated by pydantic.
 
-File -> TOML parse -> schema validation (pydantic, unknown keys rejected) -> cross-field checks ->
-``Exercise``. Every error names the file, the field and the problem in one line.
+Unknown keys are rejected, numbers are strict, every name comes from the vocabulary, and the cross-field
+checks of a whole model raise ``FieldError`` naming the field itself (``loader.py`` puts the file in front).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from formcheck.definitions import vocabulary as vocab
-from formcheck.errors import PosesFileError, UnknownExerciseError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from formcheck.errors import UnknownExerciseError
 
 # TOML has real types: a string or a boolean where a number belongs (or a float where a count does) is a
 # mistake to report, not to coerce as pydantic's lax mode would ("150" -> 150.0, true -> 1.0).
@@ -48,7 +38,7 @@ class _Model(BaseModel):
 Loc = tuple[Union[str, int], ...]
 
 
-class _FieldError(ValueError):
+class FieldError(ValueError):
     """A problem found by a check of a whole model that belongs to one of its fields: ``loc`` (below the
     model) is added to pydantic's location, so the message names the field itself, not its parent."""
 
@@ -73,7 +63,7 @@ def _out_of_limits(feature: str, value: float) -> str | None:
 def _check_value(feature: str, loc: Loc, value: float) -> float:
     problem = _out_of_limits(feature, value)
     if problem is not None:
-        raise _FieldError(loc, problem)
+        raise FieldError(loc, problem)
     return value
 
 
@@ -81,16 +71,16 @@ def _check_range(name: str, rng: Range, loc: Loc = ()) -> Range:
     lo, hi = rng
     at = (*loc, name)
     if lo >= hi:
-        raise _FieldError(at, f"{name} range {list(rng)} is inverted or empty (low must be below high)")
+        raise FieldError(at, f"{name} range {list(rng)} is inverted or empty (low must be below high)")
     problem = _out_of_limits(name, lo) or _out_of_limits(name, hi)
     if problem is not None:
-        raise _FieldError(at, f"{name} range {list(rng)}: {problem}")
+        raise FieldError(at, f"{name} range {list(rng)}: {problem}")
     return rng
 
 
 def _check_feature(name: str, allowed: Mapping[str, object], what: str, loc: Loc = ()) -> str:
     if name not in allowed:
-        raise _FieldError(loc, f"unknown {what} feature {name!r}; valid: {', '.join(allowed)}")
+        raise FieldError(loc, f"unknown {what} feature {name!r}; valid: {', '.join(allowed)}")
     return name
 
 
@@ -153,7 +143,7 @@ class RepSpec(_Model):
         falling = self.direction == "falling"
         if (self.exit <= self.enter) if falling else (self.exit >= self.enter):
             rel = "above" if falling else "below"
-            raise _FieldError(
+            raise FieldError(
                 ("exit",),
                 f"exit ({self.exit}) must be {rel} enter ({self.enter}) for a {self.direction} signal: "
                 "without a gap between them, jitter at the threshold counts phantom reps",
@@ -184,9 +174,9 @@ class HoldSpec(_Model):
     @model_validator(mode="after")
     def _order(self) -> HoldSpec:
         if self.max_s is not None and self.max_s < self.target_s:
-            raise _FieldError(("max_s",), f"max_s ({self.max_s}) must not be below target_s ({self.target_s})")
+            raise FieldError(("max_s",), f"max_s ({self.max_s}) must not be below target_s ({self.target_s})")
         if self.min_s > self.target_s:
-            raise _FieldError(("min_s",), f"min_s ({self.min_s}) must not be above target_s ({self.target_s})")
+            raise FieldError(("min_s",), f"min_s ({self.min_s}) must not be above target_s ({self.target_s})")
         return self
 
 
@@ -244,11 +234,11 @@ class Rule(_Model):
     def _consistent(self) -> Rule:
         if self.kind == "range":
             if self.feature is None:
-                raise _FieldError(("feature",), f"rule {self.code!r}: a range rule needs 'feature'")
+                raise FieldError(("feature",), f"rule {self.code!r}: a range rule needs 'feature'")
             valid = vocab.LEG_FEATURES if self.leg else vocab.BODY_FEATURES
             if self.feature not in valid:
                 where = f"leg {self.leg!r}" if self.leg else "the body (no 'leg' given)"
-                raise _FieldError(
+                raise FieldError(
                     ("feature",),
                     f"rule {self.code!r}: unknown feature {self.feature!r} for {where}; valid: {', '.join(valid)}",
                 )
@@ -260,7 +250,7 @@ class Rule(_Model):
                     _check_value(self.feature, (name,), val)
             if self.above is not None and self.below is not None and self.below >= self.above:
                 # The allowed band lies between the two thresholds: inverted, every value would be a fault.
-                raise _FieldError(
+                raise FieldError(
                     ("below",),
                     f"rule {self.code!r}: below ({self.below}) must be lower than above ({self.above}): "
                     "the allowed range between them is inverted or empty",
@@ -268,16 +258,16 @@ class Rule(_Model):
         elif self.kind == "transition":
             missing = [n for n in ("from_value", "to_value", "max_speed") if getattr(self, n) is None]
             if missing:
-                raise _FieldError(
+                raise FieldError(
                     (missing[0],), f"rule {self.code!r}: a transition rule needs from_value, to_value, max_speed"
                 )
             assert self.from_value is not None and self.to_value is not None
             if self.feature is not None:
                 _check_feature(self.feature, vocab.ALL_FEATURES, "transition", ("feature",))
             if self.from_value == self.to_value:
-                raise _FieldError(("to_value",), f"rule {self.code!r}: from_value and to_value must differ")
+                raise FieldError(("to_value",), f"rule {self.code!r}: from_value and to_value must differ")
         elif self.kind == "hold" and self.min_s <= 0:
-            raise _FieldError(("min_s",), f"rule {self.code!r}: a hold rule needs min_s > 0")
+            raise FieldError(("min_s",), f"rule {self.code!r}: a hold rule needs min_s > 0")
         return self
 
 
@@ -310,19 +300,19 @@ class Variant(_Model):
         if self.reps is None and self.hold is None:
             raise ValueError("a variant needs [reps], [hold] or both")
         if self.reps is not None and self.reps.is_leg_signal and self.legs == "stance":
-            raise _FieldError(
+            raise FieldError(
                 ("reps", "signal"),
                 f"reps.signal {self.reps.signal!r} is a leg feature: reps need legs = 'lift' or 'both'",
             )
         if self.hold is not None and self.reps is None and not self.target.legs and not self.target.body:
-            raise _FieldError(("target",), "a hold without reps needs a target position ([target])")
+            raise FieldError(("target",), "a hold without reps needs a target position ([target])")
         if self.hold is not None and self.hold.side is not None and self.hold.side not in roles:
-            raise _FieldError(
+            raise FieldError(
                 ("hold", "side"), f"hold.side {self.hold.side!r} does not exist for legs={self.legs!r}; valid: {roles}"
             )
         for role in self.target.legs:
             if role not in roles:
-                raise _FieldError(
+                raise FieldError(
                     ("target", "legs", role),
                     f"target.legs: role {role!r} does not exist for legs={self.legs!r}; valid: {roles}",
                 )
@@ -330,40 +320,40 @@ class Variant(_Model):
         for i, rule in enumerate(self.rules):
             at = ("rules", i)
             if rule.leg in ("working", "support", "front", "back") and rule.leg not in roles:
-                raise _FieldError(
+                raise FieldError(
                     (*at, "leg"), f"rule {rule.code!r}: leg {rule.leg!r} does not exist for legs={self.legs!r}"
                 )
             if rule.kind == "transition" and self.reps is None:
-                raise _FieldError((*at, "kind"), f"rule {rule.code!r}: kind 'transition' needs [reps]")
+                raise FieldError((*at, "kind"), f"rule {rule.code!r}: kind 'transition' needs [reps]")
             if rule.kind == "transition" and self.reps is not None:
                 # The values are readings of the feature the rule watches: the rep signal unless it names one.
                 for name in ("from_value", "to_value"):
                     _check_value(rule.feature or self.reps.signal, (*at, name), getattr(rule, name))
             if rule.kind == "hold" and (self.reps is None or self.hold is None):
-                raise _FieldError(
+                raise FieldError(
                     (*at, "kind"),
                     f"rule {rule.code!r}: kind 'hold' judges a rep's top hold: it needs [reps] and [hold]",
                 )
             if rule.kind == "range" and rule.during == "up" and self.reps is None:
-                raise _FieldError((*at, "during"), f"rule {rule.code!r}: during='up' needs [reps]")
+                raise FieldError((*at, "during"), f"rule {rule.code!r}: during='up' needs [reps]")
             if rule.kind == "range" and rule.during == "hold" and self.hold is None:
-                raise _FieldError((*at, "during"), f"rule {rule.code!r}: during='hold' needs [hold]")
+                raise FieldError((*at, "during"), f"rule {rule.code!r}: during='hold' needs [hold]")
             if rule.code in codes:
-                raise _FieldError(
+                raise FieldError(
                     (*at, "code"), f"duplicated rule code {rule.code!r} (rules.{codes[rule.code]} has it too)"
                 )
             codes[rule.code] = i
         if self.reps_target is not None:
             if self.reps is None:
-                raise _FieldError(("reps_target",), "reps_target needs [reps]")
+                raise FieldError(("reps_target",), "reps_target needs [reps]")
             if not (0 < self.reps_target[0] <= self.reps_target[1]):
-                raise _FieldError(
+                raise FieldError(
                     ("reps_target",), f"reps_target {list(self.reps_target)} must be [low, high] with 0 < low <= high"
                 )
         phases = self.phases
         for key in self.cues:
             if key not in phases:
-                raise _FieldError(
+                raise FieldError(
                     ("cues", key), f"cues: {key!r} is not a phase of this variant; valid: {', '.join(phases)}"
                 )
         return self
@@ -412,11 +402,11 @@ class Exercise(_Model):
     def _unique(self) -> Exercise:
         for i, alias in enumerate(self.aliases):
             if not normalize_name(alias):
-                raise _FieldError(("aliases", i), f"alias {alias!r} is empty: it would match any blank name")
+                raise FieldError(("aliases", i), f"alias {alias!r} is empty: it would match any blank name")
         names: dict[str, int] = {}
         for i, v in enumerate(self.variants):
             if v.name in names:
-                raise _FieldError(
+                raise FieldError(
                     ("variants", i, "name"), f"duplicated variant name {v.name!r} (variants.{names[v.name]} has it too)"
                 )
             names[v.name] = i
@@ -435,85 +425,3 @@ class Exercise(_Model):
 def normalize_name(name: str) -> str:
     """'Hip_Flexor Stretch' -> 'hip-flexor-stretch'."""
     return "-".join(name.strip().lower().replace("_", " ").replace("-", " ").split())
-
-
-def default_poses_dir() -> Path:
-    """$FORMCHECK_POSES, else the source tree's poses/, else the installed copy under sys.prefix."""
-    env = os.environ.get("FORMCHECK_POSES")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parents[2] / "poses"
-    if here.is_dir():
-        return here
-    return Path(sys.prefix) / "share" / "formcheck" / "poses"
-
-
-def _loc_part(part: Union[str, int]) -> str:
-    """One step of a field's dotted path; a key that is not a plain name is quoted as TOML would
-    (``cues."in position"``), escapes and all, so that the message stays on one line."""
-    text = str(part)
-    return text if re.fullmatch(r"[A-Za-z0-9_-]+", text) else json.dumps(text)
-
-
-def _one_line(message: str) -> str:
-    return message.replace("\r", "\\r").replace("\n", "\\n")
-
-
-def _format_error(path: Path, err: ValidationError) -> str:
-    first = err.errors()[0]
-    loc = list(first["loc"])
-    cause = first.get("ctx", {}).get("error")
-    if isinstance(cause, _FieldError):
-        loc += cause.loc
-    msg = first["msg"].removeprefix("Value error, ")
-    extra = f" (and {err.error_count() - 1} more problem(s))" if err.error_count() > 1 else ""
-    return f"{path}: {'.'.join(map(_loc_part, loc)) or 'top level'}: {msg}{extra}"
-
-
-def load_exercise_file(path: Path) -> Exercise:
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise PosesFileError(_one_line(f"{path}: not valid TOML: {exc}")) from None
-    except UnicodeDecodeError as exc:  # tomllib decodes the bytes itself: TOML is UTF-8
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise PosesFileError(_one_line(f"{path}: not valid TOML: not UTF-8 text (line {line})")) from None
-    except RecursionError:  # arrays or inline tables nested thousands deep
-        raise PosesFileError(_one_line(f"{path}: not valid TOML: nested too deeply")) from None
-    except OSError as exc:
-        raise PosesFileError(_one_line(f"{path}: cannot read: {exc.strerror}")) from None
-    try:
-        return Exercise.model_validate(data)
-    except ValidationError as exc:
-        raise PosesFileError(_one_line(_format_error(path, exc))) from None
-
-
-def load_exercises(poses_dir: Union[Path, str, None] = None) -> dict[str, Exercise]:
-    """All exercises in ``poses_dir`` by name. Names and aliases must be unique across files."""
-    root = Path(poses_dir) if poses_dir is not None else default_poses_dir()
-    if not root.is_dir():
-        raise PosesFileError(f"{root}: exercise definitions directory not found")
-    out: dict[str, Exercise] = {}
-    seen: dict[str, Path] = {}
-    for path in sorted(root.glob("*.toml")):
-        ex = load_exercise_file(path)
-        names = [("name", ex.name), *((f"aliases.{i}", normalize_name(a)) for i, a in enumerate(ex.aliases))]
-        for field, key in names:
-            if key in seen:
-                raise PosesFileError(
-                    _one_line(f"{path}: {field}: duplicate name {key!r}: already defined in {seen[key].name}")
-                )
-            seen[key] = path
-        out[ex.name] = ex
-    if not out:
-        raise PosesFileError(f"{root}: no exercise definitions (*.toml) found")
-    return out
-
-
-def find_exercise(name: str, exercises: dict[str, Exercise]) -> Exercise:
-    key = normalize_name(name)
-    for ex in exercises.values():
-        if key == ex.name or key in map(normalize_name, ex.aliases):
-            return ex
-    raise UnknownExerciseError(f"unknown exercise {name!r}; choose one of: {', '.join(sorted(exercises))}")

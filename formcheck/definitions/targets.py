@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from formcheck.definitions.schema import Exercise, Variant, find_exercise
+from formcheck.definitions.loader import find_exercise
+from formcheck.definitions.schema import Exercise, Variant
 from formcheck.errors import FormcheckError
 
 if sys.version_info >= (3, 11):
