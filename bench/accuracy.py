@@ -31,7 +31,8 @@ from formcheck.analysis.routine import RoutineSession  # noqa: E402
 from formcheck.app.api import analyze_video  # noqa: E402
 from formcheck.definitions.loader import find_exercise, load_exercises  # noqa: E402
 from formcheck.pose import geometry as g  # noqa: E402
-from formcheck.pose.backends import MediaPipeSolutionBackend, ReplayBackend  # noqa: E402
+from formcheck.pose.backends import MediaPipeSolutionBackend  # noqa: E402
+from formcheck.pose.recording import ReplayBackend  # noqa: E402
 from formcheck.pose.landmarks import LEG_CHAIN  # noqa: E402
 
 

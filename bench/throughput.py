@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 from formcheck.analysis.session import Session  # noqa: E402
 from formcheck.app.api import analyze_video  # noqa: E402
 from formcheck.definitions.loader import load_exercises  # noqa: E402
-from formcheck.pose.backends import ReplayBackend, quiet_native_stderr  # noqa: E402
+from formcheck.pose.backends import quiet_native_stderr  # noqa: E402
+from formcheck.pose.recording import ReplayBackend  # noqa: E402
 
 SOURCE = ROOT / "sample_videos" / "leg-lifts__supine-bent-knee__good-both.mp4"
 EXERCISE = "leg-lifts"

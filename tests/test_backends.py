@@ -13,7 +13,8 @@ from formcheck.analysis.session import Session
 from formcheck.definitions.loader import load_exercises
 from formcheck.errors import BackendError
 from formcheck.io.sources import Frame
-from formcheck.pose.backends import LandmarkRecorder, MediaPipeSolutionBackend, MediaPipeTaskBackend, ReplayBackend
+from formcheck.pose.backends import MediaPipeSolutionBackend, MediaPipeTaskBackend
+from formcheck.pose.recording import LandmarkRecorder, ReplayBackend
 from formcheck.render.overlay import draw_overlay
 
 

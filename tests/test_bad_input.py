@@ -189,11 +189,13 @@ def test_two_people_one_followed_throughout(tmp_path):
     video = write_video(tmp_path / "two.mp4", [np.hstack([x, y]) for x, y in zip(a, b)])
     xs: list[float] = []
 
-    def hips(frame, res):  # type: ignore[no-untyped-def]
-        if res.pose is not None:
-            xs.append(float(res.pose.xy[[LM.LEFT_HIP, LM.RIGHT_HIP], 0].mean()) / res.pose.image_size[0])
+    def hips(state):  # type: ignore[no-untyped-def]
+        if state.pose is not None:
+            xs.append(float(state.pose.xy[[LM.LEFT_HIP, LM.RIGHT_HIP], 0].mean()) / state.pose.image_size[0])
 
-    report = analyze_video(video, "leg-lifts", on_frame=hips)
+    from formcheck.analysis.sinks import OnFrame
+
+    report = analyze_video(video, "leg-lifts", sinks=[OnFrame(hips)])
     assert len(xs) > 50
     followed_left = xs[0] < 0.5
     assert all((x < 0.5) == followed_left for x in xs)  # the same person in every frame

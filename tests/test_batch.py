@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from formcheck.app.api import Plan
 from formcheck.app.batch import Job, find_videos, run_batch
 from formcheck.errors import InputError
 
@@ -55,7 +56,7 @@ def test_batch_writes_a_report_per_video_and_a_row_each_even_for_a_broken_file(f
     out = tmp_path / "reports"
     rows = run_batch(
         find_videos([str(folder)]),
-        Job("leg-lifts", from_landmarks=True),
+        Job(Plan.of("leg-lifts"), from_landmarks=True),
         report_dir=out,
         csv_path=out / "summary.csv",
         jobs=2,
@@ -75,7 +76,7 @@ def test_batch_writes_a_report_per_video_and_a_row_each_even_for_a_broken_file(f
 def test_batch_on_ray_gives_the_same_reports_as_locally(folder: Path, tmp_path: Path):
     pytest.importorskip("ray", reason="Ray is not installed (pip install 'formcheck[ray]')")
     videos = find_videos([str(folder / "leg-lifts__*.mp4")])
-    job = Job("leg-lifts", from_landmarks=True)
+    job = Job(Plan.of("leg-lifts"), from_landmarks=True)
     local, remote = tmp_path / "local", tmp_path / "ray"
     run_batch(videos, job, report_dir=local, csv_path=local / "s.csv", jobs=1, progress=False)
     run_batch(videos, job, report_dir=remote, csv_path=remote / "s.csv", engine="ray", progress=False)
@@ -115,7 +116,7 @@ def test_the_driver_stores_each_analysed_video_in_the_history(folder: Path, tmp_
     with History(tmp_path / "h.sqlite3") as history:
         run_batch(
             find_videos([str(folder)]),
-            Job("leg-lifts", from_landmarks=True),
+            Job(Plan.of("leg-lifts"), from_landmarks=True),
             report_dir=tmp_path,
             csv_path=tmp_path / "s.csv",
             jobs=2,

@@ -20,9 +20,11 @@ import numpy as np
 import pytest
 
 from bench.evaluate import Truth, evaluate
-from formcheck.app.api import analyze_landmarks, analyze_video, file_sha256
+from formcheck.analysis.sinks import OnFrame
+from formcheck.app.api import analyze_landmarks, analyze_video
 from formcheck.definitions.loader import load_exercises
-from formcheck.pose.backends import ReplayBackend, read_landmarks_meta
+from formcheck.io.files import file_sha256
+from formcheck.pose.recording import ReplayBackend, read_landmarks_meta
 from formcheck.report.exercise_report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,7 +170,7 @@ def test_real_model_end_to_end(name: str):
     truth = Truth.load(SAMPLES / f"{name}.json")
     saved = ReplayBackend(landmarks(truth.video))
     poses: list = []  # type: ignore[type-arg]
-    report = analyze_video(truth.video, truth.exercise, on_frame=lambda frame, res: poses.append(res.pose))
+    report = analyze_video(truth.video, truth.exercise, sinks=[OnFrame(lambda state: poses.append(state.pose))])
     assert len(poses) == len(saved)
     dists = []
     for i, live in enumerate(poses):

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from stickfigure import SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
 
+from formcheck.analysis.loop import RunInfo
 from formcheck.analysis.session import Session
 from formcheck.definitions.loader import load_exercises
 from formcheck.report.exercise_report import Report
@@ -18,7 +19,7 @@ def analyse(exercise: str, keys: list[Key], variant: str | None = None) -> Repor
     s = Session(EXERCISES[exercise], variant, EXERCISES.values())
     for t, posture in timeline(keys, 30.0):
         s.update(t, make_pose(posture))
-    return Report.from_session(s.finish(), video="synthetic", fps=30.0, size=(640, 480), backend="stick figure")
+    return Report.build(s.finish(), RunInfo("synthetic", 30.0, (640, 480), "stick figure"))
 
 
 def squats(n: int) -> list[Key]:
@@ -88,5 +89,5 @@ def test_nothing_seen_at_all_is_undetermined_with_a_reason():
     s = Session(EXERCISES["leg-lifts"], None, EXERCISES.values())
     for i in range(60):
         s.update(i / 30, None)
-    report = Report.from_session(s.finish(), video="empty", fps=30.0, size=(640, 480), backend="x")
+    report = Report.build(s.finish(), RunInfo("empty", 30.0, (640, 480), "x"))
     assert report.undetermined == "not judged as leg lifts: no person was seen"

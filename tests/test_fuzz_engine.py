@@ -42,14 +42,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stickfigure import SIDE_KNEEL, STANDING, SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
 
+from formcheck.analysis.loop import RunInfo
 from formcheck.analysis.session import Session
 from formcheck.app.api import analyze_landmarks
 from formcheck.definitions.loader import load_exercises
 from formcheck.definitions.schema import Variant
 from formcheck.engine.findings import VariantResult
 from formcheck.engine.statemachines import HoldTimer
-from formcheck.pose.backends import ReplayBackend
 from formcheck.pose.landmarks import LM, NUM_LANDMARKS, Pose
+from formcheck.pose.recording import ReplayBackend
 from formcheck.report.exercise_report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -341,7 +342,7 @@ def run(frames: Frames, exercise: str, variant: str | None) -> Run:
     assert summary.dropped_frames == len(frames.t) - len(accepted)
     if accepted:
         assert summary.first_t == accepted[0] and summary.last_t == accepted[-1]
-    report = Report.from_session(summary, video="fuzz", fps=30.0, size=(640, 480), backend="fuzz")
+    report = Report.build(summary, RunInfo("fuzz", 30.0, (640, 480), "fuzz"))
     json.dumps(report.to_dict(), allow_nan=False)  # every float finite or null
     report.summary()
     if summary.dropped_frames:

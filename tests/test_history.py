@@ -9,13 +9,16 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from formcheck.app.api import analyze_landmarks
+from formcheck.app.session_outputs import SessionOutputs, open_history, print_and_exit
 from formcheck.history.store import SCHEMA_V1, SCHEMA_VERSION, History, HistoryError, default_history_path
+from formcheck.report.exercise_report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
@@ -23,7 +26,7 @@ DAY = 86400.0
 
 
 @pytest.fixture(scope="module")
-def reports() -> dict[str, dict]:  # type: ignore[type-arg]
+def reports() -> dict[str, Report]:
     """Real reports: bent-knee lifts (reps), a knee-to-chest stretch (holds), a squat-like negative."""
     out = {}
     for name, exercise in (
@@ -31,7 +34,7 @@ def reports() -> dict[str, dict]:  # type: ignore[type-arg]
         ("leg-lifts__supine-bent-knee__good-both", "leg-lifts"),
         ("leg-lifts__supine-leg-to-chest__good-right", "leg-lifts"),
     ):
-        out[name] = analyze_landmarks(SAMPLES / f"{name}.landmarks.npz", exercise).to_dict()
+        out[name] = analyze_landmarks(SAMPLES / f"{name}.landmarks.npz", exercise)
     return out
 
 
@@ -40,10 +43,11 @@ def test_the_tests_never_touch_the_real_history(private_user_files: Path):
 
 
 def test_a_session_is_stored_with_its_reps_holds_and_faults(tmp_path: Path, reports):  # type: ignore[no-untyped-def]
-    rep = reports["leg-lifts__supine-bent-knee__faults"]
+    report = reports["leg-lifts__supine-bent-knee__faults"]
+    rep = report.to_dict()
     path = tmp_path / "sub" / "h.sqlite3"
     with History(path) as h:
-        sid = h.record(rep, started_at=time.time() - DAY)
+        sid = h.record(report, started_at=time.time() - DAY)
         (row,) = h.sessions()
     assert row.id == sid and row.exercise == "leg-lifts" and row.variant == rep["variant"]
     assert row.reps == rep["reps"] and row.reps_total == sum(rep["reps"].values()) and row.faults == 3
@@ -55,10 +59,10 @@ def test_a_session_is_stored_with_its_reps_holds_and_faults(tmp_path: Path, repo
     assert json.loads(db.execute("SELECT summary FROM sessions").fetchone()[0]) == json.loads(json.dumps(rep))
 
 
-def _writer(path: str, report: dict, n: int, who: int) -> None:  # type: ignore[type-arg]
+def _writer(path: str, report: Report, n: int, who: int) -> None:
     with History(path) as h:
         for i in range(n):
-            h.record({**report, "video": f"writer{who}-{i}.mp4"}, started_at=time.time() - i * DAY)
+            h.record(replace(report, video=f"writer{who}-{i}.mp4"), started_at=time.time() - i * DAY)
 
 
 def test_two_writers_at_once_lose_nothing_and_corrupt_nothing(tmp_path: Path, reports):  # type: ignore[no-untyped-def]
@@ -77,7 +81,7 @@ def test_two_writers_at_once_lose_nothing_and_corrupt_nothing(tmp_path: Path, re
     assert db.execute("SELECT count(DISTINCT video) FROM sessions").fetchone()[0] == 80
     # every session whole: its rows went in with it, in one transaction
     per = db.execute("SELECT count(*) FROM faults GROUP BY session_id").fetchall()
-    assert len(per) == 80 and {n for (n,) in per} == {len(rep["faults"])}
+    assert len(per) == 80 and {n for (n,) in per} == {len(rep.faults)}
 
 
 def test_a_first_version_history_is_migrated(tmp_path: Path, reports):  # type: ignore[no-untyped-def]
@@ -87,7 +91,7 @@ def test_a_first_version_history_is_migrated(tmp_path: Path, reports):  # type: 
     # What formcheck wrote with the first schema: no start time, no figures beside the report.
     db = sqlite3.connect(path)
     assert "started_at" not in SCHEMA_V1
-    rep = reports["leg-lifts__supine-bent-knee__good-both"]
+    rep = reports["leg-lifts__supine-bent-knee__good-both"].to_dict()
     old = {k: v for k, v in rep.items() if k != "range_of_motion"}  # not in reports of that time
     with db:
         cur = db.execute(
@@ -189,23 +193,13 @@ def routine_report():  # type: ignore[no-untyped-def]
     return analyze_landmarks(routine, None)
 
 
-def test_a_routines_blocks_are_sessions_of_their_exercises(tmp_path: Path, capsys, routine_report):  # type: ignore[no-untyped-def]
-    from formcheck.app import cli_routine
-
+def test_a_routines_blocks_are_sessions_of_their_exercises(tmp_path: Path, routine_report):  # type: ignore[no-untyped-def]
     report = routine_report
     path = tmp_path / "h.sqlite3"
     start = 1_700_000_000.0
-    cli_routine.finish(
-        report,
-        tmp_path / "r.json",
-        None,
-        False,
-        "cut short",
-        history=cli_routine.open_history(path, False),
-        kind="analyze",
-        started_at=start,
-    )
-    assert "History: sessions 1, 2, 3 in" in capsys.readouterr().out
+    outputs = SessionOutputs(None, None, open_history(path, False))
+    lines = outputs.finish(report, None, json_path=tmp_path / "r.json", video=None, kind="analyze", started_at=start)
+    assert any(line.startswith("  History: sessions 1, 2, 3 in") for line in lines)
     with History(path) as h:
         rows = h.sessions()
         lifts = h.daily("leg-lifts")
@@ -221,27 +215,22 @@ def test_a_routines_blocks_are_sessions_of_their_exercises(tmp_path: Path, capsy
         # started when the block did, on the recording's clock
         assert abs(r.started_at.timestamp() - (start + seg["start_s"])) < 1.0
     assert len(lifts) == 1 and lifts[0].reps == 6
+    # each block keeps the range of motion of its own stretch of the recording, as a session would
+    assert all(r.rom_hip_deg is not None and r.rom_hip_deg > 10 for r in rows)
+    assert lifts[0].rom_hip_deg == max(r.rom_hip_deg for r in rows if r.exercise == "leg-lifts")
 
 
 def test_a_routine_analysis_cut_short_is_not_stored(tmp_path: Path, routine_report):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from formcheck.app import cli_routine
     from formcheck.errors import InterruptedRun
 
     report = replace(routine_report, partial=True)
     path = tmp_path / "h.sqlite3"
+    outputs = SessionOutputs(None, None, open_history(path, False))
+    lines = outputs.finish(report, None, json_path=tmp_path / "r.json", video=None, kind="analyze", started_at=None)
     with pytest.raises(InterruptedRun, match="cut short"):
-        cli_routine.finish(
-            report,
-            tmp_path / "r.json",
-            None,
-            True,
-            "cut short",
-            history=cli_routine.open_history(path, False),
-            kind="analyze",
-            started_at=None,
-        )
+        print_and_exit(report, lines, tmp_path / "r.json", quiet=True, cut_short="cut short")
     assert (tmp_path / "r.json").exists()
     with History(path) as h:
         assert h.sessions() == []

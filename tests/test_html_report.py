@@ -17,9 +17,11 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.analysis.frame_record import Trace
-from formcheck.app.api import analyze_landmarks, analyze_video
-from formcheck.pose.backends import ReplayBackend
+from formcheck.analysis.frame_record import FrameRecord
+from formcheck.analysis.sinks import OnFrame
+from formcheck.app.api import Plan, analyze_landmarks, analyze_video
+from formcheck.pose.recording import ReplayBackend
+from formcheck.report.frame_csv import write_frame_csv
 from formcheck.report.html import BLANK, JOINT_COLOURS, read_frames_at, render_html, write_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,10 +35,12 @@ CHROMIUM = next((p for p in (shutil.which("chromium"), shutil.which("chromium-br
 
 def replayed(clip: Path, exercise: str, **kw):  # type: ignore[no-untyped-def]
     """The clip's video decoded as analyze does, with the pose model replayed from its saved landmarks."""
-    trace = Trace(frames=True, poses=True)
-    report = analyze_video(clip, exercise, backend=ReplayBackend(clip.with_suffix(".landmarks.npz")), trace=trace, **kw)
-    assert trace.result is not None
-    return report, trace.result
+    plan = Plan.of(exercise)
+    record = FrameRecord(plan.exercise, poses=True)
+    report = analyze_video(
+        clip, plan=plan, backend=ReplayBackend(clip.with_suffix(".landmarks.npz")), record=record, **kw
+    )
+    return report, record.trace(report.variant)
 
 
 @pytest.fixture(scope="module")
@@ -125,13 +129,14 @@ def test_the_report_renders_in_headless_chromium(analysed, tmp_path: Path):
 def test_a_still_is_the_frame_at_its_timestamp():
     seen: dict[float, np.ndarray] = {}
 
-    def keep(frame, _res):  # type: ignore[no-untyped-def]
+    def keep(state):  # type: ignore[no-untyped-def]
+        frame = state.frame
         if frame.index in (0, 101, 402):
             seen[frame.t] = frame.image.copy()
         if frame.index == 402:
             raise KeyboardInterrupt  # the rest of the clip is not needed (the analysis stops as on Ctrl-C)
 
-    analyze_video(CLIP, "leg-lifts", backend=ReplayBackend(CLIP.with_suffix(".landmarks.npz")), on_frame=keep)
+    analyze_video(CLIP, "leg-lifts", backend=ReplayBackend(CLIP.with_suffix(".landmarks.npz")), sinks=[OnFrame(keep)])
     found = read_frames_at(CLIP, list(seen))
     assert set(found) == set(seen)
     for t, image in seen.items():
@@ -139,10 +144,10 @@ def test_a_still_is_the_frame_at_its_timestamp():
 
 
 def test_replayed_landmarks_are_drawn_on_a_blank_canvas():
-    trace = Trace(poses=True)
-    report = analyze_landmarks(CLIP.with_suffix(".landmarks.npz"), "leg-lifts", trace=trace)
-    assert trace.result is not None
-    page = render_html(report, trace.result, None)
+    plan = Plan.of("leg-lifts")
+    record = FrameRecord(plan.exercise, poses=True)
+    report = analyze_landmarks(CLIP.with_suffix(".landmarks.npz"), plan=plan, record=record)
+    page = render_html(report, record.trace(report.variant), None)
     stills = embedded_images(page)[2:]
     assert len(stills) == len(report.faults) > 0
     for still in stills:
@@ -158,10 +163,10 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize(("clip", "exercise"), [(CLIP, "leg-lifts"), (HOLD_CLIP, "hamstring-stretch")])
 def test_the_frame_csv_agrees_with_the_json_report(clip: Path, exercise: str, tmp_path: Path):
-    recorder = Trace(frames=True)
-    report = analyze_landmarks(clip.with_suffix(".landmarks.npz"), exercise, trace=recorder)
-    assert recorder.result is not None
-    recorder.result.write_csv(tmp_path / "frames.csv")
+    plan = Plan.of(exercise)
+    recorder = FrameRecord(plan.exercise)
+    report = analyze_landmarks(clip.with_suffix(".landmarks.npz"), plan=plan, record=recorder)
+    write_frame_csv(recorder.trace(report.variant), tmp_path / "frames.csv")
     report.write_json(tmp_path / "r.json")
     rows, rep = read_csv(tmp_path / "frames.csv"), json.loads((tmp_path / "r.json").read_text())
     assert len(rows) == rep["frames"]

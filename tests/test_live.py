@@ -16,16 +16,19 @@ import numpy as np
 import pytest
 
 from bench.evaluate import Truth
+from formcheck.analysis.loop import Analysis
 from formcheck.app.api import analyze_landmarks
-from formcheck.definitions.loader import load_exercises
+from formcheck.definitions.loader import Catalogue, load_exercises
 from formcheck.io.sources import Frame, PacedFileSource, VideoInfo
-from formcheck.live.coach import KEY_PAUSE, KEY_QUIT, LiveStats, OpenCVWindow, run_live
+from formcheck.live.coach import KEY_PAUSE, KEY_QUIT, LiveStats, run_live
 from formcheck.live.voice import Announcer, Voice, find_engine, synthesise
-from formcheck.pose.backends import ReplayBackend
+from formcheck.live.window import OpenCVWindow
+from formcheck.pose.recording import ReplayBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
 EXERCISES = load_exercises()
+CATALOGUE = Catalogue.load()
 # Short clips of each kind of result: reps per side with faults, holds with faults, a hold, a front view.
 CLIPS = (
     "leg-lifts__supine-bent-knee__faults",
@@ -43,9 +46,8 @@ def live_on(name: str, **kw):  # type: ignore[no-untyped-def]
     src = PacedFileSource(clip, speed=kw.pop("speed", SPEED))
     try:
         report, stats = run_live(
-            EXERCISES[truth.exercise],
+            Analysis(CATALOGUE, EXERCISES[truth.exercise], kw.pop("variant", None)),
             src,
-            others=EXERCISES.values(),
             backend=ReplayBackend(clip.with_suffix(".landmarks.npz")),
             **kw,
         )
@@ -135,9 +137,8 @@ def test_a_camera_that_stops_still_gives_the_report():
     clip = SAMPLES / "leg-lifts__supine-bent-knee__faults.mp4"
     src = StoppingCamera(clip, 400)
     report, _ = run_live(
-        EXERCISES["leg-lifts"],
+        Analysis(CATALOGUE, EXERCISES["leg-lifts"]),
         src,
-        others=EXERCISES.values(),
         backend=ReplayBackend(clip.with_suffix(".landmarks.npz")),
     )
     src.close()

@@ -12,14 +12,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.analysis.routine import SWITCH_SHOWN_S, RoutineReport, RoutineSession
+from formcheck.analysis.loop import Analysis, FrameState
+from formcheck.analysis.recognition import SWITCH_SHOWN_S
+from formcheck.analysis.sinks import OnFrame
 from formcheck.app.api import analyze_video
-from formcheck.definitions.loader import load_exercises
+from formcheck.definitions.loader import Catalogue
 from formcheck.io.sources import Frame, VideoInfo
+from formcheck.io.sources import Frame as SourceFrame
 from formcheck.live.coach import run_live
-from formcheck.pose.backends import ReplayBackend
 from formcheck.pose.landmarks import Pose
+from formcheck.pose.recording import ReplayBackend
 from formcheck.render.overlay import SWITCH_COLOUR
+from formcheck.report.routine_report import RoutineReport
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTINE = ROOT / "sample_videos" / "routines" / "routine__floor-knee-to-chest-leg-lifts-bridges.mp4"
@@ -82,6 +86,10 @@ class Camera:
         self._cap.release()
 
 
+def routine_analysis() -> Analysis:
+    return Analysis(Catalogue.load(), None, live_recognition=True)
+
+
 class Recorder:
     """A display keeping whether each frame shown had the switch banner."""
 
@@ -124,10 +132,12 @@ def _shown_spans(banner: list[bool]) -> list[tuple[int, int]]:
 
 def _switch_times() -> list[float]:
     """When the part's exercise on screen changes, from its landmarks alone."""
-    session, replay = RoutineSession(load_exercises().values(), live=True), OffsetReplay()
+    analysis, replay = Analysis(Catalogue.load(), None, live_recognition=True), OffsetReplay()
     for i in range(LAST - FIRST):
-        session.update(i / FPS, replay.pose_at(i + FIRST), replay.cut_at(i + FIRST) and i > 0)
-    return [s.t for s in session.switches]
+        frame = SourceFrame(i, i / FPS, None, cut=replay.cut_at(i + FIRST) and i > 0)
+        analysis.step(frame, replay.pose_at(i + FIRST))
+    assert analysis.recogniser is not None
+    return [s.t for s in analysis.recogniser.switches]
 
 
 def _check_banner(banner: list[bool], switch_times: list[float]) -> None:
@@ -142,9 +152,7 @@ def _check_banner(banner: list[bool], switch_times: list[float]) -> None:
 def test_live_shows_and_says_each_exercise_as_it_is_recognised(part, annotated):
     display, voice, src = Recorder(), Speaker(), Camera(part)
     try:
-        report, _ = run_live(
-            None, src, others=load_exercises().values(), backend=OffsetReplay(), display=display, voice=voice
-        )  # type: ignore[arg-type]
+        report, _ = run_live(routine_analysis(), src, backend=OffsetReplay(), display=display, voice=voice)  # type: ignore[arg-type]
     finally:
         src.close()
     assert isinstance(report, RoutineReport)
@@ -195,13 +203,13 @@ def test_a_routines_annotated_video_shows_the_exercise_recognised_so_far(annotat
 
 
 def test_a_live_routine_cut_short_keeps_the_blocks_so_far(part):
-    def stop_at(frame: Frame, _res: object) -> None:
-        if frame.index == 700:  # 35 s into the routine: the knee-to-chest hold done, the lifts not begun
+    def stop_at(state: FrameState) -> None:
+        if state.frame.index == 700:  # 35 s into the routine: the knee-to-chest hold done, the lifts not begun
             raise KeyboardInterrupt
 
     src = Camera(part)
     try:
-        report, _ = run_live(None, src, others=load_exercises().values(), backend=OffsetReplay(), on_frame=stop_at)
+        report, _ = run_live(routine_analysis(), src, backend=OffsetReplay(), sinks=(OnFrame(stop_at),))
     finally:
         src.close()
     assert isinstance(report, RoutineReport) and report.partial

@@ -12,8 +12,9 @@ from unittest.mock import ANY
 
 import pytest
 
+from formcheck.analysis.sinks import OnFrame
 from formcheck.app.api import analyze_landmarks, analyze_video
-from formcheck.pose.backends import ReplayBackend
+from formcheck.pose.recording import ReplayBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "sample_videos" / "leg-lifts__side-lying__good-left.mp4"
@@ -23,12 +24,12 @@ LANDMARKS = CLIP.with_suffix(".landmarks.npz")
 def test_interrupted_analysis_returns_a_partial_report():
     seen = []
 
-    def stop_after_60(frame, res):  # type: ignore[no-untyped-def]
-        seen.append(frame.t)
+    def stop_after_60(state):  # type: ignore[no-untyped-def]
+        seen.append(state.frame.t)
         if len(seen) == 60:
             raise KeyboardInterrupt
 
-    report = analyze_video(CLIP, "leg-lifts", backend=ReplayBackend(LANDMARKS), on_frame=stop_after_60)
+    report = analyze_video(CLIP, "leg-lifts", backend=ReplayBackend(LANDMARKS), sinks=[OnFrame(stop_after_60)])
     assert report.partial
     assert report.frames == 60
     assert report.duration_s == pytest.approx(60 / 30, abs=0.05)  # from the timestamps of the frames seen

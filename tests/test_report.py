@@ -7,10 +7,12 @@ import os
 
 import pytest
 
-from formcheck.analysis.session import SessionSummary
+from formcheck.analysis.loop import RunInfo
+from formcheck.analysis.session import NotJudged, SessionSummary
 from formcheck.definitions.loader import load_exercises
 from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent, VariantResult
-from formcheck.report.exercise_report import SCHEMA_VERSION, Report
+from formcheck.report.contract import SCHEMA_VERSION
+from formcheck.report.exercise_report import Report
 
 CONTRACT = ("exercise", "variant", "duration_s", "frames", "frames_with_pose", "reps", "holds", "faults")
 
@@ -31,7 +33,6 @@ def summary(variant: str = "standing-straight-leg", given: bool = False, **kw) -
         "variant_given": given,
         "result": result,
         "variant_scores": {"standing-straight-leg": 12.0, "supine-bent-knee": 0.0},
-        "detection_evidence_s": 12.0,
         "frames": 400,
         "frames_with_pose": 380,
         "cuts": 0,
@@ -45,7 +46,7 @@ def summary(variant: str = "standing-straight-leg", given: bool = False, **kw) -
 
 
 def test_contract_fields_and_types():
-    rep = Report.from_session(summary(), video="v.mp4", fps=30.0, size=(640, 480), backend="replay")
+    rep = Report.build(summary(), RunInfo("v.mp4", 30.0, (640, 480), "replay"))
     d = json.loads(json.dumps(rep.to_dict()))  # serialisable as it is
     for key in CONTRACT:
         assert key in d
@@ -66,13 +67,9 @@ def test_contract_fields_and_types():
 
 
 def test_notes_say_what_was_missing():
-    rep = Report.from_session(
+    rep = Report.build(
         summary(frames_with_pose=200, notes=["knees_locked not judged for 3 s"]),
-        video="v.mp4",
-        fps=30.0,
-        size=(640, 480),
-        backend="x",
-        notes=["video timestamps unusable"],
+        RunInfo("v.mp4", 30.0, (640, 480), "x", notes=tuple(["video timestamps unusable"])),
     )
     assert rep.notes[0] == "video timestamps unusable"
     assert "no person detected in 50% of frames" in rep.notes
@@ -80,13 +77,9 @@ def test_notes_say_what_was_missing():
 
 
 def test_when_no_variant_fits_nothing_is_counted_and_the_summary_says_why():
-    why = "not judged as leg lifts: 6 movement(s) seen, but both legs moved together"
-    rep = Report.from_session(
-        summary(undetermined=why, looks_like="Glute bridge: Two-leg bridge"),
-        video="v.mp4",
-        fps=30.0,
-        size=(640, 480),
-        backend="x",
+    why = NotJudged("Leg lifts", "6 movement(s) seen, but both legs moved together")
+    rep = Report.build(
+        summary(undetermined=why, looks_like="Glute bridge: Two-leg bridge"), RunInfo("v.mp4", 30.0, (640, 480), "x")
     )
     d = rep.to_dict()
     assert d["reps"] == {"left": 0, "right": 0} and d["holds"] == [] and d["faults"] == [] and d["rep_events"] == []
@@ -100,12 +93,8 @@ def test_when_no_variant_fits_nothing_is_counted_and_the_summary_says_why():
 
 
 def test_a_tie_between_variants_is_not_a_detection():
-    rep = Report.from_session(
-        summary(tie=("standing-straight-leg", "supine-bent-knee")),
-        video="v.mp4",
-        fps=30.0,
-        size=(640, 480),
-        backend="x",
+    rep = Report.build(
+        summary(tie=("standing-straight-leg", "supine-bent-knee")), RunInfo("v.mp4", 30.0, (640, 480), "x")
     )
     assert rep.variant_detected is False
     assert "(best guess)" in rep.summary().splitlines()[0]
@@ -113,20 +102,20 @@ def test_a_tie_between_variants_is_not_a_detection():
 
 
 def test_a_given_variant_has_no_scores_and_says_given():
-    rep = Report.from_session(summary(given=True), video="v.mp4", fps=30.0, size=(640, 480), backend="x")
+    rep = Report.build(summary(given=True), RunInfo("v.mp4", 30.0, (640, 480), "x"))
     assert rep.to_dict()["variant_scores"] == {}
     assert "(given)" in rep.summary().splitlines()[0]
 
 
 def test_summary_lines():
-    text = Report.from_session(summary(), video="v.mp4", fps=30.0, size=(640, 480), backend="x").summary()
+    text = Report.build(summary(), RunInfo("v.mp4", 30.0, (640, 480), "x")).summary()
     assert "Reps: left 2, right 1 (target 10-15 per leg)" in text
     assert "Holds (target 10 s): left 10.2 s ✓" in text
     assert "9.5- 10.2 s right: Keep the lifted knee straight [knee_bent]" in text
 
 
 def test_write_json_is_atomic_and_complete(tmp_path):
-    rep = Report.from_session(summary(), video="v.mp4", fps=30.0, size=(640, 480), backend="x")
+    rep = Report.build(summary(), RunInfo("v.mp4", 30.0, (640, 480), "x"))
     out = tmp_path / "sub" / "r.json"
     rep.write_json(out)
     assert json.loads(out.read_text())["frames"] == 400

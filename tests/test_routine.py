@@ -9,19 +9,14 @@ from pathlib import Path
 import pytest
 
 from bench.evaluate import Truth
-from formcheck.analysis.routine import (
-    REST,
-    Block,
-    RoutineReport,
-    RoutineSession,
-    candidate_blocks,
-    choose_blocks,
-    label_at,
-    with_movements,
-)
-from formcheck.definitions.loader import load_exercises
+from formcheck.analysis.blocks import REST, Block, candidate_blocks, choose_blocks, label_at, with_movements
+from formcheck.analysis.loop import Analysis, RunInfo
+from formcheck.analysis.range_of_motion import RangeOfMotion
+from formcheck.definitions.loader import Catalogue, load_exercises
 from formcheck.engine.findings import RepEvent, VariantResult
-from formcheck.pose.backends import ReplayBackend
+from formcheck.io.sources import Frame
+from formcheck.pose.recording import ReplayBackend
+from formcheck.report.routine_report import RoutineReport
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_videos"
@@ -113,30 +108,31 @@ ROUTINE = (
 
 @pytest.fixture(scope="module")
 def joined() -> tuple[RoutineReport, list[tuple[float, float, Truth]]]:
-    session = RoutineSession(load_exercises().values())
+    analysis, rom = Analysis(Catalogue.load(), None), RangeOfMotion()
     offset, spans = 0.0, []
     for name in ROUTINE:
         replay = ReplayBackend(SAMPLES / f"{name}.landmarks.npz")
         t0 = float(replay.t[0])
         for i, t in enumerate(replay.t):
-            session.update(offset + float(t) - t0, replay.pose_at(i), replay.cut_at(i) or i == 0)
+            frame = Frame(i, offset + float(t) - t0, None, cut=replay.cut_at(i) or i == 0)
+            rom.add(analysis.step(frame, replay.pose_at(i)))
         end = offset + float(replay.t[-1]) - t0
         spans.append((offset, end, Truth.load(SAMPLES / f"{name}.json")))
         offset = end + 1 / 30
-    blocks, s = session.finish()
-    return RoutineReport.from_session(blocks, s, video="joined", fps=30.0, size=(640, 480), backend="replay"), spans
+    found = analysis.finish()
+    return RoutineReport.build(found, RunInfo("joined", 30.0, (640, 480), "replay"), rom), spans
 
 
 def test_a_joined_routine_is_cut_into_its_exercises_with_their_counts(joined):
     report, spans = joined
     assert len(report.blocks) == len(spans)
     for block, (start, end, truth) in zip(report.blocks, spans):
-        assert (block.exercise.name, block.variant.name) == (truth.exercise, truth.variant)
+        assert (block.exercise, block.variant) == (truth.exercise, truth.variant)
         assert start <= block.start_s < block.end_s <= end
-        reps = {k: v for k, v in block.result.reps.items() if v}
+        reps = {k: v for k, v in block.reps.items() if v}
         assert reps == {k: v for k, v in truth.data["reps"].items() if v}
         true_holds = sorted(h["duration_s"] for h in truth.data["holds"])
-        found = sorted(h.duration_s for h in block.result.holds)
+        found = sorted(h.duration_s for h in block.holds)
         assert len(found) == len(true_holds) and all(abs(a - b) <= 1.0 for a, b in zip(found, true_holds))
 
 
@@ -229,10 +225,12 @@ LIVE_SHOWN_WITHIN_S = 8.0
 def test_live_recognition_shows_each_block_in_turn(truth_path):
     from bench.evaluate_routine import evaluate_switches
 
-    session = RoutineSession(load_exercises().values(), live=True)
+    analysis = Analysis(Catalogue.load(), None, live_recognition=True)
     replay = ReplayBackend(truth_path.with_suffix(".landmarks.npz"))
     for i, t in enumerate(replay.t):
-        session.update(float(t), replay.pose_at(i), replay.cut_at(i))
-    ev = evaluate_switches([(s.t, s.exercise.name) for s in session.switches], json.loads(truth_path.read_text()))
-    assert ev.in_order, [(round(s.t, 1), s.exercise.name) for s in session.switches]
+        analysis.step(Frame(i, float(t), None, cut=replay.cut_at(i)), replay.pose_at(i))
+    assert analysis.recogniser is not None
+    switches = analysis.recogniser.switches
+    ev = evaluate_switches([(s.t, s.exercise.name) for s in switches], json.loads(truth_path.read_text()))
+    assert ev.in_order, [(round(s.t, 1), s.exercise.name) for s in switches]
     assert all(d is not None and 0 <= d <= LIVE_SHOWN_WITHIN_S for d in ev.delays_s), ev.line()

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.app.api import analyze_landmarks
-from formcheck.definitions.loader import load_exercises
+from formcheck.app.api import Plan, analyze_landmarks
+from formcheck.definitions.loader import Catalogue, load_exercises
 from formcheck.definitions.targets import FROM_CLI, FROM_POSES, TargetError, parse_cli_targets, plan_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = load_exercises()
+CATALOGUE = Catalogue.load()
 LEG_LIFTS = EXERCISES["leg-lifts"]
 
 
@@ -90,8 +91,7 @@ def test_the_report_counts_against_the_persons_target():
     clip = ROOT / "sample_videos" / "leg-lifts__standing-straight-leg__faults.landmarks.npz"
     base = analyze_landmarks(clip, LEG_LIFTS)
     plan = plan_targets(LEG_LIFTS, EXERCISES, ["hold=4", "reps=3"])
-    mine = analyze_landmarks(clip, plan.apply(LEG_LIFTS))
-    mine.target_sources = plan.sources_for(mine.variant)
+    mine = analyze_landmarks(clip, plan=Plan(CATALOGUE, plan.apply(LEG_LIFTS), None, plan.sources))
     assert [h.completed for h in base.holds] == [True, False, True]  # the guide's 10 s
     assert [h.completed for h in mine.holds] == [True, False, True]  # 3.9 s is still short of 4 s
     assert mine.hold_target_s == 4.0 and mine.reps_target == (3, 3)

@@ -25,7 +25,7 @@ from PIL import Image  # noqa: E402
 from formcheck.analysis.frame_record import Trace  # noqa: E402
 from formcheck.app.api import analyze_video  # noqa: E402
 from formcheck.definitions.targets import FROM_POSES  # noqa: E402
-from formcheck.pose.backends import ReplayBackend  # noqa: E402
+from formcheck.pose.recording import ReplayBackend  # noqa: E402
 from formcheck.report.html import write_html  # noqa: E402
 
 WIDTH, HEIGHT = 1100, 2100  # the browser window: the page down to the first stills

@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from formcheck.app.api import file_sha256, landmarks_meta  # noqa: E402
 from formcheck.io.sources import VideoFileSource  # noqa: E402
-from formcheck.pose.backends import LandmarkRecorder, MediaPipeSolutionBackend, quiet_native_stderr  # noqa: E402
+from formcheck.pose.backends import MediaPipeSolutionBackend, quiet_native_stderr  # noqa: E402
+from formcheck.pose.recording import LandmarkRecorder  # noqa: E402
 
 
 def landmarks_path(clip: Path) -> Path:
@@ -31,7 +32,7 @@ def landmarks_path(clip: Path) -> Path:
 
 def is_current(clip: Path) -> bool:
     from formcheck.errors import BackendError
-    from formcheck.pose.backends import read_landmarks_meta
+    from formcheck.pose.recording import read_landmarks_meta
 
     lm = landmarks_path(clip)
     if not lm.exists():

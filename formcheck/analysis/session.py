@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from formcheck.definitions.schema import Exercise, Variant
 from formcheck.engine.features import BodyFeatures, FeatureExtractor
-from formcheck.engine.findings import VariantResult
+from formcheck.engine.findings import TIE_RATIO, VariantResult
 from formcheck.engine.snapshot import Snapshot, present
 from formcheck.engine.variant_engine import VariantEngine
 from formcheck.engine.variant_evidence import VariantDetector
@@ -32,6 +32,19 @@ class FrameResult:
     exercise: Exercise | None = None  # the exercise the snapshot is of (None: the session's own)
 
 
+class NotJudged(str):
+    """Why no variant of the exercise named fits a session (then nothing is counted or flagged): the report's
+    ``undetermined``, "not judged as <exercise>: <reason>", which keeps its ``reason`` for the summary line."""
+
+    def __new__(cls, exercise_title: str, reason: str) -> NotJudged:
+        self = super().__new__(cls, f"not judged as {exercise_title.lower()}: {reason}")
+        self.exercise_title, self.reason = exercise_title, reason
+        return self
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return self.exercise_title, self.reason
+
+
 @dataclass
 class SessionSummary:
     """Everything a session measured, for the report: no engine internals."""
@@ -41,7 +54,6 @@ class SessionSummary:
     variant_given: bool
     result: VariantResult
     variant_scores: dict[str, float]
-    detection_evidence_s: float  # seconds of body seen in a recognisable orientation
     frames: int
     frames_with_pose: int
     cuts: int  # new shots (cuts in an edited video) where tracking restarted
@@ -49,7 +61,7 @@ class SessionSummary:
     last_t: float
     orientation: str | None  # the orientation seen most
     camera_side: str | None  # the side of the body the camera saw most
-    undetermined: str | None = None  # why no variant of the exercise fits (then nothing is counted)
+    undetermined: NotJudged | None = None  # why no variant of the exercise fits (then nothing is counted)
     looks_like: str | None = None  # "exercise title: variant title" of another exercise that fits
     also_fits: str | None = None  # another exercise's variant explaining the session about as well (ambiguous)
     tie: tuple[str, ...] = ()  # variants that fit about equally well (not a detection)
@@ -59,7 +71,6 @@ class SessionSummary:
 
 
 SHORT_S = 1.0  # a video shorter than this holds no rep or hold to judge (shorter than the quickest rep)
-TIE_RATIO = 0.8  # a runner-up fitting this nearly as well makes the choice a guess
 BETTER_RATIO = 1.5  # another exercise explaining this much more of the session makes the one named a mismatch
 
 
@@ -193,7 +204,7 @@ class Session:
                 # Another exercise's definition explaining the movement clearly better: this is not the one named.
                 other = self._best_other()
                 if other is not None and other[0] >= BETTER_RATIO * top:
-                    undetermined = f"not judged as {self.exercise.title.lower()}: the movement fits {other[1]} better"
+                    undetermined = NotJudged(self.exercise.title, f"the movement fits {other[1]} better")
                     looks_like = other[1]
                 elif other is not None and other[0] >= TIE_RATIO * top:
                     also_fits = other[1]
@@ -205,7 +216,6 @@ class Session:
             variant_given=self.fixed_variant is not None,
             result=results[best.name],
             variant_scores={v: round(results[v].fit.score, 2) for v in results},
-            detection_evidence_s=self._detector.evidence_s,
             frames=self.frames,
             frames_with_pose=self.frames_with_pose,
             frames_with_legs=self.frames_with_legs,
@@ -222,23 +232,25 @@ class Session:
             tie=tie,
         )
 
-    def _why_nothing_fits(self, results: dict[str, VariantResult]) -> str:
-        name = self.exercise.title.lower()
+    def _why_nothing_fits(self, results: dict[str, VariantResult]) -> NotJudged:
+        return NotJudged(self.exercise.title, self._reason_nothing_fits(results))
+
+    def _reason_nothing_fits(self, results: dict[str, VariantResult]) -> str:
         if not self.frames_with_pose:
-            return f"not judged as {name}: no person was seen"
+            return "no person was seen"
         if self.first_t is not None and self.last_t - self.first_t < SHORT_S:
-            return f"not judged as {name}: the video is too short ({self.frames} frame(s))"
+            return f"the video is too short ({self.frames} frame(s))"
         orientations = sorted({v.orientation for v in self.exercise.variants})
         most = max(r.fit.orientation_s for r in results.values())
         if most < 1.0:
-            return f"not judged as {name}: the body was never {' or '.join(orientations)}"
+            return f"the body was never {' or '.join(orientations)}"
         # Why the variants in the posture the person was in did not take what they did.
         relevant = [r for r in results.values() if r.fit.orientation_s >= 0.5 * most]
         rejected = [why for r in relevant for why, _, _ in r.rejected]
         if rejected:
             common = Counter(rejected).most_common(1)[0][0]
-            return f"not judged as {name}: {len(rejected)} movement(s) seen, but {common}"
-        return f"not judged as {name}: no rep or hold of any of its variants was seen"
+            return f"{len(rejected)} movement(s) seen, but {common}"
+        return "no rep or hold of any of its variants was seen"
 
     def _own_results(self) -> dict[str, VariantResult]:
         if self._results is None:

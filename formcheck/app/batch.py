@@ -19,14 +19,14 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from formcheck.app.api import Plan
 from formcheck.errors import FormcheckError, InputError
-from formcheck.report.exercise_report import write_atomic
+from formcheck.io.files import VIDEO_SUFFIXES, default_report_path, write_atomic
+from formcheck.report.exercise_report import Report
 
 if TYPE_CHECKING:
-    from formcheck.definitions.targets import TargetPlan
     from formcheck.history.store import History
 
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm"}
 CSV_COLUMNS = (
     "video",
     "status",
@@ -50,15 +50,22 @@ CSV_COLUMNS = (
 
 @dataclass(frozen=True)
 class Job:
-    """What each video is analysed with."""
+    """What each video is analysed with: the plan (its catalogue, the exercise with the person's targets in
+    it, resolved once by the driver) travels to every worker as plain data."""
 
-    exercise: str
-    variant: str | None = None
+    plan: Plan
     model_complexity: int = 1
     model_path: str | None = None
-    poses_dir: str | None = None
     from_landmarks: bool = False  # re-analyse NAME.landmarks.npz beside each video instead of running the model
-    targets: TargetPlan | None = None  # the person's targets, resolved once by the driver (targets.py)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One video's outcome: its report, or why it could not be analysed."""
+
+    video: str
+    report: Report | None
+    error: str | None = None
 
 
 def find_videos(patterns: Iterable[str]) -> list[Path]:
@@ -79,35 +86,26 @@ def find_videos(patterns: Iterable[str]) -> list[Path]:
     return list(found)
 
 
-def analyze_one(video: str, job: Job) -> dict[str, Any]:
+def analyze_one(video: str, job: Job) -> Result:
     """Analyse one video; never raises for the video's own problems (they become the result's ``error``)."""
-    from formcheck.app.api import analyze_landmarks, analyze_video, resolve_exercise
+    from formcheck.app.api import analyze_landmarks, analyze_video
 
     try:
-        ex = resolve_exercise(job.exercise, job.variant, job.poses_dir)
-        if job.targets is not None:
-            ex = job.targets.apply(ex)
         if job.from_landmarks:
-            report = analyze_landmarks(Path(video).with_suffix(".landmarks.npz"), ex, job.variant)
+            report = analyze_landmarks(Path(video).with_suffix(".landmarks.npz"), plan=job.plan)
         else:
             report = analyze_video(
-                video,
-                ex,
-                job.variant,
-                poses_dir=job.poses_dir,
-                model_complexity=job.model_complexity,
-                model_path=job.model_path,
+                video, plan=job.plan, model_complexity=job.model_complexity, model_path=job.model_path
             )
     except FormcheckError as exc:
-        return {"video": video, "error": str(exc), "report": None}
+        return Result(video, None, str(exc))
     except Exception as exc:  # one broken file must not stop a clinic's batch
-        return {"video": video, "error": f"{type(exc).__name__}: {exc}", "report": None}
-    if job.targets is not None:
-        report.target_sources = job.targets.sources_for(report.variant)
-    return {"video": video, "error": None, "report": report.to_dict()}
+        return Result(video, None, f"{type(exc).__name__}: {exc}")
+    assert isinstance(report, Report)  # a batch names its exercise
+    return Result(video, report)
 
 
-def run_local(videos: list[Path], job: Job, jobs: int) -> Iterator[dict[str, Any]]:
+def run_local(videos: list[Path], job: Job, jobs: int) -> Iterator[Result]:
     """Results as they complete, ``jobs`` processes at a time (spawned: MediaPipe does not like forks)."""
     if jobs <= 1:
         for v in videos:
@@ -119,7 +117,7 @@ def run_local(videos: list[Path], job: Job, jobs: int) -> Iterator[dict[str, Any
             yield fut.result()
 
 
-def run_ray(videos: list[Path], job: Job, address: str | None) -> Iterator[dict[str, Any]]:
+def run_ray(videos: list[Path], job: Job, address: str | None) -> Iterator[Result]:
     """One Ray task per video, on the cluster at ``address`` ($RAY_ADDRESS; none: a local instance)."""
     try:
         import ray
@@ -145,35 +143,31 @@ def run_ray(videos: list[Path], job: Job, address: str | None) -> Iterator[dict[
             ray.shutdown()
 
 
-def report_path(video: Path, report_dir: Path) -> Path:
-    return report_dir / f"{video.stem}.formcheck.json"
-
-
-def summarise(result: dict[str, Any], path: Path | None) -> dict[str, Any]:
+def summarise(result: Result, path: Path | None) -> dict[str, Any]:
     """One row of the summary table."""
     row: dict[str, Any] = dict.fromkeys(CSV_COLUMNS, "")
-    row["video"] = result["video"]
-    rep = result["report"]
+    row["video"] = result.video
+    rep = result.report
     if rep is None:
-        row.update(status="error", error=result["error"])
+        row.update(status="error", error=result.error)
         return row
-    holds = rep["holds"]
+    holds = rep.holds
     row.update(
-        status="not recognised" if rep.get("undetermined") else "ok",
-        error=rep.get("undetermined") or "",
-        exercise=rep["exercise"],
-        variant=rep["variant"],
-        recognised=rep.get("variant_detected", False),
-        reps_left=rep["reps"].get("left", 0),
-        reps_right=rep["reps"].get("right", 0),
-        reps_both=rep["reps"].get("both", ""),
+        status="ok" if rep.recognised else "not recognised",
+        error=rep.undetermined or "",
+        exercise=rep.exercise,
+        variant=rep.variant,
+        recognised=rep.variant_detected,
+        reps_left=rep.reps.get("left", 0),
+        reps_right=rep.reps.get("right", 0),
+        reps_both=rep.reps.get("both", ""),
         holds=len(holds),
-        longest_hold_s=max((h["duration_s"] for h in holds), default=""),
-        faults=len(rep["faults"]),
-        fault_codes=" ".join(sorted({f["code"] for f in rep["faults"]})),
-        duration_s=rep["duration_s"],
-        pose_coverage=rep["pose_coverage"],
-        partial=rep["partial"],
+        longest_hold_s=max((h.duration_s for h in holds), default=""),
+        faults=len(rep.faults),
+        fault_codes=" ".join(sorted({f.code for f in rep.faults})),
+        duration_s=round(rep.duration_s, 3),
+        pose_coverage=round(rep.pose_coverage, 4),
+        partial=rep.partial,
         report=str(path) if path else "",
     )
     return row
@@ -194,9 +188,8 @@ def run_batch(
     """Analyse every video, write its report into ``report_dir`` and the summary table to ``csv_path``, and
     store each session in ``history`` (here, in the driver: one writer however many workers); returns the
     table's rows in the order of ``videos``."""
-    import json
-
     from formcheck.app.session_outputs import video_started_at
+    from formcheck.history.store import kept_in_history
 
     results = run_ray(videos, job, ray_address) if engine == "ray" else run_local(videos, job, jobs)
     bar = None
@@ -210,13 +203,13 @@ def run_batch(
     try:
         for result in results:
             path = None
-            if result["report"] is not None:
-                path = report_path(Path(result["video"]), report_dir)
-                write_atomic(path, json.dumps(result["report"], indent=2) + "\n")
-                if history is not None and not result["report"]["partial"]:
-                    started = video_started_at(result["video"], result["report"]["duration_s"])
-                    history.record(result["report"], kind="analyze", started_at=started)
-            rows[result["video"]] = summarise(result, path)
+            if result.report is not None:
+                path = default_report_path(result.video, report_dir)
+                result.report.write_json(path)
+                if history is not None and kept_in_history(result.report, "analyze"):
+                    started = video_started_at(result.video, result.report.duration_s)
+                    history.record(result.report, kind="analyze", started_at=started)
+            rows[result.video] = summarise(result, path)
             if bar is not None:
                 bar.update()
     finally:

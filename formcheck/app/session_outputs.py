@@ -1,8 +1,8 @@
-"""What a session writes besides its JSON report, shared by ``analyze`` and ``live``: the HTML report, the
-frame CSV, the session history, and the per-user targets it is counted against.
+"""What a session writes, shared by ``analyze``, ``live`` and a batch: the JSON report, the HTML report, the
+frame CSV, the history, and the per-user targets it is counted against.
 
-Everything that can fail is checked before the analysis starts (``prepare``): the targets parse, the history
-opens (created or migrated), and the CLI has probed the output paths.
+Everything that can fail is checked before the analysis starts (``prepare``): the options fit together (a
+routine has no frame CSV or targets yet), the targets parse, the history opens (created or migrated).
 """
 
 from __future__ import annotations
@@ -10,55 +10,51 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from formcheck.errors import FormcheckError
+from formcheck.analysis.frame_record import FrameRecord
+from formcheck.app.api import Plan
+from formcheck.definitions.loader import Catalogue
+from formcheck.errors import InterruptedRun, NoPoseError
+from formcheck.history.store import History, default_history_path, kept_in_history
+from formcheck.report.build import AnyReport
+from formcheck.report.exercise_report import Report
 
-if TYPE_CHECKING:  # imported when used: `formcheck --help` stays fast
-    from formcheck.analysis.frame_record import Trace
-    from formcheck.definitions.schema import Exercise
-    from formcheck.definitions.targets import TargetPlan
-    from formcheck.history.store import History
-    from formcheck.report.exercise_report import Report
-
-
-def history_option(f: Any) -> Any:
-    return click.option(
-        "--history",
-        "history_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="The session history database (default: $FORMCHECK_HISTORY, else in the user's data directory).",
-    )(f)
+NOT_FOR_ROUTINES = "(not for a whole routine yet)"
 
 
-def session_options(f: Any) -> Any:
-    """--html, --csv, --target, --history and --no-history."""
-    f = click.option("--no-history", is_flag=True, help="Do not store this session in the history.")(f)
-    f = history_option(f)
-    f = click.option(
-        "--target",
-        "targets",
-        multiple=True,
-        metavar="KEY=VALUE",
-        help="Your own target, over the exercise's: reps=12 (or reps=10-15), hold=45 (seconds). Repeatable.",
-    )(f)
-    f = click.option(
-        "--csv",
-        "csv_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Write every frame's timestamp, visibility, angles and engine state to a CSV file.",
-    )(f)
-    return click.option(
-        "--html",
-        "html_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Write a self-contained HTML report (plots, summary table, still frames of the faults).",
-    )(f)
+@dataclass(frozen=True)
+class Request:
+    """What the person asked for, as the command line gave it."""
+
+    exercise: str | None
+    variant: str | None = None
+    html: Path | None = None
+    csv: Path | None = None
+    targets: tuple[str, ...] = ()
+    history_path: Path | None = None
+    no_history: bool = False
+    batch: bool = False
+
+
+def check_request(req: Request) -> None:
+    """Usage errors: options that contradict each other or need an exercise named."""
+    if req.no_history and req.history_path is not None:
+        raise click.UsageError("--history and --no-history contradict each other")
+    if req.exercise is not None:
+        return
+    if req.batch:
+        raise click.UsageError("a batch needs --exercise (a routine is recognised one video at a time)")
+    if req.variant:
+        raise click.UsageError("--variant needs --exercise")
+    if req.csv or req.targets:
+        raise click.UsageError(f"--csv and --target need --exercise {NOT_FOR_ROUTINES}")
+
+
+def open_history(history_path: Path | None, no_history: bool) -> History | None:
+    """The history a session goes to (opened now, so a bad path fails before the model loads), or None."""
+    return None if no_history else History(history_path or default_history_path())
 
 
 @dataclass
@@ -66,67 +62,92 @@ class SessionOutputs:
     html: Path | None
     csv: Path | None
     history: History | None
-    plan: TargetPlan
 
-    def trace(self) -> Trace:
-        """A recorder keeping what the asked outputs need: per-frame rows for either, landmarks for HTML."""
-        from formcheck.analysis.frame_record import Trace
-
-        return Trace(frames=self.csv is not None, poses=self.html is not None)
+    def record(self, plan: Plan) -> FrameRecord | None:
+        """A frame record keeping what the asked outputs need (rows for either, the landmarks for HTML)."""
+        if plan.exercise is None or (self.csv is None and self.html is None):
+            return None
+        return FrameRecord(plan.exercise, poses=self.html is not None)
 
     def finish(
         self,
-        report: Report,
-        trace: Trace,
+        report: AnyReport,
+        record: FrameRecord | None,
         *,
+        json_path: Path,
         video: str | Path | None,
         kind: str,
         started_at: float | None,
     ) -> list[str]:
-        """Write the outputs of a finished session; returns a line per file written, for the summary."""
+        """Write a finished session's outputs; returns a line per file written, for the summary."""
+        report.write_json(json_path)
+        lines = [f"  Report: {json_path}"]
+        if isinstance(report, Report):
+            lines += self._exercise_files(report, record, video)
+        elif self.html is not None:
+            from formcheck.report.routine_html import write_routine_html
+
+            write_routine_html(self.html, report)
+            lines.append(f"  HTML report: {self.html}")
+        lines += self._store(report, kind, started_at)
+        return lines
+
+    def _exercise_files(self, report: Report, record: FrameRecord | None, video: str | Path | None) -> list[str]:
+        if record is None:
+            return []
+        trace = record.trace(report.variant)
         lines = []
-        if trace.result is not None and self.csv is not None:
-            trace.result.write_csv(self.csv)
+        if self.csv is not None:
+            from formcheck.report.frame_csv import write_frame_csv
+
+            write_frame_csv(trace, self.csv)
             lines.append(f"  Frames: {self.csv}")
-        if trace.result is not None and self.html is not None:
+        if self.html is not None:
             from formcheck.report.html import write_html
 
-            write_html(self.html, report, trace.result, video)
+            write_html(self.html, report, trace, video)
             lines.append(f"  HTML report: {self.html}")
-        if self.history is not None:
-            try:
-                sid = self.history.record(report.to_dict(), kind=kind, started_at=started_at)
-            finally:
-                self.history.close()
-            lines.append(f"  History: session {sid} in {self.history.path}")
         return lines
+
+    def _store(self, report: AnyReport, kind: str, started_at: float | None) -> list[str]:
+        if self.history is None:
+            return []
+        try:
+            if not kept_in_history(report, kind):
+                return []
+            if isinstance(report, Report):
+                ids = [self.history.record(report, kind=kind, started_at=started_at)]
+            else:  # each block of a routine is a session of its exercise
+                ids = [
+                    self.history.record(
+                        block, kind="routine", started_at=None if started_at is None else started_at + block.start_s
+                    )
+                    for block in report.blocks
+                ]
+        finally:
+            self.close()
+        if not ids:
+            return []
+        what = f"session {ids[0]}" if len(ids) == 1 else f"sessions {', '.join(map(str, ids))}"
+        return [f"  History: {what} in {self.history.path}"]
 
     def close(self) -> None:
         if self.history is not None:
             self.history.close()
 
 
-def prepare(
-    ex: Exercise,
-    variant: str | None,
-    poses_dir: Path | None,
-    *,
-    html: Path | None,
-    csv: Path | None,
-    targets: tuple[str, ...],
-    history_path: Path | None,
-    no_history: bool,
-) -> tuple[Exercise, SessionOutputs]:
-    """The exercise with the person's targets in it, and the outputs ready to be written."""
-    from formcheck.definitions.loader import load_exercises
+def prepare(catalogue: Catalogue, req: Request) -> tuple[Plan, SessionOutputs]:
+    """The plan (the exercise, with the person's targets in it) and the outputs ready to be written."""
     from formcheck.definitions.targets import plan_targets
-    from formcheck.history.store import History, default_history_path
 
-    if no_history and history_path is not None:
-        raise click.UsageError("--history and --no-history contradict each other")
-    plan = plan_targets(ex, load_exercises(poses_dir), targets, variant=variant)
-    history = None if no_history else History(history_path or default_history_path())
-    return plan.apply(ex), SessionOutputs(html, csv, history, plan)
+    check_request(req)
+    if req.exercise is None:
+        plan = Plan(catalogue, None)
+    else:
+        ex = catalogue.resolve(req.exercise, req.variant)  # bad names fail before the model loads
+        targets = plan_targets(ex, catalogue.exercises, req.targets, variant=req.variant)
+        plan = Plan(catalogue, targets.apply(ex), req.variant, targets.sources)
+    return plan, SessionOutputs(req.html, req.csv, open_history(req.history_path, req.no_history))
 
 
 def video_started_at(video: str | Path, duration_s: float) -> float | None:
@@ -138,35 +159,17 @@ def video_started_at(video: str | Path, duration_s: float) -> float | None:
         return None
 
 
-def check_writable(*paths: Path | None) -> None:
-    """Fail now, not after minutes of analysis, when an output cannot be written: create (and remove) a file
-    beside each one (permission bits alone say nothing to root or on a read-only file system)."""
-    import tempfile
-
-    for path in paths:
-        if path is None:
-            continue
-        if path.is_dir():
-            raise FormcheckError(f"cannot write {path}: it is a directory")
-        parent = path.parent if str(path.parent) else Path(".")
-        while not parent.exists() and parent != parent.parent:
-            parent = parent.parent  # missing folders are created when the output is written
-        if not parent.is_dir():
-            raise FormcheckError(f"cannot write {path}: {parent} is not a folder")
-        try:
-            with tempfile.NamedTemporaryFile(dir=parent, prefix=".formcheck-probe-"):
-                pass
-            if path.exists():
-                with open(path, "ab"):
-                    pass
-        except OSError as exc:
-            raise FormcheckError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv")
-
-
-def check_video_name(path: Path | None) -> None:
-    """The annotated video's container comes from its name: one OpenCV cannot write fails now, not later."""
-    if path is not None and path.suffix.lower() not in VIDEO_SUFFIXES:
-        raise FormcheckError(f"cannot write annotated video {path}: name it {' or '.join(VIDEO_SUFFIXES)}")
+def print_and_exit(
+    report: AnyReport, lines: list[str], json_path: Path, *, quiet: bool, cut_short: str, nobody: str | None = None
+) -> None:
+    """The summary, then the exit a session's end calls for: cut short (the report was written), or, given
+    ``nobody`` (the video's name), nobody in any frame (the report was written too)."""
+    if not quiet:
+        click.echo(report.summary())
+        for line in lines:
+            click.echo(line)
+    if report.partial:
+        raise InterruptedRun(f"{cut_short} {json_path}")
+    if nobody is not None and report.frames_with_pose == 0:
+        dark = " (the video is very dark)" if getattr(report, "too_dark", False) else ""
+        raise NoPoseError(f"no person detected in any of the {report.frames} frames of {nobody}{dark} (report written)")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+TIE_RATIO = 0.8  # a rival fitting this nearly as well makes a choice a guess (a session's variant, a routine's block)
+
 
 @dataclass(frozen=True)
 class RepEvent:
@@ -34,6 +36,13 @@ class FaultEvent:
     message: str
 
 
+def explains(explained_s: float, counted: int, rejected: int, at_least_s: float = 0.0) -> bool:
+    """Whether a variant's movements explain some time (at least ``at_least_s``): something counted, and not an
+    odd one out among movements that were not this variant's (one lunge in six passing for a knee drive is not
+    a set of knee drives). The one rule for a session's fit and a routine block's."""
+    return explained_s > 0.0 and explained_s >= at_least_s and counted >= rejected / 2
+
+
 @dataclass(frozen=True)
 class Fit:
     """How well a variant explains a session: the time its reps (or holds) account for, less the time of
@@ -48,9 +57,7 @@ class Fit:
 
     @property
     def fits(self) -> bool:
-        """Something counted, and not an odd one out among movements that were not this variant's (one lunge
-        in six passing for a knee drive is not a set of knee drives)."""
-        return self.explained_s > 0.0 and self.counted >= self.rejected / 2
+        return explains(self.explained_s, self.counted, self.rejected)
 
     @property
     def score(self) -> float:
@@ -69,3 +76,8 @@ class VariantResult:
     notes: list[str] = field(default_factory=list)
     fit: Fit = field(default_factory=Fit)
     rejected: list[tuple[str, float, float]] = field(default_factory=list)  # (why, start_s, end_s)
+
+
+def overlap_s(span: tuple[float, float], other: tuple[float, float]) -> float:
+    """Seconds two time spans (start, end) share."""
+    return max(0.0, min(span[1], other[1]) - max(span[0], other[0]))

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from formcheck.definitions.schema import Exercise
 from formcheck.errors import FormcheckError
 from formcheck.history.store import DayRow, History, SessionRow, default_history_path
 
@@ -21,22 +22,14 @@ def open_history(path: Path | None) -> Any:
     return History(path) if path.exists() else contextlib.nullcontext()
 
 
-def sessions_text(exercise: str | None, limit: int, history_path: Path | None, poses_dir: Path | None) -> str:
-    """``formcheck history``."""
-    from formcheck.app.api import resolve_exercise
-
-    name = resolve_exercise(exercise, None, poses_dir).name if exercise else None
+def sessions_text(exercise: str | None, limit: int, history_path: Path | None) -> str:
+    """``formcheck history``: ``exercise`` a name from the catalogue (None: every exercise)."""
     with open_history(history_path) as store:
-        return sessions_table(store.sessions(name, limit) if store else [])
+        return sessions_table(store.sessions(exercise, limit) if store else [])
 
 
-def trend(
-    exercise: str, variant: str | None, history_path: Path | None, poses_dir: Path | None
-) -> tuple[str, str, list[DayRow]]:
+def trend(ex: Exercise, variant: str | None, history_path: Path | None) -> tuple[str, str, list[DayRow]]:
     """``formcheck progress``: the plot's title, the table and the days (an error if there are none to plot)."""
-    from formcheck.app.api import resolve_exercise
-
-    ex = resolve_exercise(exercise, variant, poses_dir)
     v = ex.variant(variant) if variant else None
     with open_history(history_path) as store:
         days = store.daily(ex.name, v.name if v else None) if store else []

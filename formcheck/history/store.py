@@ -13,93 +13,49 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent
 from formcheck.errors import FormcheckError
+from formcheck.history.schema import MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION, figures, iso, run_script
 
 HISTORY_ENV = "FORMCHECK_HISTORY"
 BUSY_TIMEOUT_S = 30.0  # a writer waits this long for another one's transaction
-SCHEMA_VERSION = 2
-
-# The first schema, as formcheck 0.1 wrote it: kept here, never edited, so that any history file can be
-# brought up to date by the migrations below.
-SCHEMA_V1 = """
-CREATE TABLE sessions (
-    id INTEGER PRIMARY KEY,
-    video TEXT NOT NULL,
-    exercise TEXT NOT NULL,
-    variant TEXT NOT NULL,
-    analysed_at TEXT NOT NULL,          -- ISO 8601, UTC
-    duration_s REAL NOT NULL,
-    summary TEXT NOT NULL               -- the JSON report
-);
-CREATE TABLE reps (
-    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    side TEXT NOT NULL,
-    start_s REAL NOT NULL,
-    end_s REAL NOT NULL
-);
-CREATE TABLE holds (
-    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    side TEXT NOT NULL,
-    start_s REAL NOT NULL,
-    end_s REAL NOT NULL,
-    duration_s REAL NOT NULL,
-    completed INTEGER NOT NULL
-);
-CREATE TABLE faults (
-    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    code TEXT NOT NULL,
-    side TEXT,
-    start_s REAL NOT NULL,
-    end_s REAL NOT NULL,
-    message TEXT NOT NULL
-);
-"""
 
 
-def _migrate_1_to_2(db: sqlite3.Connection) -> None:
-    """Version 2: when the session was done (not only analysed), live or recorded, whether the exercise was
-    recognised, the targets, and the figures ``progress`` reads, as columns (backfilled from the reports)."""
-    _run_script(
-        db,
-        """
-        ALTER TABLE sessions ADD COLUMN started_at TEXT;
-        ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'analyze';
-        ALTER TABLE sessions ADD COLUMN recognised INTEGER NOT NULL DEFAULT 1;
-        ALTER TABLE sessions ADD COLUMN reps_total INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE sessions ADD COLUMN reps_target TEXT;
-        ALTER TABLE sessions ADD COLUMN hold_target_s REAL;
-        ALTER TABLE sessions ADD COLUMN best_hold_s REAL;
-        ALTER TABLE sessions ADD COLUMN rom_hip_deg REAL;
-        CREATE INDEX sessions_by_exercise ON sessions (exercise, started_at);
-        CREATE INDEX reps_by_session ON reps (session_id);
-        CREATE INDEX holds_by_session ON holds (session_id);
-        CREATE INDEX faults_by_session ON faults (session_id);
-        """,
-    )
-    rows = db.execute("SELECT id, analysed_at, duration_s, summary FROM sessions").fetchall()
-    for sid, analysed_at, duration_s, summary in rows:
-        try:
-            report = json.loads(summary)
-        except ValueError:
-            report = {}
-        cols = _derived(report)
-        # Version 1 did not record when a session was done: its end is taken to be when it was analysed.
-        started = _iso(_parse_iso(analysed_at) - duration_s)
-        db.execute(
-            "UPDATE sessions SET started_at = ?, recognised = ?, reps_total = ?, reps_target = ?, hold_target_s = ?,"
-            " best_hold_s = ?, rom_hip_deg = ? WHERE id = ?",
-            (started, *cols.values(), sid),
-        )
+class Recordable(Protocol):
+    """What the history stores of a session: an exercise's ``Report`` or a routine's ``BlockReport``."""
+
+    exercise: str
+    variant: str
+    video: str
+    reps: Mapping[str, int]
+    rep_events: Sequence[RepEvent]
+    holds: Sequence[HoldEvent]
+    faults: Sequence[FaultEvent]
+    reps_target: tuple[int, int] | None
+    hold_target_s: float | None
+    range_of_motion: Mapping[str, Any]
+    partial: bool
+
+    @property
+    def duration_s(self) -> float: ...
+
+    @property
+    def undetermined(self) -> str | None: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_1_to_2}  # version reached -> step
+def kept_in_history(report: Recordable | Any, kind: str) -> bool:
+    """A session is stored unless it is an analysis cut short (a recording analysed in part is not a session
+    done; a live session cut short was done, as far as it went)."""
+    return not (report.partial and kind == "analyze")
 
 
 class HistoryError(FormcheckError):
@@ -204,19 +160,18 @@ class History:
             if current == 0:
                 if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                     raise HistoryError(f"{self.path} is an SQLite database, but not a formcheck history")
-                _run_script(db, SCHEMA_V1)
+                run_script(db, SCHEMA_V1)
                 current = 1
             while current < target:
                 MIGRATIONS[current + 1](db)
                 current += 1
             db.execute(f"PRAGMA user_version = {current}")
 
-    def record(self, report: Mapping[str, Any], *, kind: str = "analyze", started_at: float | None = None) -> int:
-        """Store one session (``report``: a report's ``to_dict()``); ``started_at``: when it was done (epoch
-        seconds; default: now less its duration). Returns its id."""
-        duration = float(report.get("duration_s") or 0.0)
+    def record(self, report: Recordable, *, kind: str = "analyze", started_at: float | None = None) -> int:
+        """Store one session (an exercise's report, or a routine's block); ``started_at``: when it was done
+        (epoch seconds; default: now less its duration). Returns its id."""
         now = time.time()
-        start = started_at if started_at is not None else now - duration
+        start = started_at if started_at is not None else now - report.duration_s
         try:
             with self._transaction() as db:
                 cur = db.execute(
@@ -224,35 +179,29 @@ class History:
                     " kind, recognised, reps_total, reps_target, hold_target_s, best_hold_s, rom_hip_deg)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        str(report.get("video", "")),
-                        report["exercise"],
-                        report["variant"],
-                        _iso(now),
-                        duration,
-                        json.dumps(report),
-                        _iso(start),
+                        report.video,
+                        report.exercise,
+                        report.variant,
+                        iso(now),
+                        report.duration_s,
+                        json.dumps(report.to_dict()),
+                        iso(start),
                         kind,
-                        *_derived(report).values(),
+                        *_columns(report).values(),
                     ),
                 )
                 sid = int(cur.lastrowid or 0)
                 db.executemany(
                     "INSERT INTO reps VALUES (?, ?, ?, ?)",
-                    [(sid, r["side"], r["start_s"], r["end_s"]) for r in report.get("rep_events", [])],
+                    [(sid, r.side, r.start_s, r.end_s) for r in report.rep_events],
                 )
                 db.executemany(
                     "INSERT INTO holds VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (sid, h["side"], h["start_s"], h["end_s"], h["duration_s"], int(h["completed"]))
-                        for h in report.get("holds", [])
-                    ],
+                    [(sid, h.side, h.start_s, h.end_s, h.duration_s, int(h.completed)) for h in report.holds],
                 )
                 db.executemany(
                     "INSERT INTO faults VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (sid, f["code"], f["side"], f["start_s"], f["end_s"], f["message"])
-                        for f in report.get("faults", [])
-                    ],
+                    [(sid, f.code, f.side, f.start_s, f.end_s, f.message) for f in report.faults],
                 )
         except sqlite3.Error as exc:
             raise HistoryError(f"cannot write to history database {self.path}: {_why(exc)}") from None
@@ -334,36 +283,16 @@ class History:
         self.close()
 
 
-def _derived(report: Mapping[str, Any]) -> dict[str, Any]:
-    """The columns version 2 keeps beside the report, computed from it."""
-    reps = report.get("reps") or {}
-    holds = report.get("holds") or []
-    rom = report.get("range_of_motion") or {}
-    spans = [r["hip"][1] - r["hip"][0] for r in rom.values() if r and r.get("hip")]
-    target = report.get("reps_target")
-    return {
-        "recognised": int(report.get("undetermined") is None),
-        "reps_total": int(sum(reps.values())),
-        "reps_target": json.dumps(list(target)) if target else None,
-        "hold_target_s": report.get("hold_target_s"),
-        "best_hold_s": max((h["duration_s"] for h in holds), default=None),
-        "rom_hip_deg": max(spans) if spans else None,
-    }
-
-
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    """Statement by statement: ``executescript`` would commit the transaction the migration runs in."""
-    text = "\n".join(line.split("--")[0] for line in script.splitlines())
-    for statement in filter(None, (s.strip() for s in text.split(";"))):
-        db.execute(statement)
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
-
-
-def _parse_iso(text: str) -> float:
-    return datetime.fromisoformat(text).timestamp()
+def _columns(report: Recordable) -> dict[str, Any]:
+    """The columns kept beside a report, from the report."""
+    return figures(
+        report.undetermined is None,
+        report.reps.values(),
+        report.reps_target,
+        report.hold_target_s,
+        [h.duration_s for h in report.holds],
+        report.range_of_motion,
+    )
 
 
 def _local(text: str) -> datetime:

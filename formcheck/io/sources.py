@@ -77,7 +77,7 @@ def prepare(image: np.ndarray, max_side: int | None = MAX_SIDE) -> ModelInput:
 class Frame:
     index: int
     t: float  # seconds: video timestamp, or monotonic time since the camera opened
-    image: np.ndarray  # BGR, as decoded
+    image: np.ndarray | None  # BGR, as decoded (None: a replay of saved landmarks, no pixels)
     captured: float = math.nan  # time.monotonic() when a live source made it available (for latency)
     model_input: ModelInput | None = None  # prepared ahead by the source (None: the backend prepares it)
     cut: bool = False  # a new shot starts here (an edited video)
@@ -144,7 +144,6 @@ class VideoFileSource:
             raise InputError(f"{p} contains no decodable video frames")
         self.info = VideoInfo.from_capture(str(p), cap, first)
         self.notes: list[str] = []
-        self.stopped_at: float | None = None  # where decoding broke off, for a damaged or truncated file
         if self.info.rotation:
             self.notes.append(f"turned {self.info.rotation}° upright, as the video's rotation tag asks")
         self._cap = cap
@@ -204,7 +203,6 @@ class VideoFileSource:
                 if not ok:
                     frame = None
             if self.info.frame_count and index < self.info.frame_count * 0.95:
-                self.stopped_at = last_t
                 self.notes.append(
                     f"the video stopped decoding at {last_t:.1f} s (frame {index} of {self.info.frame_count} "
                     "declared): it is damaged or truncated, and was analysed up to there"

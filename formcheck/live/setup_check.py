@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from formcheck.analysis.sinks import DARK_LUMA
 from formcheck.engine.features import body_axis
 from formcheck.pose.landmarks import LM, Pose
 
 PERSIST_S = 1.0
 CLEAR_S = 0.5
-DARK_LUMA = 35.0  # mean grey level (0-255) below which MediaPipe loses people
 EDGE = 0.02  # a landmark this close to (or past) the picture's edge is cut off
 MIN_EXTENT = 0.3  # the body spans at least this share of the picture's width or height
 FACING_MAX = 0.6  # facing_camera above this: not side-on enough for a side-view exercise

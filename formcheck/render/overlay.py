@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import functools
 import math
-import queue
-import threading
 from dataclasses import dataclass
-from pathlib import Path
-from types import TracebackType
-from typing import Any
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from formcheck.analysis.loop import FrameState
 from formcheck.engine.features import BodyFeatures
 from formcheck.engine.legs import LegStatus
 from formcheck.engine.snapshot import Snapshot
-from formcheck.errors import InputError
 from formcheck.pose.landmarks import LEG_CHAIN, SKELETON, Pose
 
 Colour = tuple[int, int, int]  # BGR
@@ -95,6 +90,14 @@ class LiveStatus:
     paused: bool = False
     keys: str = "q quit   space pause   r reset   s switch side"
     switched: str | None = None  # the exercise on screen just changed (a routine): what it is now
+
+
+def draw_state(state: FrameState, *, mirror: bool = False, live: LiveStatus | None = None) -> np.ndarray:
+    """``draw_overlay`` of one analysed frame (its picture, the pose as detected, the engine shown)."""
+    assert state.frame.image is not None
+    return draw_overlay(
+        state.frame.image, state.pose, state.features, state.snapshot, state.title, mirror=mirror, live=live
+    )
 
 
 def draw_overlay(
@@ -299,63 +302,3 @@ def _draw_cue(out: np.ndarray, features: BodyFeatures, snap: Snapshot, u: float)
     x, y = max(int(u), (w - tw) // 2), h - th - int(5.5 * u)
     cv2.rectangle(out, (x - int(u), y - int(u)), (x + tw + int(u), y + th + int(1.4 * u)), BLACK, -1)
     put_text(out, cue, (x, y), size, colour)
-
-
-class AnnotatedVideoWriter:
-    """Writes annotated frames to an mp4 (MPEG-4 Part 2: the codec every OpenCV build can encode).
-
-    ``draw`` hands the drawing and the encoding to a thread of their own (a small bounded queue), so they
-    run on the second core beside the pose model instead of after it.
-    """
-
-    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], queue_size: int = 4) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot write annotated video {self.path}: {exc.strerror}") from None
-        self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*"mp4v"), fps or 30.0, size)
-        if not self._writer.isOpened():
-            raise InputError(f"cannot write annotated video {self.path} (unwritable path or unsupported format)")
-        self._queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=queue_size)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="formcheck-writer", daemon=True)
-        self._thread.start()
-
-    def draw(self, image: np.ndarray, *args: Any, **kwargs: Any) -> None:
-        """Queue a frame to be drawn (``draw_overlay``'s arguments) and written."""
-        if self._error is not None:
-            raise self._error
-        self._queue.put((image, args, kwargs))
-
-    def write(self, image: np.ndarray) -> None:
-        """Queue a frame that is already drawn."""
-        self._queue.put((image, None, None))
-
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if self._error is not None:
-                continue
-            image, args, kwargs = item
-            try:
-                self._writer.write(draw_overlay(image, *args, **kwargs) if args is not None else image)
-            except Exception as exc:  # surfaced to the producer on its next frame, or at close
-                self._error = exc
-
-    def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        self._writer.release()
-        if self._error is not None:
-            raise self._error
-
-    def __enter__(self) -> AnnotatedVideoWriter:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()

@@ -1,29 +1,36 @@
-"""The analysis report: the JSON contract other tools rely on, and its human-readable summary.
+"""An exercise's report: the JSON contract (``contract.py``) and its human-readable summary.
 
-Contract fields (kept stable): exercise, variant, duration_s, frames, frames_with_pose, reps {left, right},
-holds [{side, start_s, end_s, duration_s, completed}], faults [{code, side, start_s, end_s, message}].
-Times are seconds on the video's own timeline. Everything else is extra and may grow.
+Built once, from what the session measured, the run and what the run's sinks gathered (range of motion) and
+the targets' sources, and never changed afterwards.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import math
-import os
-import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from formcheck.analysis.session import SHORT_S, SessionSummary
+from formcheck.analysis.loop import RunInfo
+from formcheck.analysis.range_of_motion import Rom
+from formcheck.analysis.session import SessionSummary
 from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent
+from formcheck.report import contract
+from formcheck.report.notes import session_notes
 from formcheck.version import __version__
 
-SCHEMA_VERSION = 1
+
+def reps_text(reps: Mapping[str, int], target: tuple[int, int] | None) -> str:
+    """ "left 2, right 1 (target 10-15 per leg)", or "5 (target 10)" for reps of both legs together."""
+    lo, hi = target or (0, 0)
+    goal = f" (target {lo if lo == hi else f'{lo}-{hi}'}{'' if 'both' in reps else ' per leg'})" if target else ""
+    if "both" in reps:
+        return f"{reps['both']}{goal}"
+    return f"left {reps['left']}, right {reps['right']}{goal}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     exercise: str
     variant: str
@@ -55,83 +62,28 @@ class Report:
     legs_seen: float | None = None  # share of the frames with a person in which the legs were measured
     subject_x: float | None = None  # the followed person's place across the picture (0 left, 1 right)
     formcheck_version: str = ""
-    # Per side, the [low, high] hip and knee angles the leg went through (trace.py), None where not seen.
+    # Per side, the [low, high] hip and knee angles the leg went through, None where not seen.
     range_of_motion: dict[str, dict[str, list[float]] | None] = field(default_factory=dict)
     # Where reps_target and hold_target_s came from: the exercise definition, a user config, --target.
     target_sources: dict[str, str] = field(default_factory=dict)
+    too_dark: bool = False  # most frames without a person were too dark to find one in
 
     @classmethod
-    def from_session(
+    def build(
         cls,
         summary: SessionSummary,
+        run: RunInfo,
         *,
-        video: str,
-        fps: float,
-        size: tuple[int, int],
-        backend: str,
-        inference_size: tuple[int, int] | None = None,
-        partial: bool = False,
-        notes: list[str] | None = None,
+        range_of_motion: Rom | None = None,
+        target_sources: Mapping[str, str] | None = None,
     ) -> Report:
-        ex, v, res = summary.exercise, summary.variant, summary.result
-        duration = summary.last_t - (summary.first_t or 0.0)
-        if summary.frames:
-            # the last frame lasts one frame interval too
-            duration += 1.0 / fps if fps > 0 else duration / max(summary.frames - 1, 1)
-        out_notes = list(notes or [])
-        if summary.frames and summary.frames_with_pose < summary.frames:
-            missing = 1 - summary.frames_with_pose / summary.frames
-            if missing >= 0.05:
-                out_notes.append(f"no person detected in {100 * missing:.0f}% of frames")
-        short = summary.frames > 0 and duration < SHORT_S
-        if summary.frames_with_pose and summary.frames_with_legs is not None and not short:
-            unseen = 1 - summary.frames_with_legs / summary.frames_with_pose
-            if unseen >= 0.25:
-                out_notes.append(
-                    f"the legs were not seen in {100 * unseen:.0f}% of the frames with a person (out of the picture "
-                    "or hidden): nothing was measured from those frames"
-                )
-        if summary.subject_x is not None and abs(summary.subject_x - 0.5) > 0.2:
-            where = "left" if summary.subject_x < 0.5 else "right"
-            out_notes.append(
-                f"followed the person in the {where} part of the picture (hips at {100 * summary.subject_x:.0f}% "
-                "of its width on average)"
-            )
-        if short and summary.undetermined is None:
-            out_notes.append(
-                f"the video is only {duration:.2f} s long ({summary.frames} frame(s)): too short for a rep or a hold"
-            )
-        if summary.dropped_frames:
-            out_notes.append(
-                f"{summary.dropped_frames} frame(s) skipped: their timestamp was not after the frame before "
-                "(repeated, set back or missing)"
-            )
-        if summary.cuts:
-            out_notes.append(
-                f"{summary.cuts} cut(s) in the video: tracking restarted at each, and a rep under way there was dropped"
-            )
-        out_notes += res.notes
-        undetermined = summary.undetermined
-        if undetermined is not None:
-            out_notes.append(undetermined)
-            if summary.looks_like and summary.looks_like not in undetermined:
-                out_notes.append(f"it looks like {summary.looks_like}")
-        elif summary.also_fits:
-            out_notes.append(
-                f"the same movement fits {summary.also_fits} about as well: check that this is the exercise meant"
-            )
-        if undetermined is None and summary.tie:
-            names = " and ".join(summary.tie)
-            out_notes.append(f"{names} fit about equally well; reported as {v.name} (choose with --variant)")
-        if v.hold is not None and v.hold.max_s is not None:
-            for h in res.holds:
-                if h.duration_s > v.hold.max_s:
-                    out_notes.append(
-                        f"the {h.side} hold of {h.duration_s:.0f} s went past the {v.hold.max_s:g} s the guide asks for"
-                    )
-        counted = undetermined is None  # nothing is counted or flagged against a form that does not fit
+        """The report of a finished session: ``run`` says where the frames came from, ``range_of_motion`` is
+        what the run measured of the legs, ``target_sources`` where the variant's targets came from."""
+        v, res = summary.variant, summary.result
+        duration = _duration(summary, run.fps)
+        counted = summary.undetermined is None  # nothing is counted or flagged against a form that does not fit
         return cls(
-            exercise=ex.name,
+            exercise=summary.exercise.name,
             variant=v.name,
             duration_s=max(0.0, duration) if math.isfinite(duration) else 0.0,
             frames=summary.frames,
@@ -139,7 +91,7 @@ class Report:
             reps=dict(res.reps) if counted else dict.fromkeys(res.reps, 0),
             holds=list(res.holds) if counted else [],
             faults=list(res.faults) if counted else [],
-            exercise_title=ex.title,
+            exercise_title=summary.exercise.title,
             variant_title=v.title,
             variant_detected=not summary.variant_given and counted and not summary.tie,
             variant_scores={} if summary.variant_given else dict(summary.variant_scores),
@@ -148,81 +100,83 @@ class Report:
             hold_target_s=v.hold.target_s if v.hold is not None else None,
             orientation=summary.orientation,
             camera_side=summary.camera_side,
-            video=video,
-            fps=fps,
-            width=size[0],
-            height=size[1],
-            backend=backend,
-            inference_size=inference_size,
-            partial=partial,
-            undetermined=undetermined,
+            video=run.video,
+            fps=run.fps,
+            width=run.size[0],
+            height=run.size[1],
+            backend=run.backend,
+            inference_size=run.inference_size,
+            partial=run.partial,
+            undetermined=summary.undetermined,
             looks_like=summary.looks_like,
-            notes=out_notes,
-            legs_seen=(
-                round(summary.frames_with_legs / summary.frames_with_pose, 4)
-                if summary.frames_with_pose and summary.frames_with_legs is not None
-                else None
-            ),
+            notes=[*run.notes, *session_notes(summary, duration)],
+            legs_seen=_share(summary.frames_with_legs, summary.frames_with_pose),
             subject_x=round(summary.subject_x, 3) if summary.subject_x is not None else None,
             formcheck_version=__version__,
+            range_of_motion=dict(range_of_motion or {}),
+            target_sources=dict(target_sources or {}),
+            too_dark=run.too_dark,
         )
 
     @property
     def pose_coverage(self) -> float:
         return self.frames_with_pose / self.frames if self.frames else 0.0
 
+    @property
+    def recognised(self) -> bool:
+        return self.undetermined is None
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["schema_version"] = SCHEMA_VERSION
+        d["undetermined"] = None if self.undetermined is None else str(self.undetermined)
+        d["schema_version"] = contract.SCHEMA_VERSION
         d["pose_coverage"] = round(self.pose_coverage, 4)
         d["duration_s"] = round(self.duration_s, 3)
         return d
 
     def write_json(self, path: str | Path) -> None:
-        """Atomic: a reader never sees half a report, and an interruption never leaves one."""
-        write_atomic(Path(path), json.dumps(self.to_dict(), indent=2) + "\n")
+        contract.write_json(self.to_dict(), path)
 
     def summary(self) -> str:
-        title = self.exercise_title or self.exercise
-        if self.undetermined is not None:
-            head = f"{title} - NOT RECOGNISED: {self.undetermined.removeprefix(f'not judged as {title.lower()}: ')}"
-            if self.looks_like:
-                head += f" (it looks like {self.looks_like})"
-        else:
-            how = "detected" if self.variant_detected else ("given" if not self.variant_scores else "best guess")
-            head = f"{title} - {self.variant_title or self.variant} ({how})"
-        lines = [
-            head,
-            f"  {self.video}: {self.duration_s:.1f} s, {self.frames} frames, "
-            f"person seen in {100 * self.pose_coverage:.0f}% of frames" + (" [PARTIAL]" if self.partial else ""),
-        ]
+        lines = [self._headline(), self._source_line()]
         if self.reps_target is not None or any(self.reps.values()):
-            lo, hi = self.reps_target or (0, 0)
-            tgt = f" (target {lo if lo == hi else f'{lo}-{hi}'} per leg)" if self.reps_target else ""
-            if "both" in self.reps:
-                lines.append(f"  Reps: {self.reps['both']}{tgt.replace(' per leg', '')}")
-            else:
-                lines.append(f"  Reps: left {self.reps['left']}, right {self.reps['right']}{tgt}")
+            lines.append(f"  Reps: {reps_text(self.reps, self.reps_target)}")
         if self.holds or self.hold_target_s:
-            tgt = f" (target {self.hold_target_s:g} s)" if self.hold_target_s else ""
-            lines.append(
-                f"  Holds{tgt}: "
-                + (
-                    ", ".join(f"{h.side} {h.duration_s:.1f} s{' ✓' if h.completed else ''}" for h in self.holds)
-                    or "none"
-                )
-            )
-        if self.faults:
-            lines.append(f"  Form: {len(self.faults)} fault(s)")
-            for f in self.faults:
-                side = f" {f.side}" if f.side else ""
-                lines.append(f"    {f.start_s:6.1f}-{f.end_s:5.1f} s{side}: {f.message} [{f.code}]")
-        else:
-            lines.append("  Form: no faults flagged")
+            lines.append(self._holds_line())
+        lines += self._fault_lines()
         if self.target_sources:
             lines.append(f"  Targets: {self.targets_text()}")
         lines += [f"  Note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+    def _headline(self) -> str:
+        title = self.exercise_title or self.exercise
+        if self.undetermined is not None:
+            reason = getattr(self.undetermined, "reason", self.undetermined)
+            head = f"{title} - NOT RECOGNISED: {reason}"
+            return head + (f" (it looks like {self.looks_like})" if self.looks_like else "")
+        how = "detected" if self.variant_detected else ("given" if not self.variant_scores else "best guess")
+        return f"{title} - {self.variant_title or self.variant} ({how})"
+
+    def _source_line(self) -> str:
+        return (
+            f"  {self.video}: {self.duration_s:.1f} s, {self.frames} frames, "
+            f"person seen in {100 * self.pose_coverage:.0f}% of frames" + (" [PARTIAL]" if self.partial else "")
+        )
+
+    def _holds_line(self) -> str:
+        tgt = f" (target {self.hold_target_s:g} s)" if self.hold_target_s else ""
+        held = ", ".join(f"{h.side} {h.duration_s:.1f} s{' ✓' if h.completed else ''}" for h in self.holds)
+        return f"  Holds{tgt}: {held or 'none'}"
+
+    def _fault_lines(self) -> list[str]:
+        if not self.faults:
+            return ["  Form: no faults flagged"]
+        lines = [f"  Form: {len(self.faults)} fault(s)"]
+        for f in self.faults:
+            side = f" {f.side}" if f.side else ""
+            lines.append(f"    {f.start_s:6.1f}-{f.end_s:5.1f} s{side}: {f.message} [{f.code}]")
+        return lines
 
     def targets_text(self) -> str:
         """The targets used and where each came from, e.g. "reps 12 per leg (--target), hold 10 s (...)"."""
@@ -236,26 +190,13 @@ class Report:
         return ", ".join(parts) or "none"
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _duration(summary: SessionSummary, fps: float) -> float:
+    duration = summary.last_t - (summary.first_t or 0.0)
+    if summary.frames:
+        # the last frame lasts one frame interval too
+        duration += 1.0 / fps if fps > 0 else duration / max(summary.frames - 1, 1)
+    return duration
 
 
-_UMASK = _umask()  # read once, at import: os.umask can only be read by setting it
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # as an ordinary file would be (mkstemp makes it private)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+def _share(part: int | None, whole: int) -> float | None:
+    return round(part / whole, 4) if whole and part is not None else None

@@ -21,9 +21,10 @@ import numpy as np
 from formcheck.analysis.frame_record import SIDES, FrameTrace
 from formcheck.definitions import vocabulary as vocab
 from formcheck.engine.findings import FaultEvent, HoldEvent
+from formcheck.io.files import write_atomic
 from formcheck.pose.landmarks import LEG_CHAIN, SKELETON
 from formcheck.render.overlay import SIDE_COLOURS, put_text
-from formcheck.report.exercise_report import Report, write_atomic
+from formcheck.report.exercise_report import Report
 
 JOINT_COLOURS = {"hip": "#1f77b4", "knee": "#d62728"}  # matplotlib's blue and red, also found by the tests
 FAULT_COLOUR = "#ff7f0e"

@@ -11,9 +11,10 @@ import html
 import time
 from pathlib import Path
 
-from formcheck.analysis.routine import Block, RoutineReport
-from formcheck.report.exercise_report import write_atomic
+from formcheck.io.files import write_atomic
 from formcheck.report.html import CSS, FAULT_COLOUR, HOLD_COLOUR, _figure, _fmt_s, _img, _png
+from formcheck.report.routine_report import BlockReport, RoutineReport
+from formcheck.version import __version__
 
 BLOCK_COLOURS = ("#1f77b4", "#9467bd", "#8c564b", "#17becf", "#bcbd22", "#e377c2")  # one per exercise
 BLOCK_ALPHA = 0.35  # light bars, so the rep ticks and hold spans drawn over them stand out
@@ -30,7 +31,6 @@ def render_routine_html(report: RoutineReport, *, title: str = "") -> str:
     e = html.escape
     name = title or f"Routine: {len(report.blocks)} exercise block(s)"
     seen = 100 * report.frames_with_pose / report.frames if report.frames else 0.0
-    d = report.to_dict()
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -39,7 +39,7 @@ def render_routine_html(report: RoutineReport, *, title: str = "") -> str:
         f"<h1>{e(name)}</h1>",
         f'<p class="meta">{e(report.video)} &middot; {report.duration_s:.1f} s, {report.frames} frames, person seen in '
         f"{seen:.0f}% &middot; analysed {e(time.strftime('%Y-%m-%d %H:%M'))} by formcheck "
-        f"{e(str(d['formcheck_version']))}{' &middot; <b>PARTIAL</b>' if report.partial else ''}</p>",
+        f"{e(__version__)}{' &middot; <b>PARTIAL</b>' if report.partial else ''}</p>",
     ]
     if not report.blocks:
         parts.append('<p class="warn">No exercise was recognised: no rep or hold of any definition was seen.</p>')
@@ -51,30 +51,30 @@ def render_routine_html(report: RoutineReport, *, title: str = "") -> str:
         )
         parts += ["<h2>Blocks</h2>", _blocks_table(report.blocks)]
         for i, b in enumerate(report.blocks, 1):
-            parts += [f"<h2>{i}. {e(b.exercise.title)}: {e(b.variant.title)}</h2>", _block_section(b)]
+            parts += [f"<h2>{i}. {e(b.exercise_title)}: {e(b.variant_title)}</h2>", _block_section(b)]
     if report.notes:
         parts += ["<h2>Notes</h2><ul>", *(f"<li>{e(n)}</li>" for n in report.notes), "</ul>"]
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def _reps_text(b: Block) -> str:
-    reps = b.result.reps
-    if b.variant.reps is None:
+def _reps_text(b: BlockReport) -> str:
+    reps = b.reps
+    if not b.counts_reps:
         return "-"
-    goal = f" / {b.variant.reps_target[0]}" if b.variant.reps_target else ""
+    goal = f" / {b.reps_target[0]}" if b.reps_target else ""
     if "both" in reps:
         return f"{reps['both']}{goal}"
     return f"left {reps['left']}{goal}, right {reps['right']}{goal}"
 
 
-def _blocks_table(blocks: list[Block]) -> str:
+def _blocks_table(blocks: list[BlockReport]) -> str:
     rows = []
     for i, b in enumerate(blocks, 1):
-        holds = b.result.holds
-        faults = sorted({f.code for f in b.result.faults})
+        holds = b.holds
+        faults = sorted({f.code for f in b.faults})
         rows.append(
-            f"<tr><td>{i}</td><td>{html.escape(b.exercise.title)}<br><small>{html.escape(b.variant.title)}</small>"
+            f"<tr><td>{i}</td><td>{html.escape(b.exercise_title)}<br><small>{html.escape(b.variant_title)}</small>"
             f"</td><td>{b.side or '-'}</td><td>{b.start_s:.1f}-{b.end_s:.1f} s</td><td>{_reps_text(b)}</td>"
             f"<td>{len(holds)}{f', best {max(h.duration_s for h in holds):.1f} s' if holds else ''}</td>"
             f"<td>{html.escape(', '.join(faults)) if faults else '<span class=ok>none</span>'}</td></tr>"
@@ -85,13 +85,13 @@ def _blocks_table(blocks: list[Block]) -> str:
     )
 
 
-def _block_section(b: Block) -> str:
+def _block_section(b: BlockReport) -> str:
     e = html.escape
     out = []
     if b.also_fits:
         out.append(f'<p class="warn">The movement fits {e(b.also_fits)} about as well.</p>')
-    target = b.variant.hold.target_s if b.variant.hold is not None else None
-    if b.result.holds:
+    target = b.hold_target_s
+    if b.holds:
         items = [
             f"<li>{h.side}: {h.start_s:.1f}-{h.end_s:.1f} s, <b>{h.duration_s:.1f} s</b> "
             + (
@@ -100,13 +100,13 @@ def _block_section(b: Block) -> str:
                 else f"<span class=short>(target {_fmt_s(target)})</span>"
             )
             + "</li>"
-            for h in b.result.holds
+            for h in b.holds
         ]
         out += ["<p>Holds:</p><ul>", *items, "</ul>"]
-    if b.result.faults:
+    if b.faults:
         items = [
             f"<li><b>{e(f.message)}</b> ({e(f.code)}, {f.side or 'both'}, {f.start_s:.1f}-{f.end_s:.1f} s)</li>"
-            for f in b.result.faults
+            for f in b.faults
         ]
         out += ["<p>Form:</p><ul>", *items, "</ul>"]
     else:
@@ -115,19 +115,19 @@ def _block_section(b: Block) -> str:
 
 
 def _timeline_png(report: RoutineReport) -> bytes:
-    names = list(dict.fromkeys(b.exercise.title for b in report.blocks))
+    names = list(dict.fromkeys(b.exercise_title for b in report.blocks))
     fig = _figure(10.0, 0.55 * len(names) + 1.3)
     ax = fig.subplots()
     y_of = {n: len(names) - 1 - i for i, n in enumerate(names)}
     for b in report.blocks:
-        y = y_of[b.exercise.title]
-        colour = BLOCK_COLOURS[names.index(b.exercise.title) % len(BLOCK_COLOURS)]
+        y = y_of[b.exercise_title]
+        colour = BLOCK_COLOURS[names.index(b.exercise_title) % len(BLOCK_COLOURS)]
         ax.barh(y, b.end_s - b.start_s, left=b.start_s, height=0.6, color=colour, alpha=BLOCK_ALPHA)
-        for r in b.result.rep_events:
+        for r in b.rep_events:
             ax.plot([r.end_s, r.end_s], [y - 0.3, y + 0.3], color=colour, lw=1.5)
-        for h in b.result.holds:
+        for h in b.holds:
             ax.barh(y - 0.22, h.end_s - h.start_s, left=h.start_s, height=0.12, color=HOLD_COLOUR)
-        for f in b.result.faults:
+        for f in b.faults:
             ax.barh(y + 0.22, max(f.end_s - f.start_s, 0.3), left=f.start_s, height=0.12, color=FAULT_COLOUR)
     ax.set_yticks(list(y_of.values()), list(y_of), fontsize=9)
     ax.set_ylim(-0.7, len(names) - 0.3)

@@ -1,0 +1,40 @@
+"""Where live coaching shows its frames: the OpenCV window, or anything with ``show`` and ``close`` (tests)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from formcheck.errors import InputError
+
+WINDOW = "formcheck"
+
+
+class Display(Protocol):
+    def show(self, image: np.ndarray) -> int:
+        """Show a frame; returns the key pressed meanwhile (-1: none)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class OpenCVWindow:
+    """The on-screen window (OpenCV's highgui)."""
+
+    def __init__(self, title: str = WINDOW) -> None:
+        import cv2
+
+        self._cv2 = cv2
+        self.title = title
+        try:
+            cv2.namedWindow(title, cv2.WINDOW_NORMAL)
+        except cv2.error:
+            raise InputError("cannot open a window here (no display?): run with --no-window") from None
+
+    def show(self, image: np.ndarray) -> int:
+        self._cv2.imshow(self.title, image)
+        return int(self._cv2.waitKey(1))
+
+    def close(self) -> None:
+        self._cv2.destroyAllWindows()
