@@ -1,3 +1,5 @@
+"""``python -m formcheck``: the command line."""
+
 from formcheck.app.cli import main
 
 main()
