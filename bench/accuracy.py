@@ -25,15 +25,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from formcheck.analysis.routine import RoutineSession  # noqa: E402
+
 from bench.evaluate import Evaluation, Truth, evaluate  # noqa: E402
 from bench.evaluate_routine import evaluate_routine, evaluate_switches  # noqa: E402
-from formcheck.analysis.routine import RoutineSession  # noqa: E402
 from formcheck.app.api import analyze_video  # noqa: E402
 from formcheck.definitions.loader import find_exercise, load_exercises  # noqa: E402
 from formcheck.pose import geometry as g  # noqa: E402
 from formcheck.pose.backends import MediaPipeSolutionBackend  # noqa: E402
-from formcheck.pose.recording import ReplayBackend  # noqa: E402
 from formcheck.pose.landmarks import LEG_CHAIN  # noqa: E402
+from formcheck.pose.recording import ReplayBackend  # noqa: E402
 
 
 class AngleLog:

@@ -35,3 +35,9 @@ class InterruptedRun(FormcheckError):
     """The session was cut short (Ctrl-C, SIGTERM, a camera that stopped); what it measured was written."""
 
     exit_code = 130
+
+
+class UsageProblem(FormcheckError):
+    """Options that do not fit together (a variant without an exercise): a usage error, found before any work."""
+
+    exit_code = 2

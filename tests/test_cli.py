@@ -10,14 +10,25 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from cli_runner import Result, run_formcheck
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def formcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "formcheck", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300
+def formcheck(*args: str, cwd: Path | None = None) -> Result:
+    return run_formcheck(*args, cwd=cwd or ROOT)
+
+
+def test_the_command_runs_as_a_program(tmp_path: Path):
+    """The real entry point, once: the rest of the CLI's tests run it in this process."""
+    res = subprocess.run(
+        [sys.executable, "-m", "formcheck", "analyze", "missing.mp4", "-e", "leg-lifts"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
     )
+    assert res.returncode == 1 and res.stderr == "formcheck: error: video not found: missing.mp4\n"
 
 
 def blank_video(path: Path, frames: int = 20, fps: float = 10.0) -> Path:
@@ -28,7 +39,7 @@ def blank_video(path: Path, frames: int = 20, fps: float = 10.0) -> Path:
     return path
 
 
-def assert_one_line_error(res: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:
+def assert_one_line_error(res: Result, code: int, fragment: str) -> None:
     assert res.returncode == code, res.stderr
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1, res.stderr
@@ -146,3 +157,57 @@ def test_live_without_an_exercise_writes_a_routine_report(tmp_path):
     assert report["routine"] is True and report["segments"] == []
     assert any(n.startswith("no exercise recognised") for n in report["notes"])
     assert res.stdout.startswith("Routine - 0 block(s) recognised")
+
+
+# --- in this process: the CLI's own wiring ------------------------------------------------------------
+
+
+def run_cli(*args: str) -> None:
+    from formcheck.app.cli import cli
+
+    cli.main(args=list(args), prog_name="formcheck", standalone_mode=False)
+
+
+def clinic_poses(tmp_path: Path) -> Path:
+    """The bundled definitions, with the bridge renamed as a clinic's own exercise."""
+    poses = tmp_path / "poses"
+    poses.mkdir()
+    for p in (ROOT / "poses").glob("*.toml"):
+        text = p.read_text()
+        if p.stem == "glute-bridge":
+            text = text.replace('name = "glute-bridge"', 'name = "clinic-bridge"', 1)
+            text = text.replace('title = "Glute bridge"', 'title = "Clinic bridge"', 1)
+        (poses / p.name).write_text(text)
+    return poses
+
+
+BRIDGE = ROOT / "sample_videos" / "glute-bridge__supine-bridge__good.mp4"
+
+
+def test_poses_dir_reaches_every_comparison(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Regression: analyze compared 'looks like' against the bundled poses/, not --poses-dir."""
+    import formcheck.app.api
+    from formcheck.pose.recording import ReplayBackend
+
+    monkeypatch.setattr(
+        formcheck.app.api, "make_backend", lambda *a: ReplayBackend(BRIDGE.with_suffix(".landmarks.npz"))
+    )
+    poses = clinic_poses(tmp_path)
+    out = tmp_path / "r.json"
+    run_cli(
+        "analyze", str(BRIDGE), "-e", "leg-lifts", "--poses-dir", str(poses), "--json", str(out), "-q", "--no-history"
+    )
+    report = json.loads(out.read_text())
+    assert report["undetermined"] is not None
+    assert report["looks_like"].startswith("Clinic bridge: ")
+
+
+def test_poses_dir_reaches_a_batch_of_saved_landmarks(tmp_path: Path):
+    """Regression: a batch replaying saved landmarks used the bundled poses/ whatever --poses-dir said."""
+    from formcheck.app.api import Plan
+    from formcheck.app.batch import Job, run_batch
+
+    plan = Plan.of("leg-lifts", poses_dir=clinic_poses(tmp_path))
+    rows = run_batch([BRIDGE], Job(plan, from_landmarks=True), report_dir=tmp_path, csv_path=tmp_path / "s.csv")
+    report = json.loads(Path(rows[0]["report"]).read_text())
+    assert report["looks_like"].startswith("Clinic bridge: ")

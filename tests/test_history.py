@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sqlite3
-import subprocess
-import sys
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from cli_runner import Result, run_formcheck
 
 from formcheck.app.api import analyze_landmarks
 from formcheck.app.session_outputs import SessionOutputs, open_history, print_and_exit
@@ -132,10 +131,8 @@ def test_a_file_that_is_not_a_history_is_one_clear_error(tmp_path: Path):
         History(newer)
 
 
-def formcheck(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "formcheck", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+def formcheck(*args: str, cwd: Path) -> Result:
+    return run_formcheck(*args, cwd=cwd)
 
 
 def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> str:

@@ -21,7 +21,7 @@ from formcheck.definitions.schema import Exercise, Variant
 from formcheck.engine.features import BodyFeatures
 from formcheck.engine.snapshot import Snapshot
 from formcheck.engine.state import EngineState, engine_state
-from formcheck.errors import FormcheckError
+from formcheck.errors import UsageProblem
 from formcheck.io.sources import Frame
 from formcheck.pose.backends import PoseBackend
 from formcheck.pose.landmarks import Pose
@@ -129,6 +129,14 @@ class RoutineFindings:
 Findings = Union[SessionSummary, RoutineFindings]
 
 
+def check_choice(exercise: Exercise | None, variant: str | None) -> None:
+    """A variant names a form of one exercise: without the exercise (a routine) it means nothing."""
+    if exercise is None and variant is not None:
+        raise UsageProblem("--variant needs --exercise")
+    if exercise is not None and variant is not None:
+        exercise.variant(variant)
+
+
 class Analysis:
     """One session's analysis, named exercise or whole routine (decided here, once): a named exercise runs
     its variants and the other exercises' (to say what the video looks like when it is not the one named);
@@ -144,8 +152,7 @@ class Analysis:
         live_recognition: bool = False,
         engine_states: bool = False,
     ) -> None:
-        if exercise is None and variant is not None:
-            raise FormcheckError("--variant needs --exercise")
+        check_choice(exercise, variant)
         self.catalogue, self.exercise, self.variant = catalogue, exercise, variant
         self._live, self._engine_states = live_recognition, engine_states
         self.shown_view = "side"  # the view of the variant on screen (the set-up check asks for a side view)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.analysis.frame_record import FrameRecord
-from formcheck.analysis.loop import Analysis, RunInfo, Sink, run
+from formcheck.analysis.loop import Analysis, RunInfo, Sink, check_choice, run
 from formcheck.analysis.range_of_motion import RangeOfMotion
 from formcheck.analysis.sinks import Lighting, ProgressBar, RecordLandmarks
 from formcheck.definitions.loader import Catalogue
@@ -43,10 +43,10 @@ class Plan:
         poses_dir: str | Path | None = None,
     ) -> Plan:
         cat = catalogue if catalogue is not None else Catalogue.load(poses_dir)
-        ex = cat.resolve(exercise, variant) if isinstance(exercise, str) else exercise
-        if isinstance(ex, Exercise) and variant is not None:
-            ex.variant(variant)
-        return cls(cat, ex, variant)
+        return cls(cat, cat.find(exercise) if isinstance(exercise, str) else exercise, variant)
+
+    def __post_init__(self) -> None:
+        check_choice(self.exercise, self.variant)
 
     def analysis(self, *, live_recognition: bool = False, engine_states: bool = False) -> Analysis:
         return Analysis(
@@ -79,10 +79,6 @@ def analyze_video(
     ``progress``: a progress bar on stderr (None: only when stderr is a terminal). ``record``: keeps the
     frames for an HTML report or a frame CSV (its ``trace`` afterwards). ``sinks``: more outputs."""
     plan = plan or Plan.of(exercise, variant, poses_dir=poses_dir)
-    if record is not None and plan.exercise is None:
-        from formcheck.errors import FormcheckError
-
-        raise FormcheckError("an HTML report or frame CSV needs --exercise (not for a whole routine yet)")
     # a routine's annotated video shows what live coaching would: the exercise recognised so far
     analysis = plan.analysis(live_recognition=annotate_to is not None, engine_states=record is not None)
     rom, light = RangeOfMotion(), Lighting()

@@ -46,8 +46,6 @@ def check_request(req: Request) -> None:
         return
     if req.batch:
         raise click.UsageError("a batch needs --exercise (a routine is recognised one video at a time)")
-    if req.variant:
-        raise click.UsageError("--variant needs --exercise")
     if req.csv or req.targets:
         raise click.UsageError(f"--csv and --target need --exercise {NOT_FOR_ROUTINES}")
 
@@ -142,7 +140,7 @@ def prepare(catalogue: Catalogue, req: Request) -> tuple[Plan, SessionOutputs]:
 
     check_request(req)
     if req.exercise is None:
-        plan = Plan(catalogue, None)
+        plan = Plan(catalogue, None, req.variant)
     else:
         ex = catalogue.resolve(req.exercise, req.variant)  # bad names fail before the model loads
         targets = plan_targets(ex, catalogue.exercises, req.targets, variant=req.variant)

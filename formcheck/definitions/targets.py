@@ -36,7 +36,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_ENV = "FORMCHECK_CONFIG"
-KEYS = ("reps", "hold")
 FROM_POSES = "exercise definition"
 FROM_CLI = "--target"
 MAX_REPS = 1000
