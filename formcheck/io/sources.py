@@ -1,4 +1,4 @@
-"""Frame sources. Decoding runs ahead in its own thread so it overlaps pose inference from the start.
+"""Frame sources, decoding ahead in a thread of their own so that decoding overlaps pose inference from the start.
 
 - ``VideoFileSource``: a recorded video; a small bounded queue (every frame is analysed, memory stays flat).
   Times come from the container's timestamps, so variable frame rates are timed correctly.

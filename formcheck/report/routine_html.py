@@ -1,4 +1,4 @@
-"""The HTML report of a whole routine: one self-contained file (as ``htmlreport``), a timeline of the
+"""The HTML report of a whole routine: one self-contained file (as ``html.py``), a timeline of the
 exercise blocks and, per block, its reps, holds and form faults with their cues.
 
 No per-frame angle plots here: those are drawn for one exercise's targets (``--exercise``); a routine's

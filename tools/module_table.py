@@ -1,0 +1,65 @@
+"""The README's table of formcheck's modules, made from their docstrings (so the table cannot drift from the
+code): ``python -m tools.module_table`` prints it; ``--write`` puts it into README.md between its markers."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "formcheck"
+README = ROOT / "README.md"
+START, END = "<!-- module table: python -m tools.module_table --write -->", "<!-- end of module table -->"
+
+
+def first_sentence(doc: str) -> str:
+    """The docstring's first sentence (its first paragraph, up to a full stop)."""
+    para = " ".join(doc.strip().split("\n\n")[0].split())
+    m = re.search(r"(?<!e\.g)(?<!i\.e)\.(\s|$)", para)
+    return (para[: m.start()] if m else para).rstrip(":")
+
+
+def rows() -> list[tuple[str, str]]:
+    """(module, concern) for each package then its modules, in the order of the stack, bottom first."""
+    order = ["io", "definitions", "pose", "engine", "analysis", "render", "report", "history", "live", "app"]
+    out = []
+    for name in order:
+        pkg = PACKAGE / name
+        out.append((f"**`{name}/`**", first_sentence(ast.get_docstring(ast.parse((pkg / "__init__.py").read_text())) or "")))
+        for mod in sorted(pkg.glob("*.py")):
+            if mod.name != "__init__.py":
+                doc = ast.get_docstring(ast.parse(mod.read_text())) or ""
+                out.append((f"`{name}/{mod.name}`", first_sentence(doc)))
+    return out
+
+
+def table() -> str:
+    lines = ["| module | concern |", "| --- | --- |"]
+    lines += [f"| {m} | {c.replace('|', '/')} |" for m, c in rows()]
+    return "\n".join(lines)
+
+
+def in_readme(text: str) -> str | None:
+    """The table as the README has it (None: no markers)."""
+    m = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), text, flags=re.S)
+    return m.group(1) if m else None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--write", action="store_true", help="replace the table in README.md")
+    args = ap.parse_args()
+    if not args.write:
+        print(table())
+        return 0
+    text = README.read_text()
+    if in_readme(text) is None:
+        raise SystemExit(f"README.md has no {START!r} ... {END!r} markers")
+    README.write_text(text.replace(in_readme(text) or "", table(), 1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
