@@ -27,12 +27,13 @@ def rows() -> list[tuple[str, str]]:
     out = []
     for name in order:
         pkg = PACKAGE / name
-        out.append((f"**`{name}/`**", first_sentence(ast.get_docstring(ast.parse((pkg / "__init__.py").read_text())) or "")))
-        for mod in sorted(pkg.glob("*.py")):
-            if mod.name != "__init__.py":
-                doc = ast.get_docstring(ast.parse(mod.read_text())) or ""
-                out.append((f"`{name}/{mod.name}`", first_sentence(doc)))
+        out.append((f"**`{name}/`**", _concern(pkg / "__init__.py")))
+        out += [(f"`{name}/{mod.name}`", _concern(mod)) for mod in sorted(pkg.glob("*.py")) if mod.name != "__init__.py"]
     return out
+
+
+def _concern(path: Path) -> str:
+    return first_sentence(ast.get_docstring(ast.parse(path.read_text())) or "")
 
 
 def table() -> str:
