@@ -28,7 +28,8 @@ def rows() -> list[tuple[str, str]]:
     for name in order:
         pkg = PACKAGE / name
         out.append((f"**`{name}/`**", _concern(pkg / "__init__.py")))
-        out += [(f"`{name}/{mod.name}`", _concern(mod)) for mod in sorted(pkg.glob("*.py")) if mod.name != "__init__.py"]
+        mods = sorted(m for m in pkg.glob("*.py") if m.name != "__init__.py")
+        out += [(f"`{name}/{mod.name}`", _concern(mod)) for mod in mods]
     return out
 
 
