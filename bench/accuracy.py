@@ -5,9 +5,9 @@ For every clip: reps error, hold-time error, fault recall/precision, and the mea
 hip and knee angles against the truth, from the image-plane landmarks (what formcheck uses) and, side by
 side, from MediaPipe's 3D world landmarks. The variant is recognised (not given) unless --given-variant.
 
-    python bench/accuracy.py                      # run the model on every clip of every set
-    python bench/accuracy.py --replay             # replay each clip's saved landmarks (no model, seconds)
-    python bench/accuracy.py --set held-out       # one set
+    python -m bench.accuracy                      # run the model on every clip of every set
+    python -m bench.accuracy --replay             # replay each clip's saved landmarks (no model, seconds)
+    python -m bench.accuracy --set held-out       # one set
 """
 
 from __future__ import annotations
@@ -22,29 +22,28 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.evaluate import Evaluation, Truth, evaluate
+from bench.evaluate_routine import evaluate_routine, evaluate_switches
+from formcheck.analysis.loop import Analysis, FrameState, Sink
+from formcheck.app.api import analyze_video
+from formcheck.definitions.loader import Catalogue, find_exercise, load_exercises
+from formcheck.io.sources import Frame
+from formcheck.pose import geometry as g
+from formcheck.pose.backends import MediaPipeSolutionBackend
+from formcheck.pose.landmarks import LEG_CHAIN
+from formcheck.pose.recording import ReplayBackend
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from formcheck.analysis.routine import RoutineSession  # noqa: E402
-
-from bench.evaluate import Evaluation, Truth, evaluate  # noqa: E402
-from bench.evaluate_routine import evaluate_routine, evaluate_switches  # noqa: E402
-from formcheck.app.api import analyze_video  # noqa: E402
-from formcheck.definitions.loader import find_exercise, load_exercises  # noqa: E402
-from formcheck.pose import geometry as g  # noqa: E402
-from formcheck.pose.backends import MediaPipeSolutionBackend  # noqa: E402
-from formcheck.pose.landmarks import LEG_CHAIN  # noqa: E402
-from formcheck.pose.recording import ReplayBackend  # noqa: E402
 
 
-class AngleLog:
+class AngleLog(Sink):
     """Per-frame measured angles by anatomical side: 2D (formcheck's features) and 3D (world landmarks)."""
 
     def __init__(self, view: str) -> None:
         self.view = view
         self.rows: list[dict[str, float]] = []
 
-    def __call__(self, frame, res) -> None:  # type: ignore[no-untyped-def]
+    def add(self, res: FrameState) -> None:
         row: dict[str, float] = {}
         for side in ("left", "right"):
             leg = res.features.leg(side)
@@ -177,11 +176,12 @@ def run_routines(name: str, paths: list[Path], replay: bool) -> str:
 
 
 def _live_switches(landmarks: Path) -> list[tuple[float, str]]:
-    session = RoutineSession(load_exercises().values(), live=True)
+    analysis = Analysis(Catalogue.load(), None, live_recognition=True)
     replay = ReplayBackend(landmarks)
     for i, t in enumerate(replay.t):
-        session.update(float(t), replay.pose_at(i), replay.cut_at(i))
-    return [(s.t, s.exercise.name) for s in session.switches]
+        analysis.step(Frame(i, float(t), None, cut=replay.cut_at(i)), replay.pose_at(i))
+    assert analysis.recogniser is not None
+    return [(s.t, s.exercise.name) for s in analysis.recogniser.switches]
 
 
 def run_set(name: str, paths: list[Path], replay: bool, given_variant: bool, static: bool) -> str:
@@ -205,7 +205,7 @@ def run_set(name: str, paths: list[Path], replay: bool, given_variant: bool, sta
         log = AngleLog(view)
         lm = truth.video.with_suffix(".landmarks.npz")
         if replay and not lm.exists():
-            print(f"{truth.video.name[:58]:58} (no saved landmarks: python tools/save_landmarks.py)")
+            print(f"{truth.video.name[:58]:58} (no saved landmarks: python -m tools.save_landmarks)")
             continue
         backend = ReplayBackend(lm) if replay else None
         if backend is None and static:
@@ -216,7 +216,7 @@ def run_set(name: str, paths: list[Path], replay: bool, given_variant: bool, sta
             ex,
             truth.variant if given_variant else None,
             backend=backend,
-            on_frame=log,
+            sinks=[log],
         )
         speed = report.frames / (time.perf_counter() - t0)
         ev = evaluate(report, truth)

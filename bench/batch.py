@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Batch speed-up: ``formcheck analyze FOLDER --jobs 1`` against ``--jobs 2``, alternating, on the same videos.
 
-    python bench/batch.py [--runs 2] [VIDEO ...]
+    python -m bench.batch [--runs 2] [VIDEO ...]
 
 Default videos: the sample clips of leg lifts (sample_videos/leg-lifts__*.mp4). Each run is the CLI as a
 user runs it; the figure is the ratio of wall times measured side by side (these machines are noisy).

@@ -5,7 +5,7 @@ A 30 fps 640x480 sample clip is played as if it were a webcam (frames released a
 newest taken, the rest dropped), through the whole live path: the model, the session, the overlay, and the
 display (a real window when there is an X display, else the overlay is drawn and handed to a null display).
 
-    python bench/live_latency.py [--clip sample_videos/NAME.mp4] [--runs 2] [--window]
+    python -m bench.live_latency [--clip sample_videos/NAME.mp4] [--runs 2] [--window]
 
 Targets (issue 14): latency p95 < 100 ms, drops < 50%.
 """
@@ -20,12 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from formcheck.analysis.loop import Analysis
+from formcheck.definitions.loader import Catalogue
+from formcheck.io.sources import PacedFileSource
+from formcheck.live.coach import latency_summary, run_live
+from formcheck.live.window import OpenCVWindow
 
-from formcheck.definitions.loader import load_exercises  # noqa: E402
-from formcheck.io.sources import PacedFileSource  # noqa: E402
-from formcheck.live.coach import OpenCVWindow, latency_summary, run_live  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_CLIP = ROOT / "sample_videos" / "leg-lifts__supine-bent-knee__good-both.mp4"
 
@@ -47,13 +48,13 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--window", action="store_true", help="show a real window (needs DISPLAY, e.g. under Xvfb)")
     args = ap.parse_args()
-    exercises = load_exercises()
+    catalogue = Catalogue.load()
     p50s, p95s, drops = [], [], []
     for run in range(args.runs):
         src = PacedFileSource(args.clip)
         display = OpenCVWindow() if args.window and os.environ.get("DISPLAY") else NullDisplay()
         try:
-            report, stats = run_live(exercises[args.exercise], src, others=exercises.values(), display=display)
+            report, stats = run_live(Analysis(catalogue, catalogue.find(args.exercise)), src, display=display)
         finally:
             src.close()
             display.close()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Peak memory as the video grows: formcheck analyze on a 1-minute and a 10-minute 640x480 clip.
 
-    python bench/memory.py [--annotate] [--4k]
+    python -m bench.memory [--annotate] [--4k]
 
 Each analysis runs in its own process (the CLI, as a user runs it); its peak resident set size is read from
 the operating system. Target (issue 15): the 10-minute peak within 10% of the 1-minute one. ``--4k`` also
@@ -18,10 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.throughput import make_clip
 
-from bench.throughput import make_clip  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def peak_rss_mb(args: list[str]) -> tuple[float, float]:

@@ -3,7 +3,7 @@
 
 The footage itself is not in the repository (none of it may be redistributed); point this at a manifest:
 
-    python bench/real_footage.py /path/to/manifest.json [--cache DIR] [--only SUBSTRING] [--refresh]
+    python -m bench.real_footage /path/to/manifest.json [--cache DIR] [--only SUBSTRING] [--refresh]
 
 Manifest: a JSON list of clips, each {"file": path relative to the manifest's clips/ folder, "exercise":
 name or null for a negative (something else: squats, walking...), "form": free text, "truth": {"reps":
@@ -27,13 +27,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from formcheck.app.api import analyze_landmarks, analyze_video
+from formcheck.definitions.loader import load_exercises
+from formcheck.report.exercise_report import Report
+from formcheck.report.routine_report import RoutineReport
 
-from formcheck.analysis.routine import RoutineReport  # noqa: E402
-from formcheck.app.api import analyze_landmarks, analyze_video  # noqa: E402
-from formcheck.definitions.loader import load_exercises  # noqa: E402
-from formcheck.report.exercise_report import Report  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 REPS_TOLERANCE = 1
 HOLD_TOLERANCE_S = 2.0
@@ -134,12 +133,12 @@ def as_one(report: RoutineReport) -> SimpleNamespace:
     faults together (a block of another exercise shows up as numbers that are not the truth's)."""
     reps: dict[str, int] = {"left": 0, "right": 0}
     for b in report.blocks:
-        for side, n in b.result.reps.items():
+        for side, n in b.reps.items():
             reps[side] = reps.get(side, 0) + n
     return SimpleNamespace(
         reps=reps,
-        holds=[h for b in report.blocks for h in b.result.holds],
-        faults=[f for b in report.blocks for f in b.result.faults],
+        holds=[h for b in report.blocks for h in b.holds],
+        faults=[f for b in report.blocks for f in b.faults],
         undetermined=None if report.blocks else "no exercise recognised",
     )
 
@@ -154,13 +153,13 @@ def run_routine_mode(entries: list[dict[str, Any]], clips_dir: Path, cache: Path
         lm = cache / f"{Path(e['file']).stem}.landmarks.npz"
         report = analyze_landmarks(lm, None)
         assert isinstance(report, RoutineReport)
-        blocks = [f"{b.exercise.name}/{b.variant.name}" for b in report.blocks]
+        blocks = [f"{b.exercise}/{b.variant}" for b in report.blocks]
         if e["exercise"] is None:
             negatives += 1
             ok = not blocks
             negatives_right += ok
         else:
-            exs = {b.exercise.name for b in report.blocks}
+            exs = {b.exercise for b in report.blocks}
             truth = e["truth"]
             unjudgeable = truth["reps"] is None and not truth["holds"]
             named += not unjudgeable and exs == {e["exercise"]}

@@ -39,9 +39,8 @@ from .clip import dry_run, render_clip
 from .hard import HARD
 from .heldout import HELDOUT
 from .negatives import NEGATIVES
-from .routine import Exercise, Transition
 from .routines import ROUTINES
-from .spec import CameraCut, ClipSpec, Fault
+from .spec import CameraCut, ClipSpec, Exercise, Fault, Transition
 
 __all__ = [
     "CLIPS",

@@ -5,7 +5,11 @@ late walk-in and a walk-out in the middle of a hold."""
 from __future__ import annotations
 
 from .catalogue_variants import VARIANT_CLIPS
+from .hard import HARD
+from .heldout import HELDOUT
 from .mannequin import Outfit
+from .negatives import NEGATIVES
+from .routines import ROUTINES
 from .spec import ClipSpec, Fault
 
 # Outfits and rooms. Trousers are mid-tones that contrast with the floor: on near-black trousers the
@@ -314,11 +318,6 @@ CLIPS: tuple[ClipSpec, ...] = BASE_CLIPS + VARIANT_CLIPS
 
 def clip_sets() -> dict[str, tuple[tuple[ClipSpec, ...], str]]:
     """Every clip set and its folder under sample_videos/ ("" = sample_videos/ itself)."""
-    from .hard import HARD
-    from .heldout import HELDOUT
-    from .negatives import NEGATIVES
-    from .routines import ROUTINES
-
     return {
         "sample": (CLIPS, ""),
         "heldout": (HELDOUT, "heldout"),

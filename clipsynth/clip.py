@@ -10,10 +10,12 @@ from pathlib import Path
 import numpy as np
 
 from .body import BodyShape, Posture
+from .build import build_script
 from .conditions import CameraRig, card_image, exposure_times, store_rotated
 from .mannequin import pose_body
 from .render import Camera, Scene, render_frame
-from .script import HFOV_DEG, Script, build_script
+from .routine import RoutineScript, routine_fields
+from .script import HFOV_DEG, Script
 from .spec import ClipSpec
 from .timeline import Step
 from .truth import TruthSeries, both_hips, count_reps, fault_intervals, intervals
@@ -283,8 +285,6 @@ def build_sidecar(spec: ClipSpec, script: Script, truth: TruthSeries, steps: lis
         "frames_truth": truth.to_json(),
     }
     if spec.routine:
-        from .routine import RoutineScript, routine_fields
-
         assert isinstance(script, RoutineScript)
         return routine_fields(out, spec, script, truth, steps)
     return out

@@ -13,7 +13,7 @@ from .catalogue_variants import BLUE_TILE, PALE_OAK, PLUM_KHAKI, WARM_GREY
 from .mannequin import Box, Outfit
 from .postures import heading, standing, toward_camera, walking
 from .postures_standing import lunge, lunge_step, seat_box, seated, squat
-from .script import HFOV_DEG, STRIDE_S, WALK_SPEED, Script, _extent
+from .script import HFOV_DEG, STRIDE_S, WALK_SPEED, Script, extent
 from .spec import ClipSpec
 from .timeline import Step, Timeline
 
@@ -121,7 +121,7 @@ def build_activity(spec: ClipSpec) -> Script:
     yaw = heading(spec.facing, spec.view)
     head = toward_camera(spec.facing, spec.head_turn) if spec.view == "side" else 0.0
     _, _, keys = make(spec, yaw, head, shape, 0.0)
-    x0, x1, y0, y1 = _extent(keys, shape)
+    x0, x1, y0, y1 = extent(keys, shape)
     dx = -0.5 * (x0 + x1)
     start, steps, keys = make(spec, yaw, head, shape, dx)
     props: tuple[Box, ...] = (seat_box(keys[0], shape),) if spec.activity == "sit" else ()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Union
 
 import numpy as np
 
@@ -25,64 +24,11 @@ from .postures import heading, standing, supine, toward_camera, walking
 from .postures_floor import supine_legs
 from .postures_standing import anchor
 from .postures_transition import crouch, floor_sit, planted
-from .script import HFOV_DEG, STRIDE_S, WALK_SPEED, Script, _Builder, _extent, _props
-from .spec import ClipSpec, Fault
+from .script import HFOV_DEG, STRIDE_S, WALK_SPEED, Builder, Script, extent, props_for
+from .spec import REST_KINDS, ClipSpec, Exercise, RoutineStep, Transition
 from .timeline import Step, Timeline
 from .truth import TruthSeries, both_hips, count_reps, fault_intervals, intervals
 from .variant import Ctx, Variant
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """An exercise block: the variant's own rep or hold script, side block after side block (as a single
-    clip with `sides`, `reps`/`block_reps`, `hold_s`/`holds_s`, `block_gap_s` between side blocks)."""
-
-    exercise: str
-    variant: str
-    sides: tuple[str, ...]
-    reps: int = 3
-    hold_s: float = 15.0
-    block_reps: tuple[int, ...] | None = None
-    holds_s: tuple[float, ...] | None = None
-    gap_s: float = 2.0
-    t_up_s: float | None = None
-    pose_opts: tuple[tuple[str, float], ...] = ()
-    faults: tuple[Fault, ...] = ()
-
-
-# Transition kinds and what the person does. Rests need `seconds`; for the moves `seconds` is optional
-# (see `Transition`).
-TRANSITIONS: dict[str, str] = {
-    "rest-standing": "stands still",
-    "rest-lying": "lies still on the back, knees bent, feet flat",
-    "rest-lying-flat": "lies still on the back, legs long on the floor",
-    "walk-in": "walks in from outside the frame (from behind the person's back) to the exercise spot",
-    "walk-out": "walks out of the frame the way the toes point",
-    "walk-out-and-back": "walks out of the frame the way the toes point, turns, comes back to the spot",
-    "lie-down": "from standing: squats, sits on the floor with the hands behind, lies back (knees bent)",
-    "get-up": "from lying: sits up onto the hands, rocks forward into a squat, stands up",
-}
-REST_KINDS = ("rest-standing", "rest-lying", "rest-lying-flat")
-
-
-@dataclass(frozen=True)
-class Transition:
-    """A step between exercises. `seconds`: for a rest, how long it lasts (required); for `walk-in`, how
-    long the frame is empty first; for `walk-out`, how long it stays empty after; for `walk-out-and-back`,
-    how long the person is out of the frame; for `lie-down`/`get-up`, the whole movement's duration
-    (default 4.4 s)."""
-
-    kind: str
-    seconds: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.kind not in TRANSITIONS:
-            raise ValueError(f"transition {self.kind!r} not in {sorted(TRANSITIONS)}")
-        if self.kind in REST_KINDS and not self.seconds:
-            raise ValueError(f"{self.kind} needs seconds")
-
-
-RoutineStep = Union[Exercise, Transition]
 
 SEGMENT_RULE = (
     "One segment per exercise block. It starts at the first frame of the block's first scripted movement: "
@@ -134,7 +80,7 @@ class RoutineScript(Script):
     parts: tuple[Part, ...] = ()
 
 
-class _BlockBuilder(_Builder):
+class _BlockBuilder(Builder):
     """The single-clip builder, its rest postures solved once per side (a routine asks for them often)."""
 
     def __init__(self, spec: ClipSpec, variant: Variant, ctx: Ctx) -> None:
@@ -305,7 +251,7 @@ class _Take:
             routine=(),
         )
         b = _BlockBuilder(bspec, variant, ctx)
-        self.props += list(_props(variant, b, bspec))
+        self.props += list(props_for(variant, b, bspec))
         self.settle(b.rest(ex.sides[0]))
         first = len(self.steps)
         b.steps = self.steps  # the block's steps go straight into the take
@@ -352,7 +298,7 @@ def build_routine(spec: ClipSpec) -> RoutineScript:
             keys += [st.pose(st.duration * f) for f in (0.0, 0.5, 1.0)]
         else:
             keys.append(st.pose)
-    x0, x1, y0, y1 = _extent(keys, shape)
+    x0, x1, y0, y1 = extent(keys, shape)
     take = _take(spec, -0.5 * (x0 + x1))
     assert take.start is not None
     look_at = 0.5 * (y0 + y1) - (y0 if y0 > 0 else 0.0)

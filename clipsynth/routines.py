@@ -5,8 +5,7 @@ throughout; each routine has its own outfit and room."""
 from __future__ import annotations
 
 from .mannequin import Outfit
-from .routine import Exercise, Transition
-from .spec import ClipSpec
+from .spec import ClipSpec, Exercise, Transition
 
 GB, HFS, HS, LL = "glute-bridge", "hip-flexor-stretch", "hamstring-stretch", "leg-lifts"
 

@@ -30,7 +30,7 @@ class Script:
     look_at_y: float  # camera aim height
 
 
-class _Builder:
+class Builder:
     def __init__(self, spec: ClipSpec, variant: Variant, ctx: Ctx) -> None:
         self.spec, self.v, self.ctx = spec, variant, ctx
         self.steps: list[Step] = []
@@ -163,7 +163,7 @@ def _half_width(spec: ClipSpec) -> float:
     return spec.camera_distance * math.tan(math.radians(HFOV_DEG) / 2)
 
 
-def _extent(postures: list[Posture], shape: BodyShape) -> tuple[float, float, float, float]:
+def extent(postures: list[Posture], shape: BodyShape) -> tuple[float, float, float, float]:
     """World x and y range of the posed bodies' joints."""
     xs, ys = [], []
     for p in postures:
@@ -201,7 +201,7 @@ def _block(posture: Posture, shape: BodyShape, side: str) -> Box:
     return _slab(tip - 0.04 * sk.frames[f"hand_{side[0]}"][:, 1], wall_normal(sk), 0.075, height / 2, 0.115)
 
 
-def _props(variant: Variant, b: _Builder, spec: ClipSpec) -> tuple[Box, ...]:
+def props_for(variant: Variant, b: Builder, spec: ClipSpec) -> tuple[Box, ...]:
     if variant.name == "split-stance-wall":
         return (_wall(b.target(spec.sides[0]), b.ctx.shape),)
     if variant.name == "hand-supported":
@@ -209,15 +209,8 @@ def _props(variant: Variant, b: _Builder, spec: ClipSpec) -> tuple[Box, ...]:
     return ()
 
 
-def build_script(spec: ClipSpec) -> Script:
-    if spec.activity is not None:
-        from .negatives import build_activity
-
-        return build_activity(spec)
-    if spec.routine:
-        from .routine import build_routine
-
-        return build_routine(spec)
+def build_exercise(spec: ClipSpec) -> Script:
+    """The script of a single-exercise clip (``build.build_script`` picks the builder for any clip)."""
     variant = VARIANTS[(spec.exercise, spec.variant)]
     view = variant.view or spec.view
     if view != spec.view:
@@ -235,16 +228,16 @@ def build_script(spec: ClipSpec) -> Script:
     ctx = Ctx(shape, heading(spec.facing, view) if view != "front" else 0.0, head, opts=spec.pose_opts)
 
     # Centre the exercise horizontally in the frame, from the rest and target postures at x = 0.
-    probe = _Builder(spec, variant, ctx)
+    probe = Builder(spec, variant, ctx)
     key = [probe.rest(s) for s in spec.sides] + [probe.target(s) for s in spec.sides]
-    x0, x1, y0, y1 = _extent(key, shape)
-    for prop in _props(variant, probe, spec):
+    x0, x1, y0, y1 = extent(key, shape)
+    for prop in props_for(variant, probe, spec):
         lo, hi = world_bounds(prop)
         x0, x1 = min(x0, lo[0]), max(x1, hi[0])
     dx = -0.5 * (x0 + x1)
     ctx = replace(ctx, x=dx)
-    b = _Builder(spec, variant, ctx)
-    props = _props(variant, b, spec)
+    b = Builder(spec, variant, ctx)
+    props = props_for(variant, b, spec)
 
     start = b.rest(spec.sides[0])
     if spec.walk_in:

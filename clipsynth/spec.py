@@ -4,12 +4,9 @@ Both the frames and the truth sidecar are generated from a `ClipSpec`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Union
 
 from .mannequin import Outfit
-
-if TYPE_CHECKING:
-    from .routine import RoutineStep
 
 
 @dataclass(frozen=True)
@@ -36,6 +33,59 @@ class CameraCut:
     position: tuple[float, float, float]
     target: tuple[float, float, float]
     kind: str = "jump"  # "jump": same exercise from elsewhere; "close-up": a tight framing of a body part
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise block: the variant's own rep or hold script, side block after side block (as a single
+    clip with `sides`, `reps`/`block_reps`, `hold_s`/`holds_s`, `block_gap_s` between side blocks)."""
+
+    exercise: str
+    variant: str
+    sides: tuple[str, ...]
+    reps: int = 3
+    hold_s: float = 15.0
+    block_reps: tuple[int, ...] | None = None
+    holds_s: tuple[float, ...] | None = None
+    gap_s: float = 2.0
+    t_up_s: float | None = None
+    pose_opts: tuple[tuple[str, float], ...] = ()
+    faults: tuple[Fault, ...] = ()
+
+
+# Transition kinds and what the person does. Rests need `seconds`; for the moves `seconds` is optional
+# (see `Transition`).
+TRANSITIONS: dict[str, str] = {
+    "rest-standing": "stands still",
+    "rest-lying": "lies still on the back, knees bent, feet flat",
+    "rest-lying-flat": "lies still on the back, legs long on the floor",
+    "walk-in": "walks in from outside the frame (from behind the person's back) to the exercise spot",
+    "walk-out": "walks out of the frame the way the toes point",
+    "walk-out-and-back": "walks out of the frame the way the toes point, turns, comes back to the spot",
+    "lie-down": "from standing: squats, sits on the floor with the hands behind, lies back (knees bent)",
+    "get-up": "from lying: sits up onto the hands, rocks forward into a squat, stands up",
+}
+REST_KINDS = ("rest-standing", "rest-lying", "rest-lying-flat")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A step between exercises. `seconds`: for a rest, how long it lasts (required); for `walk-in`, how
+    long the frame is empty first; for `walk-out`, how long it stays empty after; for `walk-out-and-back`,
+    how long the person is out of the frame; for `lie-down`/`get-up`, the whole movement's duration
+    (default 4.4 s)."""
+
+    kind: str
+    seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in TRANSITIONS:
+            raise ValueError(f"transition {self.kind!r} not in {sorted(TRANSITIONS)}")
+        if self.kind in REST_KINDS and not self.seconds:
+            raise ValueError(f"{self.kind} needs seconds")
+
+
+RoutineStep = Union[Exercise, Transition]
 
 
 @dataclass(frozen=True)

@@ -100,9 +100,9 @@ def test_sample_set_is_complete():
 @pytest.mark.parametrize("clip", ALL_CLIPS, ids=lambda p: p.stem)
 def test_saved_landmarks_belong_to_the_clip_and_the_installed_model(clip: Path):
     lm = landmarks(clip)
-    assert lm.exists(), f"no saved landmarks for {clip.name}: run python tools/save_landmarks.py"
+    assert lm.exists(), f"no saved landmarks for {clip.name}: run python -m tools.save_landmarks"
     meta = read_landmarks_meta(lm)
-    stale = "out of date: run python tools/save_landmarks.py"
+    stale = "out of date: run python -m tools.save_landmarks"
     assert meta["video_sha256"] == file_sha256(clip), f"{lm.name} was saved from another version of the clip; {stale}"
     assert meta["mediapipe"] == version("mediapipe"), f"{lm.name} comes from mediapipe {meta['mediapipe']}; {stale}"
     assert len(ReplayBackend(lm)) == int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))

@@ -191,6 +191,18 @@ CASES: dict[str, Case] = {
     "hold max below target": case(edit("max_s = 20.0", "max_s = 2.0"), "variants.0.hold.max_s", "must not be below"),
     "inverted reps target": case(edit("[10, 15]", "[15, 10]"), "variants.0.reps_target", "low <= high"),
     "transition to itself": case(edit("to_value = 160.0", "to_value = 140.0"), "variants.0.rules.1.to_value", "differ"),
+    "unknown placeholder": case(
+        edit('message = "Keep the knee straight"', 'message = "Keep the knee {angle}"'),
+        "variants.0.rules.0.message",
+        "the only placeholder",
+    ),
+    "hold placeholder without a hold": case(
+        edit(
+            "[variants.hold]\ntarget_s = 5.0\nmax_s = 20.0\n", "", edit('title = "Lift"', 'title = "Lift {hold_s} s"')
+        ),
+        "variants.0.title",
+        "needs a [hold]",
+    ),
     "unknown key, top level": case(edit('title = "Demo"', 'title = "Demo"\ncolour = "red"'), "colour", "not permitted"),
     "unknown key, variant": case(
         edit('title = "Lift"', 'title = "Lift"\nrepz = 3'), "variants.0.repz", "not permitted"

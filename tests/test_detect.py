@@ -8,7 +8,8 @@ import pytest
 
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.loader import load_exercises
-from formcheck.engine.features import BodyFeatures, classify_orientation
+from formcheck.engine.body import classify_orientation
+from formcheck.engine.features import BodyFeatures
 from formcheck.engine.variant_evidence import VariantDetector
 
 NAN = math.nan
@@ -17,7 +18,7 @@ NAN = math.nan
 def body(t: float = 0.0, **values: float) -> BodyFeatures:
     f = BodyFeatures(t=t, has_pose=True, values=dict.fromkeys(vocab.BODY_FEATURES, NAN))
     f.values.update(values)
-    f.orientation = classify_orientation(f)
+    f.orientation = classify_orientation(f.values)
     return f
 
 

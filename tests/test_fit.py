@@ -91,3 +91,37 @@ def test_nothing_seen_at_all_is_undetermined_with_a_reason():
         s.update(i / 30, None)
     report = Report.build(s.finish(), RunInfo("empty", 30.0, (640, 480), "x"))
     assert report.undetermined == "not judged as leg lifts: no person was seen"
+
+
+def test_other_exercises_idle_in_a_posture_they_are_not_done_in_are_not_fed_and_nothing_changes(monkeypatch):
+    """The other exercises' engines (for 'looks like') skip frames where they can find nothing: the exercise's
+    findings and the verdict on it are the same as when they are fed every frame (a routine's, where they count
+    as much as the named one's). What changes is only what they never count (a rejected movement in a posture
+    their variant is not done in)."""
+    from pathlib import Path
+
+    from formcheck.engine.variant_engine import VariantEngine
+    from formcheck.pose.recording import ReplayBackend
+
+    calls = {"update": 0}
+    real = VariantEngine.update
+
+    def counted(self, f, show=True):  # type: ignore[no-untyped-def]
+        calls["update"] += 1
+        return real(self, f, show)
+
+    monkeypatch.setattr(VariantEngine, "update", counted)
+    root = Path(__file__).resolve().parents[1]
+    replay = ReplayBackend(root / "sample_videos" / "leg-lifts__standing-straight-leg__faults.landmarks.npz")
+    results, fed = [], []
+    for judged in (False, True):
+        calls["update"] = 0
+        s = Session(EXERCISES["leg-lifts"], None, EXERCISES.values(), others_judged=judged)
+        for i, t in enumerate(replay.t):
+            s.update(float(t), replay.pose_at(i), replay.cut_at(i))
+        fed.append(calls["update"])
+        summary = s.finish()
+        own = [r for ex, _, r in s.all_results() if ex.name == "leg-lifts"]
+        results.append((own, summary.variant.name, summary.looks_like, summary.also_fits, summary.undetermined))
+    assert results[0] == results[1]
+    assert fed[0] < 0.8 * fed[1]  # standing: the lying and kneeling exercises' engines mostly wait

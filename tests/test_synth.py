@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from clipsynth.clip import render_clip, render_frames  # noqa: E402
 from clipsynth.spec import ClipSpec  # noqa: E402
 from clipsynth.truth import count_reps, hip_angle, intervals, knee_angle, torso_incl  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
 SHAPE = BodyShape(1.75)
 
 SHORT = ClipSpec(
@@ -239,7 +241,7 @@ def test_routine_truth_segments_follow_the_script():
     through the dry run: one segment per exercise block, in order, apart, inside the clip, with the
     script's counts; everything outside the segments is rest or transition."""
     from clipsynth.clip import dry_run
-    from clipsynth.routine import Exercise, Transition
+    from clipsynth.spec import Exercise, Transition
 
     steps = (
         Transition("walk-in", 0.5),
@@ -294,3 +296,44 @@ def test_routine_truth_segments_follow_the_script():
     # A routine is only steps: the spec does not also name an exercise.
     with pytest.raises(ValueError, match="names its exercises"):
         dry_run(replace(spec, exercise="leg-lifts"))
+
+
+def _local_imports(folder: Path) -> dict[str, set[str]]:
+    """Each module of a package and the package's modules it imports, at any depth (function-level too)."""
+    import ast
+
+    graph: dict[str, set[str]] = {}
+    for p in folder.glob("*.py"):
+        found = set()
+        for n in ast.walk(ast.parse(p.read_text())):
+            if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module:
+                found.add(n.module.split(".")[0])
+            elif isinstance(n, ast.ImportFrom) and n.module and n.module.startswith(f"{folder.name}."):
+                found.add(n.module.split(".")[1])
+        graph[p.stem] = found
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """An import cycle in ``graph`` (its modules in order), or None."""
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+
+    def visit(m: str, path: list[str]) -> list[str] | None:
+        state[m] = 1
+        for n in sorted(graph.get(m, ())):
+            if state.get(n) == 1:
+                return [*path[path.index(n) :], n] if n in path else [m, n]
+            if n not in state and (found := visit(n, [*path, n])):
+                return found
+        state[m] = 2
+        return None
+
+    for m in sorted(graph):
+        if m not in state and (found := visit(m, [m])):
+            return found
+    return None
+
+
+def test_clipsynth_has_no_import_cycle():
+    assert _cycle(_local_imports(ROOT / "clipsynth")) is None
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]  # the check finds one

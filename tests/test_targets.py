@@ -120,3 +120,19 @@ def test_the_user_config_reaches_the_cli_and_bad_targets_fail_first(tmp_path: Pa
     )
     assert res.returncode == 1 and "config.toml: targets.leg-lifts.reps: reps must be between 1" in res.stderr
     assert not list(tmp_path.iterdir())  # failed before anything was written
+
+
+def test_a_hold_target_reaches_the_rules_and_the_texts():
+    """Regression: --target hold=30 moved the hold, but the cue still said 10 seconds and the top hold was still
+    "too short" below the guide's 8 s."""
+    plan = plan_targets(LEG_LIFTS, EXERCISES, ["hold=30"])
+    v = plan.apply(LEG_LIFTS).variant("standing-straight-leg")
+    (short,) = [r for r in v.rules if r.code == "hold_too_short"]
+    assert short.message == "Hold the leg up for 30 seconds" and short.min_s == 28.0  # the guide's 2 s margin
+    assert v.title == "Standing straight-leg lift with a 30 s hold" and "hold 30 seconds" in v.description
+    assert LEG_LIFTS.variant("standing-straight-leg").title == "Standing straight-leg lift with a 10 s hold"
+    clip = ROOT / "sample_videos" / "leg-lifts__standing-straight-leg__good-right.landmarks.npz"
+    report = analyze_landmarks(clip, plan=Plan(CATALOGUE, plan.apply(LEG_LIFTS), None, plan.sources))
+    faults = [f for f in report.faults if f.code == "hold_too_short"]
+    assert len(faults) == len(report.holds) > 0  # every ~10 s hold is short of 28 s now
+    assert {f.message for f in faults} == {"Hold the leg up for 30 seconds"}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import typing
 
+import pytest
 from stickfigure import SUPINE_REST, make_pose, with_leg
 
-from formcheck.definitions import schema as ex_mod
+from formcheck.definitions import parts as ex_mod
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.loader import load_exercises
 from formcheck.engine.features import FeatureExtractor
@@ -20,14 +21,14 @@ def test_every_feature_a_definition_may_name_is_measured():
     pose = make_pose(with_leg(SUPINE_REST, "right", hip=60, knee=70))
     for i in range(60):  # long enough to learn which way the body faces
         f = fe.update(i / 30, pose)
-    for name in vocab.BODY_FEATURES:
-        f.value(name)  # no KeyError: the extractor knows every body feature
+    with pytest.raises(KeyError, match="unknown body feature 'torso_inclination'"):
+        f.value("torso_inclination")  # a typo is an error, never a silent "unknown"
     aggregates = {"hip_min", "hip_max", "knee_min", "knee_max", "hip_mean", "knee_mean"}
     assert set(vocab.BODY_FEATURES) - aggregates <= set(f.values)
     for leg in f.legs:
         assert set(vocab.LEG_FEATURES) <= set(leg.values)
     # and they are measured on a clear side view (world landmarks aside: the stick figure has none)
-    measured = {n for n in vocab.ALL_FEATURES if not math.isnan(f.value(n))}
+    measured = {n for n in vocab.BODY_FEATURES if not math.isnan(f.value(n))}
     assert {"torso_incl", "hip_height", "hip_min", "knee_max", "stacked"} <= measured
     assert not math.isnan(f.legs[0].value("hip")) and not math.isnan(f.legs[0].value("knee_past_toes"))
 

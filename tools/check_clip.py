@@ -3,7 +3,7 @@
 
 Prints the detection rate over the frames where the whole person is in frame, and the mean/max absolute
 error of image-plane hip and knee angles per side (against the truth's projected 2D angles, and against
-the 3D truth folded to 0-180).  Usage: python tools/check_clip.py sample_videos/NAME.mp4 [--json]
+the 3D truth folded to 0-180).  Usage: python -m tools.check_clip sample_videos/NAME.mp4 [--json]
 """
 
 from __future__ import annotations

@@ -4,13 +4,13 @@ sample_videos/, the held-out set (clipsynth.heldout) into sample_videos/heldout/
 (clipsynth.negatives) into sample_videos/negatives/, the hard conditions (clipsynth.hard) into
 sample_videos/hard/ and the whole routines in one take (clipsynth.routines) into sample_videos/routines/.
 
-    python tools/render_clips.py --all                 # every sample clip
-    python tools/render_clips.py --heldout             # every held-out clip
-    python tools/render_clips.py --negatives --hard    # the negative and hard-condition sets
-    python tools/render_clips.py --routines --jobs 1   # the routines (long: one at a time on shared cores)
-    python tools/render_clips.py --clip NAME [--clip NAME ...]
-    python tools/render_clips.py --list                # every set
-    python tools/render_clips.py --dry-run --clip NAME # truth summary only (no pixels; fast)
+    python -m tools.render_clips --all                 # every sample clip
+    python -m tools.render_clips --heldout             # every held-out clip
+    python -m tools.render_clips --negatives --hard    # the negative and hard-condition sets
+    python -m tools.render_clips --routines --jobs 1   # the routines (long: one at a time on shared cores)
+    python -m tools.render_clips --clip NAME [--clip NAME ...]
+    python -m tools.render_clips --list                # every set
+    python -m tools.render_clips --dry-run --clip NAME # truth summary only (no pixels; fast)
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from clipsynth.catalogue import by_name, clip_sets, folder_of
 from clipsynth.clip import dry_run, render_clip

@@ -5,7 +5,7 @@ The report is the one `formcheck analyze CLIP --html` writes, with the pose mode
 saved landmarks (the same numbers, in seconds); headless Chromium takes the screenshot, which is cut to
 the top of the page and reduced to a small palette PNG.
 
-    python tools/report_screenshot.py [--clip sample_videos/NAME.mp4] [--exercise NAME]
+    python -m tools.report_screenshot [--clip sample_videos/NAME.mp4] [--exercise NAME]
 """
 
 from __future__ import annotations
@@ -15,18 +15,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
+from PIL import Image
+
+from formcheck.analysis.frame_record import FrameRecord
+from formcheck.app.api import Plan, analyze_video
+from formcheck.definitions.targets import FROM_POSES
+from formcheck.pose.recording import ReplayBackend
+from formcheck.report.html import write_html
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from PIL import Image  # noqa: E402
-
-from formcheck.analysis.frame_record import Trace  # noqa: E402
-from formcheck.app.api import analyze_video  # noqa: E402
-from formcheck.definitions.targets import FROM_POSES  # noqa: E402
-from formcheck.pose.recording import ReplayBackend  # noqa: E402
-from formcheck.report.html import write_html  # noqa: E402
 
 WIDTH, HEIGHT = 1100, 2100  # the browser window: the page down to the first stills
 OUT_WIDTH = 820
@@ -41,16 +41,16 @@ def main() -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         sys.exit("chromium is needed (apt-get install chromium)")
-    trace = Trace(poses=True)
+    plan = Plan.of(args.exercise)
+    record = FrameRecord(plan.exercise, poses=True)
     report = analyze_video(
-        args.clip, args.exercise, backend=ReplayBackend(args.clip.with_suffix(".landmarks.npz")), trace=trace
+        args.clip, plan=plan, backend=ReplayBackend(args.clip.with_suffix(".landmarks.npz")), record=record
     )
-    report.video = str(args.clip.relative_to(ROOT)) if args.clip.is_relative_to(ROOT) else str(args.clip)
-    report.target_sources = {k: FROM_POSES for k in ("reps", "hold")}
-    assert trace.result is not None
+    video = str(args.clip.relative_to(ROOT)) if args.clip.is_relative_to(ROOT) else str(args.clip)
+    report = replace(report, video=video, target_sources={k: FROM_POSES for k in ("reps", "hold")})
     with tempfile.TemporaryDirectory() as tmp:
         page, shot = Path(tmp) / "report.html", Path(tmp) / "shot.png"
-        size = write_html(page, report, trace.result, args.clip)
+        size = write_html(page, report, record.trace(report.variant), args.clip)
         subprocess.run(
             [
                 chromium,

@@ -5,9 +5,9 @@ The test suite replays these instead of running the model on every clip (tests/t
 belong to the clip as it is now and to the installed mediapipe). Re-run after re-rendering a clip or
 upgrading mediapipe:
 
-    python tools/save_landmarks.py                 # every clip without up-to-date landmarks
-    python tools/save_landmarks.py --force         # all of them
-    python tools/save_landmarks.py sample_videos/NAME.mp4 ...
+    python -m tools.save_landmarks                 # every clip without up-to-date landmarks
+    python -m tools.save_landmarks --force         # all of them
+    python -m tools.save_landmarks sample_videos/NAME.mp4 ...
 """
 
 from __future__ import annotations
@@ -17,13 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from formcheck.io.files import file_sha256
+from formcheck.io.sources import VideoFileSource
+from formcheck.pose.backends import MediaPipeSolutionBackend, quiet_native_stderr
+from formcheck.pose.recording import LandmarkRecorder, landmarks_meta
 
-from formcheck.app.api import file_sha256, landmarks_meta  # noqa: E402
-from formcheck.io.sources import VideoFileSource  # noqa: E402
-from formcheck.pose.backends import MediaPipeSolutionBackend, quiet_native_stderr  # noqa: E402
-from formcheck.pose.recording import LandmarkRecorder  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def landmarks_path(clip: Path) -> Path:

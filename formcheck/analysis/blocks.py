@@ -71,7 +71,7 @@ def _within(res: VariantResult, start: float, end: float) -> VariantResult:
     counts = dict.fromkeys(res.reps, 0)
     for e in reps:
         counts[e.side] = counts.get(e.side, 0) + 1
-    rejected = [r for r in res.rejected if start <= r[1] <= end]
+    rejected = [r for r in res.rejected if start <= r.start_s <= end]
     return VariantResult(res.variant, counts, reps, holds, faults, [], res.fit, rejected)
 
 

@@ -8,7 +8,9 @@ a ``Control`` (keys, pause, the camera set-up check): the loop is the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol, Union
@@ -166,7 +168,7 @@ class Analysis:
         """A new session (and, live, counts reset): everything measured so far is dropped."""
         if self.exercise is None:
             exercises = list(self.catalogue)
-            self.session = Session(exercises[0], None, others=exercises[1:])
+            self.session = Session(exercises[0], None, others=exercises[1:], others_judged=True)
             self.recogniser: Recogniser | None = Recogniser(self.session, live=self._live)
         else:
             self.session = Session(self.exercise, self.variant, others=self.catalogue)
@@ -224,36 +226,46 @@ def run(
     analysis: Analysis,
     sinks: Sequence[Sink] = (),
     control: Control | None = None,
+    *,
+    ahead: bool = False,
 ) -> bool:
     """Analyse ``frames`` until they end, a quit command, Ctrl-C or SIGTERM (raised as KeyboardInterrupt by the
-    CLI); every sink is closed however it ends. Returns whether the run was interrupted (partial)."""
+    CLI); every sink is closed however it ends. Returns whether the run was interrupted (partial).
+
+    ``ahead``: the pose model runs in a thread of its own, a frame or two ahead of the analysis (MediaPipe
+    leaves the interpreter while it infers, so the analysis of one frame overlaps the inference of the next).
+    For a recorded video; live, each frame is taken as it comes (a pause stops the model too)."""
     partial = False
+    posed = _PosesAhead(frames, backend) if ahead else None
     try:
-        for frame in frames:
+        for frame, pose in posed if posed is not None else ((f, None) for f in frames):
             if control is not None and control.paused:
                 control.idle(frame)
             else:
-                _step(frame, backend, analysis, sinks, control)
-            command = control.command(frame) if control is not None else None
-            if command is Command.QUIT:
+                _step(frame, pose if posed is not None else backend.process(frame), analysis, sinks, control)
+            if _obey(control.command(frame) if control is not None else None, analysis, sinks):
                 break
-            if command is Command.RESET:
-                analysis.restart()
-                for sink in sinks:
-                    sink.restart()
-            elif command is Command.SWITCH_SIDE:
-                analysis.interrupt()
     except KeyboardInterrupt:
         partial = True
     finally:
+        if posed is not None:
+            posed.stop()
         _close(sinks)
     return partial
 
 
-def _step(
-    frame: Frame, backend: PoseBackend, analysis: Analysis, sinks: Sequence[Sink], control: Control | None
-) -> None:
-    pose = backend.process(frame)
+def _obey(command: Command | None, analysis: Analysis, sinks: Sequence[Sink]) -> bool:
+    """Carry out what the person asked for; True: stop."""
+    if command is Command.RESET:
+        analysis.restart()
+        for sink in sinks:
+            sink.restart()
+    elif command is Command.SWITCH_SIDE:
+        analysis.interrupt()
+    return command is Command.QUIT
+
+
+def _step(frame: Frame, pose: Pose | None, analysis: Analysis, sinks: Sequence[Sink], control: Control | None) -> None:
     if control is None:
         state = analysis.step(frame, pose)
     else:
@@ -261,6 +273,53 @@ def _step(
         state = analysis.step(frame, pose, gate.t, count=gate.count, set_up=gate.set_up)
     for sink in sinks:
         sink.add(state)
+
+
+_DONE = object()
+
+
+class _PosesAhead:
+    """Frames and their poses, the model running in its own thread a small bounded queue ahead."""
+
+    def __init__(self, frames: Iterable[Frame], backend: PoseBackend, depth: int = 2) -> None:
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self._halt = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(frames, backend), name="formcheck-pose", daemon=True)
+        self._thread.start()
+
+    def _run(self, frames: Iterable[Frame], backend: PoseBackend) -> None:
+        try:
+            for frame in frames:
+                if self._halt.is_set() or not self._put((frame, backend.process(frame))):
+                    return
+        except BaseException as exc:  # handed to the analysis thread, which raises it
+            self._error = exc
+        finally:
+            self._put(_DONE)
+
+    def _put(self, item: object) -> bool:
+        while not self._halt.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self) -> Iterator[tuple[Frame, Pose | None]]:
+        while True:
+            item = self._queue.get()
+            if item is _DONE:
+                if self._error is not None:
+                    raise self._error
+                return
+            yield item  # type: ignore[misc]
+
+    def stop(self) -> None:
+        """Stop the model's thread (the run is over, or interrupted) and wait for it."""
+        self._halt.set()
+        self._thread.join()
 
 
 def _close(sinks: Sequence[Sink]) -> None:

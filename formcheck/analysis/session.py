@@ -75,7 +75,17 @@ BETTER_RATIO = 1.5  # another exercise explaining this much more of the session 
 
 
 class Session:
-    def __init__(self, exercise: Exercise, variant: str | None = None, others: Iterable[Exercise] = ()) -> None:
+    def __init__(
+        self,
+        exercise: Exercise,
+        variant: str | None = None,
+        others: Iterable[Exercise] = (),
+        *,
+        others_judged: bool = False,
+    ) -> None:
+        """``others``: the other exercises, whose engines say what a video that is not the exercise named looks
+        like; ``others_judged``: their findings count as much as the named exercise's (a routine), so they are
+        fed every frame."""
         self.exercise = exercise
         self.fixed_variant = exercise.variant(variant).name if variant else None
         variants = [exercise.variant(variant)] if variant else list(exercise.variants)
@@ -85,6 +95,7 @@ class Session:
             [] if variant else [(e, VariantEngine(v)) for e in others if e.name != exercise.name for v in e.variants]
         )
         self._detector = VariantDetector(exercise)
+        self._gate_others = not others_judged
         self._features = FeatureExtractor()
         self.frames = 0
         self.frames_with_pose = 0
@@ -149,7 +160,14 @@ class Session:
             if s is not None:
                 snap = s
         for ex, eng in self._others:
-            s = eng.update(f, show=chosen == (ex.name, eng.variant.name))
+            show = chosen == (ex.name, eng.variant.name)
+            if self._gate_others and not show and f.orientation not in (None, eng.variant.orientation) and eng.idle:
+                # Another exercise's engine only says what the video looks like: in a posture its variant is
+                # not done in, with nothing under way, it can find nothing, and is not fed (it is most of the
+                # cost of a frame).
+                eng.skip(f)
+                continue
+            s = eng.update(f, show=show)
             if s is not None:
                 snap, shown_ex = s, ex
         assert snap is not None
@@ -246,10 +264,12 @@ class Session:
             return f"the body was never {' or '.join(orientations)}"
         # Why the variants in the posture the person was in did not take what they did.
         relevant = [r for r in results.values() if r.fit.orientation_s >= 0.5 * most]
-        rejected = [why for r in relevant for why, _, _ in r.rejected]
+        rejected = [why for r in relevant for why in r.rejected]
         if rejected:
-            common = Counter(rejected).most_common(1)[0][0]
-            return f"{len(rejected)} movement(s) seen, but {common}"
+            # the reason given most (counted by kind: "up 9 s" and "up 12 s" are one reason), as first said
+            common = Counter(why.reason for why in rejected).most_common(1)[0][0]
+            text = next(why.text for why in rejected if why.reason is common)
+            return f"{len(rejected)} movement(s) seen, but {text}"
         return "no rep or hold of any of its variants was seen"
 
     def _own_results(self) -> dict[str, VariantResult]:

@@ -95,7 +95,7 @@ def analyze_video(
             if progress or (progress is None and stderr.isatty()):
                 outputs.append(ProgressBar(stderr, src.info.frame_count, Path(video).name))
             outputs += [s for s in (record,) if s is not None] + list(sinks)
-            partial = run(src, be, analysis, outputs)
+            partial = run(src, be, analysis, outputs, ahead=True)
         finally:
             if own_backend:
                 be.close()

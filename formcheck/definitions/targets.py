@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.definitions.loader import find_exercise
+from formcheck.definitions.parts import Rule
 from formcheck.definitions.schema import Exercise, Variant
 from formcheck.errors import FormcheckError
 
@@ -175,20 +176,32 @@ class TargetPlan:
 
 
 def _with_targets(v: Variant, values: Mapping[str, Any]) -> Variant:
-    update: dict[str, Any] = {}
     if "reps" in values and v.reps is not None:
-        update["reps_target"] = values["reps"]
+        v = v.model_copy(update={"reps_target": values["reps"]})
     if "hold" in values and v.hold is not None:
         h, target = v.hold, values["hold"]
-        # The definition's bounds move with the person's target: a longer hold is not "held past the maximum".
-        update["hold"] = h.model_copy(
+        # The definition's bounds move with the person's target: a longer hold is not "held past the maximum",
+        # a top hold is "too short" by the same margin below it, and the texts name the person's target.
+        hold = h.model_copy(
             update={
                 "target_s": target,
                 "min_s": min(h.min_s, target),
                 "max_s": None if h.max_s is None else max(h.max_s, target),
             }
         )
-    return v.model_copy(update=update) if update else v
+        rules = [
+            r.model_copy(update={"min_s": max(target - (h.target_s - r.min_s), 0.1 * target)})
+            if r.kind == "hold"
+            else r
+            for r in v.rules
+        ]
+        v = v.with_hold(hold, rules)
+    return v
+
+
+def _with_hold_target(rule: Rule, old: float, new: float) -> Rule:
+    """A top hold's "too short" limit moved with the target, the same margin below it (some is always left)."""
+    return rule.model_copy(update={"min_s": max(new - (old - rule.min_s), 0.1 * new)})
 
 
 def plan_targets(

@@ -15,19 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.definitions import vocabulary as vocab
+from formcheck.engine.body import VIS_MIN, body_values, classify_orientation, find_trunk, observe_leg
 from formcheck.engine.filters import OneEuro
-from formcheck.engine.legs import LegObservation, LegStatus, LegTracker
+from formcheck.engine.legs import LegStatus, LegTracker
 from formcheck.pose import geometry as g
 from formcheck.pose.landmarks import LEG_CHAIN, LM, Pose
 
 NAN = math.nan
 
-VIS_MIN = 0.5  # landmark visibility below this is treated as not seen
-# Anatomical plausibility (degrees): a knee flexed past 160° is a collapsed leg; a hip reads ~20° in a deep
-# forward fold or a knee hugged to the chest, so only a hip folded flat onto the trunk is implausible.
-HIP_RANGE = (10.0, 240.0)
-KNEE_RANGE = (20.0, 200.0)
-SEG_RANGE = (0.3, 1.7)  # thigh and shank length in torso lengths (foreshortening allowed)
 FILTER_RESET_S = 0.5  # after a gap this long, smoothing restarts instead of bridging it
 CHIRALITY_TAU_S = 1.0
 CHIRALITY_ON = 0.25  # hysteresis on the smoothed chirality evidence
@@ -38,7 +33,6 @@ CHIRALITY_OFF = 0.1
 OBLIQUE_STACKED = 0.25
 OBLIQUE_FACING = 0.45
 OBLIQUE_TAU_S = 1.0
-FRAME_MARGIN = 0.02  # landmarks this far outside the picture (share of its size) are guesses, not seen
 # The hips moving this many torso lengths within JUMP_WINDOW_S is no movement: a new shot.
 JUMP_TORSOS = 1.5
 JUMP_WINDOW_S = 0.2
@@ -94,9 +88,12 @@ class BodyFeatures:
     cut: bool = False  # a new shot starts here (a cut in the video, or the body jumping across the frame)
 
     def value(self, name: str, view: str = "side") -> float:
-        """A body feature by name; ``hip_min`` etc. are the smaller/larger value over the known legs."""
+        """A body feature by name; ``hip_min`` etc. are the smaller/larger value over the known legs. A name
+        the vocabulary does not have is an error (a typo must not read as "unknown")."""
         agg = _AGGREGATES.get(name)
         if agg is None:
+            if name not in vocab.BODY_FEATURES:
+                raise KeyError(f"unknown body feature {name!r}")
             return self.values.get(name, NAN)
         joint, pick = agg
         vals = [x for x in (lg.value(joint, view) for lg in self.legs if lg.known) if not math.isnan(x)]
@@ -137,21 +134,6 @@ class _LegSmoothing:
         return out
 
 
-def body_axis(pose: Pose) -> tuple[float, float]:
-    """The body's left-right axis against the camera: (how vertical it is, how square the body is to the
-    camera: 0 side-on, 1 facing it); NaN without world landmarks. World landmarks are metric and
-    camera-aligned (y down): whatever the camera's angle, a body on its side has its left-right axis
-    vertical, a body on its back has it horizontal."""
-    w = pose.world
-    if w is None:
-        return NAN, NAN
-    lr = (w[LM.LEFT_HIP] - w[LM.RIGHT_HIP]) + (w[LM.LEFT_SHOULDER] - w[LM.RIGHT_SHOULDER])
-    n = g.norm(lr)
-    if not n > 0:
-        return NAN, NAN
-    return abs(float(lr[1])) / n, abs(float(lr[0])) / n
-
-
 class FeatureExtractor:
     """Stateful: feed frames in time order. ``reset()`` at a scene cut or between unrelated clips."""
 
@@ -177,76 +159,29 @@ class FeatureExtractor:
         if pose is None:
             self._last_t = t
             return BodyFeatures(t=t, has_pose=False, cut=cut)
-        xy, vis = pose.xy, pose.visibility
-        w, h = pose.image_size
-
-        def seen(i: int) -> bool:
-            # seen, and inside the picture: a close-up of the legs has its shoulders guessed off-screen
-            # (y has no lower bound there, so it must be finite: one infinite shoulder would make the torso
-            # scale, a running average, infinite for the rest of the video)
-            x, y = xy[i]
-            return (
-                vis[i] >= VIS_MIN
-                and -FRAME_MARGIN * w <= x <= (1 + FRAME_MARGIN) * w
-                and -math.inf < y <= (1 + FRAME_MARGIN) * h
-            )
-
-        shoulders = [i for i in (LM.LEFT_SHOULDER, LM.RIGHT_SHOULDER) if seen(i)]
-        hips = [i for i in (LM.LEFT_HIP, LM.RIGHT_HIP) if seen(i)]
-        if not shoulders or not hips:
+        trunk = find_trunk(pose)
+        if trunk is None:
             self._last_t = t
             return BodyFeatures(t=t, has_pose=False, cut=cut)
-        mid_sh = xy[shoulders[0]] if len(shoulders) == 1 else (xy[shoulders[0]] + xy[shoulders[1]]) / 2.0
-        mid_hip = xy[hips[0]] if len(hips) == 1 else (xy[hips[0]] + xy[hips[1]]) / 2.0
-        trunk = mid_sh - mid_hip
-        torso = g.norm(trunk)
-        if torso < 1e-6:
+        if trunk.torso < 1e-6:
             return BodyFeatures(t=t, has_pose=False, cut=cut)
-        if self._jumped(t, mid_hip, torso):
+        if self._jumped(t, trunk.mid_hip, trunk.torso):
             # The body cannot cross the frame between two frames: a cut the pixels did not show, or MediaPipe
             # finding the person again somewhere else. Start afresh rather than read it as a movement.
             self.reset()
             cut = True
-        self._last_hip, self._last_hip_t = mid_hip, t
+        self._last_hip, self._last_hip_t = trunk.mid_hip, t
         # Body scale: the torso barely foreshortens in the side views formcheck works with; a slow
         # average keeps one noisy frame from rescaling everything.
+        torso = trunk.torso
         self._torso_scale = torso if math.isnan(self._torso_scale) else 0.9 * self._torso_scale + 0.1 * torso
         scale = self._torso_scale
-
-        chir = self._update_chirality(t, pose, trunk, scale)
-        values = dict.fromkeys(vocab.BODY_FEATURES, NAN)
-        values["torso_incl"] = g.inclination(trunk)
-
-        # Floor line: the lowest visible foot/knee point (image y grows downwards).
-        low = [xy[i, 1] for i in (25, 26, 27, 28, 29, 30, 31, 32) if vis[i] >= VIS_MIN]
-        if low:
-            floor_y = max(low)
-            values["hip_height"] = (floor_y - mid_hip[1]) / scale
-            knees = [xy[i, 1] for i in (LM.LEFT_KNEE, LM.RIGHT_KNEE) if vis[i] >= VIS_MIN]
-            if knees:
-                values["knee_floor"] = (floor_y - max(knees)) / scale
-            wrists = [xy[i, 1] for i in (LM.LEFT_WRIST, LM.RIGHT_WRIST) if vis[i] >= VIS_MIN]
-            if wrists:
-                values["hand_to_floor"] = (floor_y - max(wrists)) / scale
-                values["hand_drop"] = (max(wrists) - mid_hip[1]) / scale
-        rises = [
-            (xy[a, 1] - xy[k, 1]) / n
-            for k, a in ((LM.LEFT_KNEE, LM.LEFT_ANKLE), (LM.RIGHT_KNEE, LM.RIGHT_ANKLE))
-            if vis[k] >= VIS_MIN and vis[a] >= VIS_MIN and (n := g.seg_len(xy[k], xy[a])) > 0
-        ]
-        if rises:
-            values["shank_rise"] = float(min(rises))
-        values["thigh_rise"] = _thigh_rise(pose, scale)
-        values["lr_vertical"], values["facing_camera"] = body_axis(pose)
-        if len(shoulders) == 2 and len(hips) == 2:
-            sh_sep = g.seg_len(xy[LM.LEFT_SHOULDER], xy[LM.RIGHT_SHOULDER])
-            hip_sep = g.seg_len(xy[LM.LEFT_HIP], xy[LM.RIGHT_HIP])
-            values["stacked"] = (sh_sep + hip_sep) / (2.0 * scale)
-
+        chir = self._update_chirality(t, pose, trunk.trunk, scale)
+        values = body_values(pose, trunk, scale)
         values["obliqueness"] = self._update_obliqueness(t, values["stacked"], values["facing_camera"])
         out = BodyFeatures(t=t, has_pose=True, chirality=chir, values=values, cut=cut)
-        out.legs = self._legs_features(t, pose, mid_hip, trunk, scale, chir)
-        out.orientation = classify_orientation(out)
+        out.legs = self._legs_features(t, pose, trunk.mid_hip, trunk.trunk, scale, chir)
+        out.orientation = classify_orientation(out.values)
         self._last_t = t
         return out
 
@@ -301,7 +236,7 @@ class FeatureExtractor:
         scale: float,
         chir: int,
     ) -> tuple[LegFeatures, ...]:
-        obs = [_observe(label, pose, mid_hip, trunk, scale, chir) for label in LEG_CHAIN]
+        obs = [observe_leg(label, pose, mid_hip, trunk, scale, chir) for label in LEG_CHAIN]
         tracked = self.tracker.update(t, obs)
         legs = [LegFeatures(track=tl.track, side=tl.side, status=tl.status) for tl in tracked]
         for tl, lf in zip(tracked, legs):
@@ -319,81 +254,3 @@ class FeatureExtractor:
                 legs[k].values = dict(other.values)
                 legs[k].hip_speed, legs[k].knee_speed = other.hip_speed, other.knee_speed
         return tuple(legs)
-
-
-def _observe(label: str, pose: Pose, mid_hip: np.ndarray, trunk: np.ndarray, scale: float, chir: int) -> LegObservation:
-    """One labelled leg's raw measurements, gated by visibility and anatomical plausibility."""
-    xy, vis, world = pose.xy, pose.visibility, pose.world
-    sh_i, hip_i, knee_i, ankle_i, _heel_i, foot_i = LEG_CHAIN[label]
-    hip, knee, ankle = xy[hip_i], xy[knee_i], xy[ankle_i]
-    thigh = g.seg_len(hip, knee) / scale
-    shank = g.seg_len(knee, ankle) / scale
-    values = {
-        "hip": g.hip_angle(trunk, hip, knee, chir),
-        "knee": g.knee_angle(hip, knee, ankle, chir),
-        "hip_u": g.hip_angle(trunk, hip, knee, None),
-        "knee_u": g.knee_angle(hip, knee, ankle, None),
-        "hip_3d": g.joint_angle(world[sh_i], world[hip_i], world[knee_i]) if world is not None else NAN,
-        "knee_3d": g.joint_angle(world[hip_i], world[knee_i], world[ankle_i]) if world is not None else NAN,
-        "knee_past_toes": NAN,
-    }
-    usable = (
-        min(vis[hip_i], vis[knee_i], vis[ankle_i]) >= VIS_MIN
-        and SEG_RANGE[0] <= thigh <= SEG_RANGE[1]
-        and SEG_RANGE[0] <= shank <= SEG_RANGE[1]
-        and HIP_RANGE[0] <= values["hip"] <= HIP_RANGE[1]
-        and KNEE_RANGE[0] <= values["knee"] <= KNEE_RANGE[1]
-    )
-    fwd_x = g.anterior(trunk, chir)[0] if chir else 0.0
-    if fwd_x and vis[foot_i] >= VIS_MIN and vis[knee_i] >= VIS_MIN:
-        shank_px = g.seg_len(knee, ankle)
-        if shank_px > 0:
-            values["knee_past_toes"] = float((knee[0] - xy[foot_i][0]) * np.sign(fwd_x) / shank_px)
-    conf = (float(vis[hip_i]) + float(vis[knee_i]) + float(vis[ankle_i])) / 3.0
-    return LegObservation(label, (knee - mid_hip) / scale, (ankle - mid_hip) / scale, usable, conf, values)
-
-
-def _thigh_rise(pose: Pose, scale: float) -> float:
-    """How steep the steeper thigh is (sine of its angle to horizontal). From the 3D world landmarks where
-    known: seen from the front a seated person's thighs point at the camera, which the image cannot show."""
-    pairs = ((LM.LEFT_HIP, LM.LEFT_KNEE), (LM.RIGHT_HIP, LM.RIGHT_KNEE))
-    vis = pose.visibility
-    rises = []
-    for h, k in pairs:
-        if vis[h] < VIS_MIN or vis[k] < VIS_MIN:
-            continue
-        d = pose.world[k] - pose.world[h] if pose.world is not None else pose.xy[k] - pose.xy[h]
-        n = g.norm(d)
-        if n > 0:
-            rises.append(abs(float(d[1])) / n)
-    return max(rises) if rises else NAN
-
-
-def classify_orientation(f: BodyFeatures) -> str | None:
-    """Standing / kneeling / seated / supine / side-lying from the trunk's tilt, the hips' height, the
-    thighs and the shanks.
-
-    Kneeling is told by a shank lying flat (knee as low as its ankle), not by the knee's height above the
-    lowest point: in a three-quarter view the far knee sits higher in the image than the near foot. Seated
-    is both thighs about level with the hips low and the trunk not lying back.
-    """
-    v = f.values
-    incl, hh = v["torso_incl"], v["hip_height"]
-    if math.isnan(incl) or math.isnan(hh):
-        return None
-    if incl < 75.0 and hh < 1.4 and not math.isnan(v["thigh_rise"]) and v["thigh_rise"] < 0.5:
-        return "seated"
-    if incl < 45.0:
-        if not math.isnan(v["shank_rise"]) and v["shank_rise"] < 0.4 and hh < 1.5:
-            return "kneeling"
-        return "standing"
-    # Lying: the trunk about level and the hips near the floor (a camera looking down lifts them in the image).
-    if incl > 55.0 and (hh < 0.7 or (incl > 70.0 and hh < 1.0)):
-        if not math.isnan(v["lr_vertical"]):
-            return "side-lying" if v["lr_vertical"] > 0.6 else "supine"
-        if not math.isnan(v["stacked"]) and v["stacked"] > 0.45:
-            return "side-lying"
-        return "supine"
-    if hh > 1.0:
-        return "standing"  # bent forward from standing (toe reach)
-    return None

@@ -7,8 +7,31 @@ engine's internals.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 TIE_RATIO = 0.8  # a rival fitting this nearly as well makes a choice a guess (a session's variant, a routine's block)
+
+
+class Refusal(str, Enum):
+    """Why a movement was not taken as a rep (or a stay in position as a hold) of a variant."""
+
+    HELD = "held"  # up longer than a rep: a hold
+    BRIEF = "brief"  # a flicker or a stumble
+    POSTURE = "posture"  # not in the variant's orientation
+    FRONT_VIEW = "front view"  # a side-plane movement seen from the front
+    LEGS_TOGETHER = "legs together"  # both legs moved (a squat for a lift)
+    ONE_LEG = "one leg"  # only one leg moved (where both work together)
+    BODY_ELSEWHERE = "body elsewhere"  # the body outside the variant's ``reps.require``
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A movement that was not this variant's: evidence that the variant does not fit what the person does."""
+
+    reason: Refusal
+    text: str  # what the report says, e.g. "up 9 s: a hold, not a rep"
+    start_s: float
+    end_s: float
 
 
 @dataclass(frozen=True)
@@ -75,7 +98,7 @@ class VariantResult:
     faults: list[FaultEvent] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     fit: Fit = field(default_factory=Fit)
-    rejected: list[tuple[str, float, float]] = field(default_factory=list)  # (why, start_s, end_s)
+    rejected: list[Rejection] = field(default_factory=list)
 
 
 def overlap_s(span: tuple[float, float], other: tuple[float, float]) -> float:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from formcheck.definitions.schema import HoldSpec
-from formcheck.engine.findings import HoldEvent
+from formcheck.definitions.parts import HoldSpec
+from formcheck.engine.findings import HoldEvent, Refusal, Rejection
 from formcheck.engine.reps import MOSTLY
 from formcheck.engine.statemachines import Hold, HoldState, HoldTimer
 
@@ -22,7 +22,7 @@ class HoldTracker:
     at_top: bool  # a hold at the top of each rep (the variant has reps too)
     one_leg: bool = False  # one leg is held at a time (the other can take over the position directly)
     events: list[HoldEvent] = field(default_factory=list)
-    rejected: list[tuple[str, float, float]] = field(default_factory=list)  # (why, start_s, end_s)
+    rejected: list[Rejection] = field(default_factory=list)
     _side: str | None = None  # the held leg's side, last known during the current hold
     _pending: Hold | None = None  # a top hold that ended before its rep did
     _last_t: float = math.nan
@@ -35,6 +35,11 @@ class HoldTracker:
     @property
     def holding(self) -> bool:
         return self._timer.state is not HoldState.IDLE
+
+    @property
+    def idle(self) -> bool:
+        """No hold under way, starting, or waiting for its rep to end."""
+        return self._timer.idle and self._pending is None
 
     def elapsed(self, t: float) -> float | None:
         return self._timer.elapsed(t) if self.holding else None
@@ -103,7 +108,7 @@ class HoldTracker:
         if not self.at_top and self._orient_ok_s < MOSTLY * self._orient_known_s:
             # The right angles in another posture (a standing fold has a hip and knee like a lying
             # straight-leg hold): not this variant's hold.
-            self.rejected.append(("held in another posture", hold.start_s, hold.end_s))
+            self.rejected.append(Rejection(Refusal.POSTURE, "held in another posture", hold.start_s, hold.end_s))
             return None
         dur = hold.duration_s
         ev = HoldEvent(

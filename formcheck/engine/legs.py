@@ -171,47 +171,53 @@ class LegTracker:
     def _pair(self, t: float, obs: list[LegObservation]) -> tuple[tuple[int | None, int | None], bool]:
         """Which observation each track takes, and whether the two legs coincide this frame."""
         usable = [i for i, o in enumerate(obs) if o.usable]
-        t0, t1 = self._tracks
         if not usable:
             return (None, None), False
-        if len(usable) == 2 and self._glitch(t, obs):
+        if len(usable) == 1:
+            return self._pair_one(obs, usable[0]), False
+        if self._glitch(t, obs):
             # Both legs jumped at once: a moving leg can be fast, but the other one does not jump with it.
             # MediaPipe's transient misplacements (often a label swap on the far side) look like this;
             # keeping the tracks where they were lets continuity sort the legs out on the next frame.
             return (None, None), True
-        if len(usable) == 2 and _coincide(obs[0], obs[1], DUPLICATE_DIST):
-            # One leg seen twice. Give it to the track(s) already there; a track that was elsewhere keeps
-            # its last state and is unseen this frame (unknown, not a guess).
-            o = obs[usable[0]]
-            near = [
-                tr.knee is None  # never seen: nothing says this leg is anywhere else
-                or (di := _dist(tr, o)) < DUPLICATE_DIST * 2.5
-                # unseen for a while and close by: a leg lowered back beside the other while hidden
-                or (t - tr.last_t > REJOIN_S and di < REJOIN_DIST)
-                for tr in self._tracks
-            ]
-            if not any(near) or all(near):
-                return (0, 1), True
-            return ((0, None) if near[0] else (None, 1)), True
-        if len(usable) == 2 and _coincide(obs[0], obs[1], NEAR_DIST):
+        if _coincide(obs[0], obs[1], DUPLICATE_DIST):
+            return self._pair_collapsed(t, obs[usable[0]]), True
+        if _coincide(obs[0], obs[1], NEAR_DIST):
             phantom = self._phantom(t, obs)
             if phantom is not None:
                 return phantom, True
-        if len(usable) == 1:
-            i = usable[0]
-            d = [_dist(tr, obs[i]) for tr in self._tracks]
-            if math.isinf(d[0]) and math.isinf(d[1]):
-                k = 0 if obs[i].label == "left" else 1
-            else:
-                k = 0 if d[0] <= d[1] else 1
-            return ((i, None) if k == 0 else (None, i)), False
+        return self._pair_two(obs), False
+
+    def _pair_collapsed(self, t: float, o: LegObservation) -> tuple[int | None, int | None]:
+        """One leg seen twice. Give it to the track(s) already there; a track that was elsewhere keeps its last
+        state and is unseen this frame (unknown, not a guess)."""
+        near = [
+            tr.knee is None  # never seen: nothing says this leg is anywhere else
+            or (di := _dist(tr, o)) < DUPLICATE_DIST * 2.5
+            # unseen for a while and close by: a leg lowered back beside the other while hidden
+            or (t - tr.last_t > REJOIN_S and di < REJOIN_DIST)
+            for tr in self._tracks
+        ]
+        if not any(near) or all(near):
+            return 0, 1
+        return (0, None) if near[0] else (None, 1)
+
+    def _pair_one(self, obs: list[LegObservation], i: int) -> tuple[int | None, int | None]:
+        """One usable observation: the nearer track takes it (by its label before any track was seen)."""
+        d = [_dist(tr, obs[i]) for tr in self._tracks]
+        first = obs[i].label == "left" if math.isinf(d[0]) and math.isinf(d[1]) else d[0] <= d[1]
+        return (i, None) if first else (None, i)
+
+    def _pair_two(self, obs: list[LegObservation]) -> tuple[int | None, int | None]:
+        """Two legs apart: swapped only when that is clearly cheaper (equal costs keep the identities)."""
+        t0, t1 = self._tracks
         straight = _dist(t0, obs[0]) + _dist(t1, obs[1])
         swapped = _dist(t0, obs[1]) + _dist(t1, obs[0])
         if not (math.isinf(straight) and math.isinf(swapped)) and (
             swapped < SWAP_RATIO * straight and straight - swapped > SWAP_MIN_GAIN
         ):
-            return (1, 0), False
-        return (0, 1), False
+            return 1, 0
+        return 0, 1
 
     def _glitch(self, t: float, obs: list[LegObservation]) -> bool:
         jumps = []

@@ -21,9 +21,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from formcheck.definitions.schema import RepSpec
+from formcheck.definitions.parts import RepSpec
 from formcheck.engine.features import BodyFeatures, LegFeatures
-from formcheck.engine.findings import RepEvent
+from formcheck.engine.findings import Refusal, Rejection, RepEvent
 from formcheck.engine.legs import LegStatus
 from formcheck.engine.statemachines import RepCounter, RepState
 
@@ -61,7 +61,7 @@ class RepTracker:
     orientation: str | None = None  # the body's orientation in this variant
     counts: dict[str, int] = field(init=False)
     events: list[RepEvent] = field(default_factory=list)
-    rejected: list[tuple[str, float, float]] = field(default_factory=list)  # (why, start_s, end_s)
+    rejected: list[Rejection] = field(default_factory=list)
     working: int | None = None  # the track doing the current (or last) rep, for leg signals
     last_end_s: float = -math.inf
 
@@ -74,6 +74,11 @@ class RepTracker:
         self._rested = [False, False]
         self._up_since = [math.nan, math.nan]  # since when each leg's signal is past ``enter``
         self._seen_apart = [False, False]  # each tracked leg has been measured on its own at least once
+
+    @property
+    def idle(self) -> bool:
+        """No rep under way or starting."""
+        return self._counter.idle
 
     @property
     def up(self) -> bool:
@@ -93,7 +98,7 @@ class RepTracker:
         start = self._counter.up_since
         why = self._not_a_rep(f.t - start)
         if why is not None:
-            self.rejected.append((why, start, f.t))
+            self.rejected.append(Rejection(why[0], why[1], start, f.t))
             return None
         side = "both"
         if self.per_side and legs is not None and self.working is not None:
@@ -120,6 +125,7 @@ class RepTracker:
         self._seen_apart = [False, False]
 
     def _gather(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> None:
+        """Add this frame's time to the up phase's checks (``_RepChecks``)."""
         c = self._checks
         dt = f.t - c.last_t if not math.isnan(c.last_t) else 0.0
         c.last_t = f.t
@@ -131,52 +137,89 @@ class RepTracker:
         if self.view == "side" and f.value("facing_camera") > FRONTAL:
             c.frontal_s += dt
         if self.spec.is_leg_signal and legs is not None and self.working is not None:
-            other = legs[1 - self.working]
-            value = other.value(self.spec.signal, self.view) if other.known else math.nan
-            if not math.isnan(value):
-                c.support_seen_s += dt
-                if self._rested[1 - self.working]:
-                    c.support_known_s += dt
-                    c.support_up_s += dt * self.spec.is_up(value)
-        req = self.spec.require
-        if req and f.has_pose:
-            checks = [(f.value(n, self.view), r) for n, r in req.body.items()]
-            if legs is not None and self.working is not None:
-                for k, ranges in ((self.working, req.working), (1 - self.working, req.support)):
-                    checks += [
-                        (legs[k].value(n, self.view) if legs[k].known else math.nan, r) for n, r in ranges.items()
-                    ]
-            known = [(x, r) for x, r in checks if not math.isnan(x)]
-            if known:
-                c.require_known_s += dt
-                c.require_ok_s += dt * all(r[0] <= x <= r[1] for x, r in known)
+            self._gather_support(legs, dt)
+        if self.spec.require and f.has_pose:
+            self._gather_require(f, legs, dt)
 
-    def _not_a_rep(self, up_s: float) -> str | None:
-        c = self._checks
-        if up_s > self.max_up_s:
-            return f"up {up_s:.0f} s: a hold, not a rep"
-        if up_s < MIN_UP_S:
-            return "too brief to be a rep"
-        if self.orientation is not None and c.orient_known_s > 0 and c.orient_ok_s < MOSTLY * c.orient_known_s:
-            return f"not {self.orientation}"
-        if c.frontal_s > MOSTLY * up_s:
-            return "filmed from the front: this movement needs a side view"
-        if self.per_side and c.support_known_s > 0 and c.support_up_s > MOSTLY * c.support_known_s:
-            return "both legs moved together"
-        if self.per_side and c.support_seen_s < SUPPORT_SEEN * up_s and not self._seen_apart[1 - (self.working or 0)]:
-            # One leg lifting leaves the other in view; a leg never once seen apart rose with it.
-            return "the other leg was never seen apart from it: both legs moved together"
-        if (
-            not self.per_side
-            and self.spec.is_leg_signal
-            and c.support_known_s > 0
-            and (c.support_up_s < MOSTLY * c.support_known_s)
+    def _gather_support(self, legs: tuple[LegFeatures, ...], dt: float) -> None:
+        """Where the other leg (the one not doing the rep) is."""
+        assert self.working is not None
+        c, other = self._checks, legs[1 - self.working]
+        value = other.value(self.spec.signal, self.view) if other.known else math.nan
+        if not math.isnan(value):
+            c.support_seen_s += dt
+            if self._rested[1 - self.working]:
+                c.support_known_s += dt
+                c.support_up_s += dt * self.spec.is_up(value)
+
+    def _gather_require(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None, dt: float) -> None:
+        """Whether the body and legs are where ``reps.require`` keeps them."""
+        req, c = self.spec.require, self._checks
+        checks = [(f.value(n, self.view), r) for n, r in req.body.items()]
+        if legs is not None and self.working is not None:
+            for k, ranges in ((self.working, req.working), (1 - self.working, req.support)):
+                checks += [(legs[k].value(n, self.view) if legs[k].known else math.nan, r) for n, r in ranges.items()]
+        known = [(x, r) for x, r in checks if not math.isnan(x)]
+        if known:
+            c.require_known_s += dt
+            c.require_ok_s += dt * all(r[0] <= x <= r[1] for x, r in known)
+
+    def _not_a_rep(self, up_s: float) -> tuple[Refusal, str] | None:
+        """Why the cycle just up for ``up_s`` is not a rep of this variant (the first check that fails), or None."""
+        for check in (
+            self._held,
+            self._brief,
+            self._posture,
+            self._from_the_front,
+            self._legs_together,
+            self._one_leg,
+            self._body_elsewhere,
         ):
-            return "only one leg moved"
+            why = check(up_s)
+            if why is not None:
+                return why
+        return None
+
+    def _held(self, up_s: float) -> tuple[Refusal, str] | None:
+        return (Refusal.HELD, f"up {up_s:.0f} s: a hold, not a rep") if up_s > self.max_up_s else None
+
+    def _brief(self, up_s: float) -> tuple[Refusal, str] | None:
+        return (Refusal.BRIEF, "too brief to be a rep") if up_s < MIN_UP_S else None
+
+    def _posture(self, up_s: float) -> tuple[Refusal, str] | None:
+        c = self._checks
+        wrong = self.orientation is not None and c.orient_known_s > 0 and c.orient_ok_s < MOSTLY * c.orient_known_s
+        return (Refusal.POSTURE, f"not {self.orientation}") if wrong else None
+
+    def _from_the_front(self, up_s: float) -> tuple[Refusal, str] | None:
+        if self._checks.frontal_s > MOSTLY * up_s:
+            return Refusal.FRONT_VIEW, "filmed from the front: this movement needs a side view"
+        return None
+
+    def _legs_together(self, up_s: float) -> tuple[Refusal, str] | None:
+        c = self._checks
+        if not self.per_side:
+            return None
+        if c.support_known_s > 0 and c.support_up_s > MOSTLY * c.support_known_s:
+            return Refusal.LEGS_TOGETHER, "both legs moved together"
+        if c.support_seen_s < SUPPORT_SEEN * up_s and not self._seen_apart[1 - (self.working or 0)]:
+            # One leg lifting leaves the other in view; a leg never once seen apart rose with it.
+            return Refusal.LEGS_TOGETHER, "the other leg was never seen apart from it: both legs moved together"
+        return None
+
+    def _one_leg(self, up_s: float) -> tuple[Refusal, str] | None:
+        c = self._checks
+        both_work = not self.per_side and self.spec.is_leg_signal
+        if both_work and c.support_known_s > 0 and c.support_up_s < MOSTLY * c.support_known_s:
+            return Refusal.ONE_LEG, "only one leg moved"
+        return None
+
+    def _body_elsewhere(self, up_s: float) -> tuple[Refusal, str] | None:
+        c = self._checks
         if c.require_known_s > 0 and c.require_ok_s < REQUIRED * c.require_known_s:
             req = self.spec.require
             names = [*req.body, *(f"working {n}" for n in req.working), *(f"other leg's {n}" for n in req.support)]
-            return f"the body was not where this exercise keeps it ({', '.join(names)})"
+            return Refusal.BODY_ELSEWHERE, f"the body was not where this exercise keeps it ({', '.join(names)})"
         return None
 
     def _signal(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> tuple[float | None, int | None]:
@@ -188,35 +231,10 @@ class RepTracker:
             return None, None
         values = {k: legs[k].value(spec.signal, self.view) for k in (0, 1) if legs[k].known}
         values = {k: v for k, v in values.items() if not math.isnan(v)}
-        for k in values:
-            self._seen_apart[k] = self._seen_apart[k] or legs[k].status is LegStatus.SEEN
-        resting = any(spec.is_down(v) for v in values.values())
-        for k in (0, 1):
-            # A leg not yet seen apart, unseen while the other rests, is hidden behind it, resting too (side-on,
-            # lying or standing). One seen apart and never at rest is a leg that does not rest (bent support).
-            hidden_resting = resting and not self._seen_apart[k]
-            if k in values and legs[k].status is LegStatus.SEEN:
-                self._rested[k] = self._rested[k] or spec.is_down(values[k])
-            elif k not in values:
-                self._rested[k] = self._rested[k] or hidden_resting
-            if k in values:
-                up = spec.is_up(values[k])
-                self._up_since[k] = (
-                    (self._up_since[k] if not math.isnan(self._up_since[k]) else f.t) if up else math.nan
-                )
+        self._watch_legs(f.t, legs, values)
         w = self.working
         if self.up and w is not None:
-            if w not in values:
-                return None, None  # the leg doing the rep is out of sight: it has not come down
-            o = 1 - w
-            if not self.per_side:
-                return sum(values.values()) / len(values), w  # both legs together: their mean
-            rose_together = self._up_since[o] <= self._counter.up_since + TOGETHER_S
-            if o in values and self._rested[o] and rose_together and not spec.is_up(values[w]):
-                # Both rose together and this one came down while the other stays up: it was a phantom of
-                # the lifted leg, and the other one carries the rep. (A leg that went up later is the next rep.)
-                return values[o], o
-            return values[w], w
+            return self._signal_up(values, w)
         values = {k: v for k, v in values.items() if self._rested[k]}
         if not values:
             return None, None  # only a leg that never rests is in view (a bent support leg): nothing to count
@@ -226,3 +244,34 @@ class RepTracker:
         if not self.per_side:
             return sum(values.values()) / len(values), lead  # both legs together: their mean
         return values[lead], lead
+
+    def _watch_legs(self, t: float, legs: tuple[LegFeatures, ...], values: dict[int, float]) -> None:
+        """Which legs have been seen apart, seen at rest, and since when each is past ``enter``."""
+        spec = self.spec
+        for k in values:
+            self._seen_apart[k] = self._seen_apart[k] or legs[k].status is LegStatus.SEEN
+        resting = any(spec.is_down(v) for v in values.values())
+        for k in (0, 1):
+            # A leg not yet seen apart, unseen while the other rests, is hidden behind it, resting too (side-on,
+            # lying or standing). One seen apart and never at rest is a leg that does not rest (bent support).
+            if k in values and legs[k].status is LegStatus.SEEN:
+                self._rested[k] = self._rested[k] or spec.is_down(values[k])
+            elif k not in values:
+                self._rested[k] = self._rested[k] or (resting and not self._seen_apart[k])
+            if k in values:
+                up = spec.is_up(values[k])
+                self._up_since[k] = (self._up_since[k] if not math.isnan(self._up_since[k]) else t) if up else math.nan
+
+    def _signal_up(self, values: dict[int, float], w: int) -> tuple[float | None, int | None]:
+        """During a rep: the signal of the leg doing it (None while it is out of sight: it has not come down)."""
+        if w not in values:
+            return None, None
+        o = 1 - w
+        if not self.per_side:
+            return sum(values.values()) / len(values), w  # both legs together: their mean
+        rose_together = self._up_since[o] <= self._counter.up_since + TOGETHER_S
+        if o in values and self._rested[o] and rose_together and not self.spec.is_up(values[w]):
+            # Both rose together and this one came down while the other stays up: it was a phantom of the lifted
+            # leg, and the other one carries the rep. (A leg that went up later is the next rep.)
+            return values[o], o
+        return values[w], w

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from formcheck.definitions.schema import Rule
+from formcheck.definitions.parts import Rule
 from formcheck.definitions.vocabulary import LEG_FEATURES
 from formcheck.engine.features import BodyFeatures, LegFeatures
 from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent
@@ -80,6 +80,11 @@ class RuleCheck:
     def open(self) -> bool:
         return False
 
+    @property
+    def idle(self) -> bool:
+        """Nothing under way: a frame that changes nothing else would change nothing here either."""
+        return True
+
     def notes(self) -> list[str]:
         return []
 
@@ -104,8 +109,7 @@ class RangeRule(RuleCheck):
         if rule.side_view_only and ctx.oblique:
             # Not judged while the camera is oblique: the angle is foreshortened away (said in the notes).
             self.skipped_s += ctx.dt
-            for leg in list(self._trackers):
-                self._track(ctx.t, leg, None)
+            self._unknown(ctx.t)
             return
         active = (
             rule.during == "always" or (rule.during == "up" and ctx.rep_up) or (rule.during == "hold" and ctx.holding)
@@ -113,31 +117,41 @@ class RangeRule(RuleCheck):
         if active and rule.when and not self._when(ctx):
             # Outside the conditions the rule can be judged in (say, a fold so deep the knees read straight).
             self.unjudged_s += ctx.dt
-            for leg in list(self._trackers):
-                self._track(ctx.t, leg, None)
+            self._unknown(ctx.t)
             return
-        leg: int | None = None
-        violated: bool | None = False
-        if active and ctx.legs is None:
-            violated = None
-        elif active:
-            assert rule.feature is not None
-            if rule.leg is None:
-                violated = _violates(rule, ctx.features.value(rule.feature, ctx.view))
-            else:
-                ks = [0, 1] if rule.leg in ("all", "any") else [k for k in (ctx.roles.get(rule.leg),) if k is not None]
-                vals = [_violates(rule, ctx.legs[k].value(rule.feature, ctx.view)) for k in ks]
-                if rule.leg == "all":
-                    # every leg that is seen (overlapping legs often show as one)
-                    known = [x for x in vals if x is not None]
-                    violated = all_of(known) if known else None
-                elif not ks:
-                    violated = None
-                elif rule.leg == "any":
-                    violated = True if any(vals) else (None if None in vals else False)
-                else:
-                    violated, leg = vals[0], ks[0]
-        self._track(ctx.t, leg, violated)
+        if not active:
+            self._track(ctx.t, None, False)
+        elif ctx.legs is None:
+            self._track(ctx.t, None, None)
+        else:
+            self._track(ctx.t, *self._judge(ctx))
+
+    def _unknown(self, t: float) -> None:
+        """Nothing can be judged this frame: every open interval waits."""
+        for leg in list(self._trackers):
+            self._track(t, leg, None)
+
+    def _judge(self, ctx: FrameContext) -> tuple[int | None, bool | None]:
+        """(the leg the verdict is for, or None for the body or every leg; whether the rule is broken)."""
+        rule = self.rule
+        assert rule.feature is not None and ctx.legs is not None
+        if rule.leg is None:
+            return None, _violates(rule, ctx.features.value(rule.feature, ctx.view))
+        ks = [0, 1] if rule.leg in ("all", "any") else [k for k in (ctx.roles.get(rule.leg),) if k is not None]
+        vals = [_violates(rule, ctx.legs[k].value(rule.feature, ctx.view)) for k in ks]
+        if rule.leg == "all":
+            # every leg that is seen (overlapping legs often show as one)
+            known = [x for x in vals if x is not None]
+            return None, all_of(known) if known else None
+        if not ks:
+            return None, None
+        if rule.leg == "any":
+            return None, True if any(vals) else (None if None in vals else False)
+        return ks[0], vals[0]
+
+    @property
+    def idle(self) -> bool:
+        return all(tr.idle for tr in self._trackers.values())
 
     def _when(self, ctx: FrameContext) -> bool:
         for name, (lo, hi) in self.rule.when.items():
@@ -203,6 +217,10 @@ class TransitionRule(RuleCheck):
 
     def interrupt(self) -> None:
         self._watch.reset()
+
+    @property
+    def idle(self) -> bool:
+        return self._watch.idle
 
 
 class TopHoldRule(RuleCheck):

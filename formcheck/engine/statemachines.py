@@ -37,6 +37,11 @@ class RepCounter:
     _cand: RepState | None = field(default=None, repr=False)
     _cand_since: float = field(default=math.nan, repr=False)
 
+    @property
+    def idle(self) -> bool:
+        """At rest (or not yet seen at rest) with no change pending."""
+        return self.state is not RepState.UP and self._cand is None
+
     def update(self, t: float, value: float | None) -> str | None:
         """Returns "up" when the signal is confirmed up, "rep" when a full cycle completes, else None."""
         if value is None or math.isnan(value):
@@ -100,6 +105,11 @@ class HoldTimer:
     _first_settled: float = field(default=math.nan, repr=False)
     _last_settled: float = field(default=math.nan, repr=False)
     _cand_since: float = field(default=math.nan, repr=False)
+
+    @property
+    def idle(self) -> bool:
+        """No hold under way and none about to start."""
+        return self.state is HoldState.IDLE and math.isnan(self._cand_since)
 
     def elapsed(self, t: float) -> float:
         return 0.0 if self.state is HoldState.IDLE else max(0.0, min(t, self._last_in) - self._start())
@@ -177,6 +187,10 @@ class IntervalTracker:
     last_s: float = math.nan
     open: bool = False
 
+    @property
+    def idle(self) -> bool:
+        return not self.open and math.isnan(self.start_s)
+
     def update(self, t: float, violated: bool | None) -> tuple[float, float] | None:
         if violated:
             if math.isnan(self.start_s):
@@ -230,6 +244,10 @@ class TransitionWatch:
             self._t_from = math.nan
         self._prev = (t, value)
         return out
+
+    @property
+    def idle(self) -> bool:
+        return math.isnan(self._t_from)
 
     def reset(self) -> None:
         self._t_from, self._prev = math.nan, None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.schema import Variant
 from formcheck.engine.features import BodyFeatures, LegFeatures
-from formcheck.engine.findings import FaultEvent, Fit, HoldEvent, RepEvent, VariantResult
+from formcheck.engine.findings import FaultEvent, Fit, HoldEvent, RepEvent, VariantResult, overlap_s
 from formcheck.engine.holds import HoldTracker
 from formcheck.engine.reps import FRONTAL, RepTracker
 from formcheck.engine.rules import FrameContext, RuleCheck, all_of, make_rule
@@ -23,12 +23,6 @@ from formcheck.engine.snapshot import Gauge, Snapshot, present
 
 SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
 ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
-
-
-def _overlap(span: tuple[float, float], spans: list[tuple[float, float]]) -> float:
-    """Seconds of ``span`` inside any of ``spans`` (which do not overlap each other)."""
-    a, b = span
-    return sum(max(0.0, min(b, d) - max(a, c)) for c, d in spans)
 
 
 def _in_range(value: float, rng: tuple[float, float]) -> bool | None:
@@ -100,56 +94,105 @@ class VariantEngine:
 
     def update(self, f: BodyFeatures, show: bool = True) -> Snapshot | None:
         """One frame. ``show``: build the snapshot a display needs (only the variant on screen does)."""
-        t = f.t
-        dt = 0.0 if math.isnan(self._prev_t) else min(max(t - self._prev_t, 0.0), 0.5)
-        self._prev_t = t
-        v = self.variant
-        if f.orientation == v.orientation:
-            self._orientation_s += dt
+        dt = self._tick(f)
         legs = f.legs if f.has_pose and len(f.legs) == 2 else None
-
         was_up = self.reps is not None and self.reps.up
         rep = self.reps.update(f, legs) if self.reps is not None else None
         rep_up = self.reps is not None and self.reps.up
         rep_leg = self.reps.working if self.reps is not None else None
-        self.roles.update(t, legs, rep_leg if rep_up else None)
+        self.roles.update(f.t, legs, rep_leg if rep_up else None)
         in_pos = self._in_position(f, legs) if legs is not None else None
-
-        hold_ev = None
-        if self.hold is not None:
-            if rep is not None:
-                hold_ev = self.hold.end_rep(rep.side)
-            elif was_up and not rep_up and self.hold.at_top:
-                # A cycle not counted (not a rep of this variant): its top hold goes with it, or it would be
-                # reported with the next rep (and time the stretch between them as held).
-                self.hold.interrupt()
-            if self.hold.at_top and not rep_up:
-                pass  # a top hold is only timed during a rep
-            else:
-                orient_ok = None if f.orientation is None else f.orientation == v.orientation
-                self.hold.update(t, in_pos, self._settled(legs), self._held_side(legs), orient_ok)
+        hold_ev = self._step_hold(f, legs, rep, was_up and not rep_up, rep_up, in_pos)
         holding = self.hold is not None and self.hold.holding
+        self._judge(self._context(f, dt, legs, rep_up, rep_leg, holding), rep, hold_ev)
+        return self._snapshot(f, legs, rep_up, rep_leg, holding, in_pos) if show else None
 
-        ctx = FrameContext(
-            t=t,
+    @property
+    def idle(self) -> bool:
+        """Nothing under way: no rep, no hold, no fault open or starting."""
+        return (
+            (self.reps is None or self.reps.idle)
+            and (self.hold is None or self.hold.idle)
+            and all(r.idle for r in self.rules)
+        )
+
+    def skip(self, f: BodyFeatures) -> None:
+        """A frame this engine is not fed (the body in a posture it cannot count): only its clock moves on."""
+        self._tick(f)
+
+    def _tick(self, f: BodyFeatures) -> float:
+        """The time since the last frame (capped: a gap is not time spent in any posture)."""
+        dt = 0.0 if math.isnan(self._prev_t) else min(max(f.t - self._prev_t, 0.0), 0.5)
+        self._prev_t = f.t
+        if f.orientation == self.variant.orientation:
+            self._orientation_s += dt
+        return dt
+
+    def _step_hold(
+        self,
+        f: BodyFeatures,
+        legs: tuple[LegFeatures, ...] | None,
+        rep: RepEvent | None,
+        came_down: bool,
+        rep_up: bool,
+        in_pos: bool | None,
+    ) -> HoldEvent | None:
+        """The hold this frame; a top hold ends with its rep (returned with it)."""
+        hold = self.hold
+        if hold is None:
+            return None
+        ev = None
+        if rep is not None:
+            ev = hold.end_rep(rep.side)
+        elif came_down and hold.at_top:
+            # A cycle not counted (not a rep of this variant): its top hold goes with it, or it would be
+            # reported with the next rep (and time the stretch between them as held).
+            hold.interrupt()
+        if not hold.at_top or rep_up:  # a top hold is only timed during a rep
+            orient_ok = None if f.orientation is None else f.orientation == self.variant.orientation
+            hold.update(f.t, in_pos, self._settled(legs), self._held_side(legs), orient_ok)
+        return ev
+
+    def _context(
+        self,
+        f: BodyFeatures,
+        dt: float,
+        legs: tuple[LegFeatures, ...] | None,
+        rep_up: bool,
+        rep_leg: int | None,
+        holding: bool,
+    ) -> FrameContext:
+        v = self.variant
+        return FrameContext(
+            t=f.t,
             dt=dt,
             features=f,
             legs=legs,
             roles=self.roles.roles,
             rep_up=rep_up,
             rep_leg=rep_leg,
-            since_rep_end_s=t - self.reps.last_end_s if self.reps is not None else math.inf,
+            since_rep_end_s=f.t - self.reps.last_end_s if self.reps is not None else math.inf,
             holding=holding,
             oblique=v.view == "side" and f.value("obliqueness") > 1.0,
             view=v.view,
         )
+
+    def _judge(self, ctx: FrameContext, rep: RepEvent | None, hold_ev: HoldEvent | None) -> None:
         for rule in self.rules:
             if rep is not None:
                 rule.on_rep(rep, hold_ev)
             rule.update(ctx)
 
-        if not show:
-            return None
+    def _snapshot(
+        self,
+        f: BodyFeatures,
+        legs: tuple[LegFeatures, ...] | None,
+        rep_up: bool,
+        rep_leg: int | None,
+        holding: bool,
+        in_pos: bool | None,
+    ) -> Snapshot:
+        v = self.variant
         side = None
         if legs is not None:
             k = rep_leg if rep_up else (self.roles.roles.get(v.hold_role or "") if holding else None)
@@ -158,7 +201,7 @@ class VariantEngine:
             v,
             self.reps.counts if self.reps is not None else {"left": 0, "right": 0},
             rep_up,
-            self.hold.elapsed(t) if self.hold is not None else None,
+            self.hold.elapsed(f.t) if self.hold is not None else None,
             in_pos,
             side,
             [r.rule.message for r in self.rules if r.open],
@@ -288,7 +331,7 @@ class VariantEngine:
         fit = Fit(
             orientation_s=round(self._orientation_s, 2),
             explained_s=round(sum(b - a for a, b in spans), 2),
-            fault_s=round(sum(_overlap((f.start_s, f.end_s), spans) for f in faults), 2),
+            fault_s=round(sum(overlap_s((f.start_s, f.end_s), span) for f in faults for span in spans), 2),
             counted=len(spans),
             rejected=len(rejected),
         )

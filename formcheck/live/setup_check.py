@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from formcheck.analysis.sinks import DARK_LUMA
-from formcheck.engine.features import body_axis
+from formcheck.engine.body import body_axis
 from formcheck.pose.landmarks import LM, Pose
 
 PERSIST_S = 1.0
