@@ -147,7 +147,7 @@ def run_routines(name: str, paths: list[Path], replay: bool) -> str:
         video = path.with_suffix(".mp4")
         lm = video.with_suffix(".landmarks.npz")
         report = analyze_video(video, None, backend=ReplayBackend(lm) if replay else None)
-        ev = evaluate_routine(report.to_dict(), truth)
+        ev = evaluate_routine(report, truth)
         print(f"{video.name[:50]:50} {ev.line()}")
         if replay:  # live recognition, frame by frame as `formcheck live` does it (saved landmarks)
             sw = evaluate_switches(_live_switches(lm), truth)

@@ -15,24 +15,45 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from formcheck.report.routine_report import BlockReport, RoutineReport
+
 TRANSITION_S = 1.5
 HOLD_TOLERANCE_S = 1.0
 REST = "rest"
 
 
-def _label(segments: list[dict[str, Any]], t: float) -> str:
+@dataclass(frozen=True)
+class Segment:
+    """An exercise block, true (the truth's ``segments``) or found (a ``BlockReport``), as they are compared."""
+
+    exercise: str
+    variant: str
+    start_s: float
+    end_s: float
+    reps: dict[str, int]  # sides with reps only
+    holds: tuple[tuple[str, float, float], ...]  # (side, start_s, duration_s)
+
+    @classmethod
+    def of_truth(cls, seg: dict[str, Any]) -> Segment:
+        holds = tuple((h["side"], h["start_s"], h["duration_s"]) for h in seg.get("holds", []))
+        reps = {k: int(v) for k, v in seg.get("reps", {}).items() if v}
+        return cls(seg["exercise"], seg["variant"], seg["start_s"], seg["end_s"], reps, holds)
+
+    @classmethod
+    def of_block(cls, b: BlockReport) -> Segment:
+        holds = tuple((h.side, h.start_s, h.duration_s) for h in b.holds)
+        return cls(b.exercise, b.variant, b.start_s, b.end_s, {k: v for k, v in b.reps.items() if v}, holds)
+
+
+def _label(segments: list[Segment], t: float) -> str:
     for s in segments:
-        if s["start_s"] <= t <= s["end_s"]:
-            return str(s["exercise"])
+        if s.start_s <= t <= s.end_s:
+            return s.exercise
     return REST
 
 
-def _overlap(a: dict[str, Any], b: dict[str, Any]) -> float:
-    return max(0.0, min(a["end_s"], b["end_s"]) - max(a["start_s"], b["start_s"]))
-
-
-def _reps(seg: dict[str, Any]) -> dict[str, int]:
-    return {k: int(v) for k, v in seg.get("reps", {}).items() if v}
+def _overlap(a: Segment, b: Segment) -> float:
+    return max(0.0, min(a.end_s, b.end_s) - max(a.start_s, b.start_s))
 
 
 @dataclass
@@ -87,13 +108,13 @@ class RoutineEvaluation:
         )
 
 
-def evaluate_routine(report: dict[str, Any], truth: dict[str, Any]) -> RoutineEvaluation:
-    """``report``: a routine report's dict (``RoutineReport.to_dict``); ``truth``: the routine's truth JSON."""
-    true_segs: list[dict[str, Any]] = truth["segments"]
-    found: list[dict[str, Any]] = report["segments"]
-    fps = float(truth.get("fps") or report.get("fps") or 30.0)
-    duration = float(truth.get("duration_s") or report["duration_s"])
-    bounds = [t for s in true_segs for t in (s["start_s"], s["end_s"])]
+def evaluate_routine(report: RoutineReport, truth: dict[str, Any]) -> RoutineEvaluation:
+    """``report``: a routine's report; ``truth``: the routine's truth JSON."""
+    true_segs = [Segment.of_truth(s) for s in truth["segments"]]
+    found = [Segment.of_block(b) for b in report.blocks]
+    fps = float(truth.get("fps") or report.fps or 30.0)
+    duration = float(truth.get("duration_s") or report.duration_s)
+    bounds = [t for s in true_segs for t in (s.start_s, s.end_s)]
     scored = right = 0
     for i in range(int(duration * fps)):
         t = i / fps
@@ -104,34 +125,31 @@ def evaluate_routine(report: dict[str, Any], truth: dict[str, Any]) -> RoutineEv
     ev = RoutineEvaluation(scored, right)
     used: set[int] = set()
     for ts in true_segs:
-        cands = [(i, f) for i, f in enumerate(found) if f["exercise"] == ts["exercise"] and _overlap(ts, f) > 0]
+        cands = [(i, f) for i, f in enumerate(found) if f.exercise == ts.exercise and _overlap(ts, f) > 0]
         if not cands:
-            ev.blocks.append(BlockMatch(ts["exercise"], ts["variant"], None, None, None, False, "not found"))
+            ev.blocks.append(BlockMatch(ts.exercise, ts.variant, None, None, None, False, "not found"))
             continue
         i, f = max(cands, key=lambda c: _overlap(ts, c[1]))
         used.add(i)
-        reps_ok = _reps(ts) == _reps(f)
-        th, fh = ts.get("holds", []), f.get("holds", [])
-        holds_ok = len(th) == len(fh) and all(
-            a["side"] == b["side"] and abs(a["duration_s"] - b["duration_s"]) <= HOLD_TOLERANCE_S
-            for a, b in zip(sorted(th, key=lambda h: h["start_s"]), sorted(fh, key=lambda h: h["start_s"]))
-        )
-        detail = (
-            "" if reps_ok and holds_ok else f"reps {_reps(f)} (truth {_reps(ts)}); holds {len(fh)} (truth {len(th)})"
-        )
-        ev.blocks.append(
-            BlockMatch(
-                ts["exercise"],
-                ts["variant"],
-                f["variant"],
-                abs(f["start_s"] - ts["start_s"]),
-                abs(f["end_s"] - ts["end_s"]),
-                reps_ok and holds_ok and f["variant"] == ts["variant"],
-                detail,
-            )
-        )
-    ev.extra_blocks = [f"{f['exercise']}/{f['variant']}" for i, f in enumerate(found) if i not in used]
+        ev.blocks.append(_match(ts, f))
+    ev.extra_blocks = [f"{f.exercise}/{f.variant}" for i, f in enumerate(found) if i not in used]
     return ev
+
+
+def _match(ts: Segment, f: Segment) -> BlockMatch:
+    reps_ok = ts.reps == f.reps
+    th, fh = sorted(ts.holds, key=lambda h: h[1]), sorted(f.holds, key=lambda h: h[1])
+    holds_ok = len(th) == len(fh) and all(a[0] == b[0] and abs(a[2] - b[2]) <= HOLD_TOLERANCE_S for a, b in zip(th, fh))
+    detail = "" if reps_ok and holds_ok else f"reps {f.reps} (truth {ts.reps}); holds {len(fh)} (truth {len(th)})"
+    return BlockMatch(
+        ts.exercise,
+        ts.variant,
+        f.variant,
+        abs(f.start_s - ts.start_s),
+        abs(f.end_s - ts.end_s),
+        reps_ok and holds_ok and f.variant == ts.variant,
+        detail,
+    )
 
 
 @dataclass

@@ -164,10 +164,10 @@ SIDE_MISSES = {
 
 
 @pytest.fixture(scope="module")
-def routine_reports() -> dict[str, dict]:  # type: ignore[type-arg]
+def routine_reports() -> dict[str, RoutineReport]:
     from formcheck.app.api import analyze_landmarks
 
-    return {p.stem: analyze_landmarks(p.with_suffix(".landmarks.npz"), None).to_dict() for p in ROUTINES}
+    return {p.stem: analyze_landmarks(p.with_suffix(".landmarks.npz"), None) for p in ROUTINES}
 
 
 @pytest.mark.parametrize("truth_path", ROUTINES, ids=lambda p: p.stem)
@@ -189,14 +189,14 @@ def test_each_block_counts_what_the_exercise_named_counts(truth_path, routine_re
     from formcheck.app.api import analyze_landmarks
 
     lm = truth_path.with_suffix(".landmarks.npz")
-    for seg in routine_reports[truth_path.stem]["segments"]:
-        given = analyze_landmarks(lm, seg["exercise"], seg["variant"])
-        inside = [e for e in given.rep_events if seg["start_s"] - 0.01 <= e.start_s and e.end_s <= seg["end_s"] + 0.01]
-        holds = [h for h in given.holds if seg["start_s"] - 0.01 <= h.start_s and h.end_s <= seg["end_s"] + 0.01]
-        assert len(inside) == sum(seg["reps"].values()), seg["variant"]
+    for b in routine_reports[truth_path.stem].blocks:
+        given = analyze_landmarks(lm, b.exercise, b.variant)
+        inside = [e for e in given.rep_events if b.start_s - 0.01 <= e.start_s and e.end_s <= b.end_s + 0.01]
+        holds = [h for h in given.holds if b.start_s - 0.01 <= h.start_s and h.end_s <= b.end_s + 0.01]
+        assert len(inside) == sum(b.reps.values()), b.variant
         assert [(h.side, round(h.duration_s, 2)) for h in holds] == [
-            (h["side"], round(h["duration_s"], 2)) for h in seg["holds"]
-        ], seg["variant"]
+            (h.side, round(h.duration_s, 2)) for h in b.holds
+        ], b.variant
 
 
 @pytest.mark.parametrize(
