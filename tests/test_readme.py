@@ -31,3 +31,17 @@ def test_python_api_example_runs(capsys, monkeypatch):
     exec(compile(example, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "{'left': 4, 'right': 0}" in out
+
+
+def test_readme_module_table_is_the_one_the_docstrings_make():
+    from tools import module_table
+
+    assert module_table.in_readme(README) == module_table.table(), "run: python -m tools.module_table --write"
+    # every module of the package is in it (a new module without a docstring still shows up, empty)
+    shipped = {
+        p.relative_to(module_table.PACKAGE).as_posix()
+        for p in module_table.PACKAGE.glob("*/*.py")
+        if p.name != "__init__.py"
+    }
+    listed = set(re.findall(r"\| `([a-z_]+/[a-z_]+\.py)` \|", module_table.table()))
+    assert shipped == listed

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import typing
 
 import pytest
 from stickfigure import SUPINE_REST, make_pose, with_leg
@@ -38,12 +37,17 @@ def test_every_rule_kind_has_an_implementation_and_no_other_exists():
 
 
 def test_the_loader_takes_its_names_from_the_vocabulary():
-    assert typing.get_args(ex_mod.Orientation) == vocab.ORIENTATIONS
-    assert typing.get_args(ex_mod.LegMode) == tuple(vocab.LEG_ROLES)
-    assert typing.get_args(ex_mod.RuleKind) == vocab.RULE_KIND_NAMES
-    assert typing.get_args(ex_mod.RuleLeg) == vocab.RULE_LEGS
-    assert typing.get_args(ex_mod.During) == vocab.RULE_DURING
-    assert typing.get_args(ex_mod.Direction) == vocab.REP_DIRECTIONS
+    # the schema's types are the vocabulary's enums, and the name tuples are read off them
+    assert ex_mod.Orientation is vocab.Orientation and ex_mod.LegMode is vocab.LegMode
+    assert ex_mod.RuleKind is vocab.RuleKind and ex_mod.During is vocab.During
+    assert tuple(o.value for o in vocab.Orientation) == vocab.ORIENTATIONS
+    assert tuple(m.value for m in vocab.LegMode) == tuple(vocab.LEG_ROLES)
+    assert tuple(k.value for k in vocab.RuleKind) == vocab.RULE_KIND_NAMES
+    assert tuple(leg.value for leg in vocab.RuleLeg) == vocab.RULE_LEGS
+    assert tuple(d.value for d in vocab.During) == vocab.RULE_DURING
+    assert tuple(d.value for d in vocab.Direction) == vocab.REP_DIRECTIONS
+    # a member reads as its name wherever a string did, so reports and TOML keys are unchanged
+    assert f"{vocab.Side.LEFT}" == "left" and vocab.Side.LEFT == "left" and {"left": 1}[vocab.Side.LEFT] == 1
 
 
 def test_every_phase_the_presenter_shows_is_a_phase_definitions_may_cue():

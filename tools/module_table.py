@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "formcheck"
 README = ROOT / "README.md"
 START, END = "<!-- module table: python -m tools.module_table --write -->", "<!-- end of module table -->"
+_BLOCK = re.compile(re.escape(START) + r"\n(.*?)" + re.escape(END), flags=re.S)
 
 
 def first_sentence(doc: str) -> str:
@@ -45,8 +46,8 @@ def table() -> str:
 
 def in_readme(text: str) -> str | None:
     """The table as the README has it (None: no markers)."""
-    m = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), text, flags=re.S)
-    return m.group(1) if m else None
+    m = _BLOCK.search(text)
+    return m.group(1).strip("\n") if m else None
 
 
 def main() -> int:
@@ -59,7 +60,7 @@ def main() -> int:
     text = README.read_text()
     if in_readme(text) is None:
         raise SystemExit(f"README.md has no {START!r} ... {END!r} markers")
-    README.write_text(text.replace(in_readme(text) or "", table(), 1))
+    README.write_text(_BLOCK.sub(lambda _: f"{START}\n{table()}\n{END}", text, count=1))
     return 0
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from formcheck.definitions.schema import Exercise, Variant
+from formcheck.definitions.vocabulary import Side
 from formcheck.engine.findings import TIE_RATIO, VariantResult, explains, overlap_s
 from formcheck.engine.variant_engine import SETTLE_DPS
 
@@ -46,7 +47,7 @@ class Block:
         sides = {e.side for e in self.result.rep_events} | {h.side for h in self.result.holds}
         if not sides:
             return None
-        return sides.pop() if len(sides) == 1 else "both"
+        return sides.pop() if len(sides) == 1 else Side.BOTH
 
     @property
     def label(self) -> str:

@@ -17,12 +17,13 @@ import numpy as np
 from formcheck.analysis.loop import FrameState, Sink
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.schema import Exercise, Variant
+from formcheck.definitions.vocabulary import SIDES, RuleKind, Side, View
 from formcheck.engine.findings import FaultEvent
 from formcheck.engine.legs import LegStatus
+from formcheck.engine.snapshot import phase_of
 from formcheck.engine.state import EngineState
 from formcheck.pose.landmarks import LM, NUM_LANDMARKS
 
-SIDES = ("left", "right")
 _ANGLES = ("hip", "knee", "hip_u", "knee_u")  # signed (side views) and unsigned (front views)
 _LEG_JOINTS = [LM.LEFT_HIP, LM.RIGHT_HIP, LM.LEFT_KNEE, LM.RIGHT_KNEE, LM.LEFT_ANKLE, LM.RIGHT_ANKLE]
 NAN = math.nan
@@ -35,7 +36,7 @@ class _EngineColumns:
         self.variant = variant
         self.roles = vocab.LEG_ROLES[variant.legs]
         self.rules = [r.code for r in variant.rules]  # in the order of the bits of ``open``
-        self.reps = {s: array("H") for s in ("left", "right", "both")}
+        self.reps = {s: array("H") for s in (*SIDES, Side.BOTH)}
         self.up = array("b")
         self.hold = array("f")
         self.open = array("Q")
@@ -68,17 +69,8 @@ class FrameTrace:
 
     @property
     def phase(self) -> list[str]:
-        """What the engine was doing: "up" (a rep under way), "holding", "release" (held past the
-        maximum) or "rest" (neither)."""
-        hold = self.variant.hold
-        max_s = hold.max_s if hold is not None and hold.max_s is not None else math.inf
-        out = []
-        for up, h in zip(self.up, self.hold_s):
-            if h == h:  # not NaN
-                out.append(vocab.PHASE_RELEASE if h >= max_s else vocab.PHASE_HOLDING)
-            else:
-                out.append(vocab.PHASE_UP if up else vocab.PHASE_REST)
-        return out
+        """What the engine was doing in each frame (``snapshot.phase_of``; the record keeps no "in position")."""
+        return [phase_of(self.variant, bool(up), float(h)) for up, h in zip(self.up, self.hold_s)]
 
     def frame_at(self, t: float) -> int:
         """The index of the frame nearest ``t``."""
@@ -91,7 +83,7 @@ class FrameTrace:
         if not len(inside):
             return self.frame_at(fault.start_s)
         rule = next((r for r in self.variant.rules if r.code == fault.code), None)
-        if rule is not None and rule.kind == "range" and rule.feature is not None:
+        if rule is not None and rule.kind == RuleKind.RANGE and rule.feature is not None:
             scopes = ["body"] if rule.leg is None else ([fault.side] if fault.side else list(SIDES))
             past = np.full(len(inside), -np.inf)
             for scope in scopes:
@@ -133,7 +125,7 @@ class FrameRecord(Sink):
                 (r.feature, v.view, r.leg is not None)
                 for v in self.exercise.variants
                 for r in v.rules
-                if r.kind == "range" and r.feature is not None
+                if r.kind == RuleKind.RANGE and r.feature is not None
             }
         )
         self._rule_values: dict[tuple[str, str, str], array] = {}  # type: ignore[type-arg]
@@ -200,7 +192,7 @@ class FrameRecord(Sink):
         """The chosen variant's trace, as numpy arrays."""
         variant = self.exercise.variant(variant_name)
         c = self._engines.get(variant.name) or _EngineColumns(variant)
-        front = variant.view == "front"
+        front = variant.view == View.FRONT
         n = len(self._t)
         poses = None
         if self.poses:

@@ -20,6 +20,7 @@ from formcheck.analysis.recognition import Recogniser, Switch, panel
 from formcheck.analysis.session import Session, SessionSummary
 from formcheck.definitions.loader import Catalogue
 from formcheck.definitions.schema import Exercise, Variant
+from formcheck.definitions.vocabulary import View
 from formcheck.engine.features import BodyFeatures
 from formcheck.engine.snapshot import Snapshot
 from formcheck.engine.state import EngineState, engine_state
@@ -157,7 +158,7 @@ class Analysis:
         check_choice(exercise, variant)
         self.catalogue, self.exercise, self.variant = catalogue, exercise, variant
         self._live, self._engine_states = live_recognition, engine_states
-        self.shown_view = "side"  # the view of the variant on screen (the set-up check asks for a side view)
+        self.shown_view: str = View.SIDE  # the view of the variant on screen (the set-up check asks for a side view)
         self.restart()
 
     @property
@@ -269,7 +270,7 @@ def _step(frame: Frame, pose: Pose | None, analysis: Analysis, sinks: Sequence[S
     if control is None:
         state = analysis.step(frame, pose)
     else:
-        gate = control.gate(frame, pose, analysis.shown_view == "side")
+        gate = control.gate(frame, pose, analysis.shown_view == View.SIDE)
         state = analysis.step(frame, pose, gate.t, count=gate.count, set_up=gate.set_up)
     for sink in sinks:
         sink.add(state)

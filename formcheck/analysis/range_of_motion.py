@@ -12,9 +12,9 @@ from array import array
 import numpy as np
 
 from formcheck.analysis.loop import FrameState, Sink
+from formcheck.definitions.vocabulary import SIDES, View
 from formcheck.engine.legs import LegStatus
 
-SIDES = ("left", "right")
 ANGLES = ("hip", "knee", "hip_u", "knee_u")  # signed (side views) and unsigned (front views)
 ROM_MIN_FRAMES = 15  # fewer frames with a leg seen say nothing about its range of motion
 ROM_PERCENTILES = (0.05, 0.95)  # a range robust to the odd mislabelled frame
@@ -41,7 +41,7 @@ class RangeOfMotion(Sink):
                 v = lg.values[a] if lg is not None else math.nan
                 self._deg[s, a].append(min(360, max(0, int(v))) if v == v else UNSEEN)
 
-    def of(self, view: str = "side", span: tuple[float, float] | None = None) -> Rom:
+    def of(self, view: str = View.SIDE, span: tuple[float, float] | None = None) -> Rom:
         """Per side, the hip and knee angles the leg went through (5th to 95th percentile of the frames it was
         seen in, whole degrees), over the whole session or ``span``; None for a leg seen in too few frames.
         ``view`` "front": the unsigned angles a front view is judged by."""
@@ -51,7 +51,7 @@ class RangeOfMotion(Sink):
         for s in SIDES:
             joints = {}
             for joint in ("hip", "knee"):
-                column = np.frombuffer(self._deg[s, f"{joint}_u" if view == "front" else joint], dtype=np.int16)
+                column = np.frombuffer(self._deg[s, f"{joint}_u" if view == View.FRONT else joint], dtype=np.int16)
                 values = column[inside] if len(column) else column
                 values = values[values != UNSEEN]
                 if len(values) < ROM_MIN_FRAMES:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from formcheck.definitions.schema import Exercise, Variant
+from formcheck.definitions.vocabulary import SIDES, Side
 from formcheck.engine.features import BodyFeatures, FeatureExtractor
 from formcheck.engine.findings import TIE_RATIO, VariantResult
 from formcheck.engine.snapshot import Snapshot, present
@@ -185,7 +186,7 @@ class Session:
         snap = self._last_snapshot
         if snap is None:  # nothing accepted yet: the current variant at rest
             eng = self._engines[self.current_variant()]
-            counts = dict(eng.reps.counts) if eng.reps is not None else {"left": 0, "right": 0}
+            counts = dict(eng.reps.counts) if eng.reps is not None else dict.fromkeys(SIDES, 0)
             snap = present(eng.variant, counts, False, None, None, None, [])
         return FrameResult(pose, BodyFeatures(t=self.last_t, has_pose=False), snap, self._last_exercise)
 
@@ -243,7 +244,7 @@ class Session:
             first_t=self.first_t,
             last_t=self.last_t,
             orientation=max(seen, key=lambda o: seen[o]) if seen else None,
-            camera_side=None if right == left else ("right" if right > left else "left"),
+            camera_side=None if right == left else (Side.RIGHT if right > left else Side.LEFT),
             undetermined=undetermined,
             looks_like=looks_like,
             also_fits=also_fits,

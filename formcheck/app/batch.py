@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from formcheck.app.api import Plan
+from formcheck.definitions.vocabulary import Side
 from formcheck.errors import FormcheckError, InputError
 from formcheck.io.files import VIDEO_SUFFIXES, default_report_path, write_atomic
 from formcheck.report.exercise_report import Report
@@ -158,9 +159,9 @@ def summarise(result: Result, path: Path | None) -> dict[str, Any]:
         exercise=rep.exercise,
         variant=rep.variant,
         recognised=rep.variant_detected,
-        reps_left=rep.reps.get("left", 0),
-        reps_right=rep.reps.get("right", 0),
-        reps_both=rep.reps.get("both", ""),
+        reps_left=rep.reps.get(Side.LEFT, 0),
+        reps_right=rep.reps.get(Side.RIGHT, 0),
+        reps_both=rep.reps.get(Side.BOTH, ""),
         holds=len(holds),
         longest_hold_s=max((h.duration_s for h in holds), default=""),
         faults=len(rep.faults),

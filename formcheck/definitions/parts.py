@@ -17,13 +17,15 @@ Count = Annotated[int, Strict()]
 Flag = Annotated[bool, Strict()]
 Range = tuple[Number, Number]
 # The names a definition may use come from the vocabulary, never retyped here.
-Orientation = Literal[vocab.ORIENTATIONS]  # type: ignore[valid-type]
-LegMode = Literal[tuple(vocab.LEG_ROLES)]  # type: ignore[valid-type]
-Direction = Literal[vocab.REP_DIRECTIONS]  # type: ignore[valid-type]
-RuleKind = Literal[vocab.RULE_KIND_NAMES]  # type: ignore[valid-type]
-RuleLeg = Literal[vocab.RULE_LEGS]  # type: ignore[valid-type]
-During = Literal[vocab.RULE_DURING]  # type: ignore[valid-type]
-RoleName = Literal[tuple(r for roles in vocab.LEG_ROLES.values() for r in roles if r != "each")]  # type: ignore[valid-type]
+Orientation = vocab.Orientation
+LegMode = vocab.LegMode
+Direction = vocab.Direction
+RuleKind = vocab.RuleKind
+RuleLeg = vocab.RuleLeg
+During = vocab.During
+View = vocab.View
+# a role a hold is reported for: any but "each" (legs working together have no one leg to report)
+RoleName = Literal[tuple(r.value for r in vocab.Role if r is not vocab.Role.EACH)]  # type: ignore[valid-type]
 
 
 HOLD_S = "{hold_s}"  # in a variant's texts: the hold's target in seconds (the guide's, or the person's)
@@ -66,7 +68,7 @@ class RepSpec(Model):
     """
 
     signal: str = Field(default="hip", description="any feature in the vocabulary")
-    direction: Direction = "falling"
+    direction: Direction = Direction.FALLING
     enter: Number = Field(description="the rep is 'up' once the signal passes this")
     exit: Number = Field(description="... and complete once it comes back past this")
     max_up_s: Optional[Number] = Field(
@@ -81,7 +83,7 @@ class RepSpec(Model):
         check_feature(self.signal, vocab.ALL_FEATURES, "rep signal", ("signal",))
         check_value(self.signal, ("enter",), self.enter)
         check_value(self.signal, ("exit",), self.exit)
-        falling = self.direction == "falling"
+        falling = self.direction == Direction.FALLING
         if (self.exit <= self.enter) if falling else (self.exit >= self.enter):
             rel = "above" if falling else "below"
             raise FieldError(
@@ -96,10 +98,10 @@ class RepSpec(Model):
         return self.signal in vocab.LEG_FEATURES
 
     def is_up(self, value: float) -> bool:
-        return value < self.enter if self.direction == "falling" else value > self.enter
+        return value < self.enter if self.direction == Direction.FALLING else value > self.enter
 
     def is_down(self, value: float) -> bool:
-        return value > self.exit if self.direction == "falling" else value < self.exit
+        return value > self.exit if self.direction == Direction.FALLING else value < self.exit
 
 
 class HoldSpec(Model):
@@ -150,12 +152,12 @@ class Rule(Model):
 
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     message: str = Field(min_length=3, max_length=80)
-    kind: RuleKind = "range"
+    kind: RuleKind = RuleKind.RANGE
     leg: Optional[RuleLeg] = None
     feature: Optional[str] = None
     above: Optional[Number] = None
     below: Optional[Number] = None
-    during: During = "hold"
+    during: During = During.HOLD
     min_s: Number = Field(default=0.5, ge=0)
     side_view_only: Flag = False  # only judged while the camera is side-on (the angle is invisible otherwise)
     when: dict[str, Range] = Field(
@@ -173,7 +175,9 @@ class Rule(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Rule:
-        {"range": self._range_fits, "transition": self._transition_fits, "hold": self._hold_fits}[self.kind]()
+        {RuleKind.RANGE: self._range_fits, RuleKind.TRANSITION: self._transition_fits, RuleKind.HOLD: self._hold_fits}[
+            self.kind
+        ]()
         return self
 
     def _range_fits(self) -> None:

@@ -6,7 +6,7 @@ checks of a whole model raise ``FieldError`` naming the field itself (``loader.p
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Optional
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -15,6 +15,7 @@ from formcheck.definitions.checks import FieldError, Loc, check_features, check_
 from formcheck.definitions.parts import (
     HOLD_S,
     Count,
+    During,
     HoldSpec,
     LegMode,
     Model,
@@ -22,7 +23,10 @@ from formcheck.definitions.parts import (
     Range,
     RepSpec,
     Rule,
+    RuleKind,
+    RuleLeg,
     Target,
+    View,
 )
 from formcheck.errors import UnknownExerciseError
 
@@ -35,8 +39,8 @@ class Variant(Model):
     description: str = ""
     source: str = ""
     orientation: Orientation
-    view: Literal["side", "front"] = "side"
-    legs: LegMode = "lift"
+    view: View = View.SIDE
+    legs: LegMode = LegMode.LIFT
     reps_target: Optional[tuple[Count, Count]] = None
     reps: Optional[RepSpec] = None
     hold: Optional[HoldSpec] = None
@@ -69,7 +73,7 @@ class Variant(Model):
     def _work_fits(self) -> None:
         if self.reps is None and self.hold is None:
             raise ValueError("a variant needs [reps], [hold] or both")
-        if self.reps is not None and self.reps.is_leg_signal and self.legs == "stance":
+        if self.reps is not None and self.reps.is_leg_signal and self.legs == LegMode.STANCE:
             raise FieldError(
                 ("reps", "signal"),
                 f"reps.signal {self.reps.signal!r} is a leg feature: reps need legs = 'lift' or 'both'",
@@ -105,23 +109,23 @@ class Variant(Model):
 
     def _rule_fits(self, at: Loc, rule: Rule) -> None:
         """One rule against what this variant has (its legs' roles, reps, a hold)."""
-        if rule.leg in ("working", "support", "front", "back") and rule.leg not in vocab.LEG_ROLES[self.legs]:
+        if rule.leg not in (RuleLeg.ALL, RuleLeg.ANY, None) and rule.leg not in vocab.LEG_ROLES[self.legs]:
             raise FieldError(
                 (*at, "leg"), f"rule {rule.code!r}: leg {rule.leg!r} does not exist for legs={self.legs!r}"
             )
-        if rule.kind == "transition" and self.reps is None:
+        if rule.kind == RuleKind.TRANSITION and self.reps is None:
             raise FieldError((*at, "kind"), f"rule {rule.code!r}: kind 'transition' needs [reps]")
-        if rule.kind == "transition" and self.reps is not None:
+        if rule.kind == RuleKind.TRANSITION and self.reps is not None:
             # The values are readings of the feature the rule watches: the rep signal unless it names one.
             for name in ("from_value", "to_value"):
                 check_value(rule.feature or self.reps.signal, (*at, name), getattr(rule, name))
-        if rule.kind == "hold" and (self.reps is None or self.hold is None):
+        if rule.kind == RuleKind.HOLD and (self.reps is None or self.hold is None):
             raise FieldError(
                 (*at, "kind"), f"rule {rule.code!r}: kind 'hold' judges a rep's top hold: it needs [reps] and [hold]"
             )
-        if rule.kind == "range" and rule.during == "up" and self.reps is None:
+        if rule.kind == RuleKind.RANGE and rule.during == During.UP and self.reps is None:
             raise FieldError((*at, "during"), f"rule {rule.code!r}: during='up' needs [reps]")
-        if rule.kind == "range" and rule.during == "hold" and self.hold is None:
+        if rule.kind == RuleKind.RANGE and rule.during == During.HOLD and self.hold is None:
             raise FieldError((*at, "during"), f"rule {rule.code!r}: during='hold' needs [hold]")
 
     def _reps_target_fits(self) -> None:
@@ -195,7 +199,7 @@ class Variant(Model):
     @property
     def hold_role(self) -> str | None:
         """The leg role a hold is reported for (None: both legs)."""
-        if self.legs == "both":
+        if self.legs == LegMode.BOTH:
             return None
         return self.hold.side if self.hold is not None and self.hold.side else vocab.LEG_ROLES[self.legs][0]
 
@@ -210,7 +214,7 @@ class Variant(Model):
     @property
     def per_side_reps(self) -> bool:
         """Reps are counted per leg (one leg at a time) rather than for both legs together."""
-        return self.reps is not None and self.reps.is_leg_signal and self.legs == "lift"
+        return self.reps is not None and self.reps.is_leg_signal and self.legs == LegMode.LIFT
 
 
 class Exercise(Model):

@@ -29,6 +29,7 @@ from typing import Any
 from formcheck.definitions.loader import find_exercise
 from formcheck.definitions.parts import Rule
 from formcheck.definitions.schema import Exercise, Variant
+from formcheck.definitions.vocabulary import RuleKind
 from formcheck.errors import FormcheckError
 
 if sys.version_info >= (3, 11):
@@ -191,7 +192,7 @@ def _with_targets(v: Variant, values: Mapping[str, Any]) -> Variant:
         )
         rules = [
             r.model_copy(update={"min_s": max(target - (h.target_s - r.min_s), 0.1 * target)})
-            if r.kind == "hold"
+            if r.kind == RuleKind.HOLD
             else r
             for r in v.rules
         ]

@@ -9,6 +9,7 @@ Kept free of numpy/OpenCV so that ``formcheck exercises`` starts fast.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 
 @dataclass(frozen=True)
@@ -71,30 +72,120 @@ BODY_FEATURES: dict[str, Feature] = {
 
 ALL_FEATURES: dict[str, Feature] = {**LEG_FEATURES, **BODY_FEATURES}
 
-ORIENTATIONS = ("standing", "kneeling", "seated", "supine", "side-lying")
 
-# How the legs share the work, and the roles each mode gives them (target ranges and rules name roles).
-# lift: one leg works at a time; stance: a split stance, front and back; both: the legs move together.
+class Name(str, Enum):
+    """A word of the vocabulary: it compares, hashes, prints and serialises as its text (``Side.LEFT ==
+    "left"``, the same dict key), but code names it by member, so a misspelt one is an error, not a silent
+    mismatch."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    def __repr__(self) -> str:  # as the definition writes it, in messages that quote it
+        return repr(str(self.value))
+
+    __hash__ = str.__hash__
+
+
+class Side(Name):
+    LEFT = "left"
+    RIGHT = "right"
+    BOTH = "both"  # reps of both legs together, holds of both legs, or both sides in turn
+
+
+SIDES = (Side.LEFT, Side.RIGHT)  # a leg's side
+
+
+class Orientation(Name):
+    STANDING = "standing"
+    KNEELING = "kneeling"
+    SEATED = "seated"
+    SUPINE = "supine"
+    SIDE_LYING = "side-lying"
+
+
+class View(Name):
+    SIDE = "side"
+    FRONT = "front"
+
+
+class LegMode(Name):
+    """How the legs share the work: one works at a time, a split stance (front and back), or together."""
+
+    LIFT = "lift"
+    STANCE = "stance"
+    BOTH = "both"
+
+
+class Role(Name):
+    WORKING = "working"
+    SUPPORT = "support"
+    FRONT = "front"
+    BACK = "back"
+    EACH = "each"  # legs working together: every seen leg
+
+
+class RuleLeg(Name):
+    """The leg a rule judges: a role, every seen leg (all must break it) or any one of them."""
+
+    WORKING = "working"
+    SUPPORT = "support"
+    FRONT = "front"
+    BACK = "back"
+    ALL = "all"
+    ANY = "any"
+
+
+class Direction(Name):
+    """A rep signal falls into the rep (a hip flexing) or rises into it (a hip extending in a bridge)."""
+
+    FALLING = "falling"
+    RISING = "rising"
+
+
+class Phase(Name):
+    """What the engine can be doing; a definition's ``cues`` are keyed by these."""
+
+    REST = "rest"
+    UP = "up"  # a rep in progress (variants with reps)
+    IN_POSITION = "in position"  # in the target position, the hold not yet started
+    HOLDING = "holding"  # variants with a hold
+    RELEASE = "release"  # held past the hold's maximum (variants with hold.max_s)
+
+
+class RuleKind(Name):
+    RANGE = "range"
+    TRANSITION = "transition"
+    HOLD = "hold"
+
+
+class During(Name):
+    """When a range rule is judged: during a rep's up phase, during a hold, or always."""
+
+    UP = "up"
+    HOLD = "hold"
+    ALWAYS = "always"
+
+
+ORIENTATIONS = tuple(o.value for o in Orientation)
+# The roles each way of sharing the work gives the legs (target ranges and rules name roles).
 LEG_ROLES: dict[str, tuple[str, ...]] = {
-    "lift": ("working", "support"),
-    "stance": ("front", "back"),
-    "both": ("each",),
+    LegMode.LIFT: (Role.WORKING, Role.SUPPORT),
+    LegMode.STANCE: (Role.FRONT, Role.BACK),
+    LegMode.BOTH: (Role.EACH,),
 }
-# Rules may also name every seen leg ("all" must all violate) or any one of them ("any").
-RULE_LEGS = ("working", "support", "front", "back", "all", "any")
-
-# A rep signal either falls into the rep (a hip flexing) or rises into it (a hip extending in a bridge).
-REP_DIRECTIONS = ("falling", "rising")
-
-# What the engine can be doing; a definition's ``cues`` are keyed by these.
-PHASE_REST = "rest"
-PHASE_UP = "up"  # a rep in progress (variants with reps)
-PHASE_IN_POSITION = "in position"  # in the target position, the hold not yet started
-PHASE_HOLDING = "holding"  # variants with a hold
-PHASE_RELEASE = "release"  # held past the hold's maximum (variants with hold.max_s)
-PHASES = (PHASE_REST, PHASE_UP, PHASE_IN_POSITION, PHASE_HOLDING, PHASE_RELEASE)
-
-# Kinds of form rule; ``rules.RULE_KINDS`` implements each.
-RULE_KIND_NAMES = ("range", "transition", "hold")
-# When a range rule is judged: during a rep's up phase, during a hold, or always.
-RULE_DURING = ("up", "hold", "always")
+RULE_LEGS = tuple(r.value for r in RuleLeg)
+REP_DIRECTIONS = tuple(d.value for d in Direction)
+PHASE_REST, PHASE_UP, PHASE_IN_POSITION, PHASE_HOLDING, PHASE_RELEASE = (
+    Phase.REST,
+    Phase.UP,
+    Phase.IN_POSITION,
+    Phase.HOLDING,
+    Phase.RELEASE,
+)
+PHASES = tuple(Phase)
+RULE_KIND_NAMES = tuple(k.value for k in RuleKind)  # ``rules.RULE_KINDS`` implements each
+RULE_DURING = tuple(d.value for d in During)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.definitions import vocabulary as vocab
+from formcheck.definitions.vocabulary import Orientation
 from formcheck.engine.legs import LegObservation
 from formcheck.pose import geometry as g
 from formcheck.pose.landmarks import LEG_CHAIN, LM, Pose
@@ -173,7 +174,7 @@ def thigh_rise(pose: Pose) -> float:
     return max(rises) if rises else NAN
 
 
-def classify_orientation(v: Mapping[str, float]) -> str | None:
+def classify_orientation(v: Mapping[str, float]) -> Orientation | None:
     """Standing / kneeling / seated / supine / side-lying from the trunk's tilt, the hips' height, the
     thighs and the shanks.
 
@@ -185,18 +186,18 @@ def classify_orientation(v: Mapping[str, float]) -> str | None:
     if math.isnan(incl) or math.isnan(hh):
         return None
     if incl < 75.0 and hh < 1.4 and not math.isnan(v["thigh_rise"]) and v["thigh_rise"] < 0.5:
-        return "seated"
+        return Orientation.SEATED
     if incl < 45.0:
         if not math.isnan(v["shank_rise"]) and v["shank_rise"] < 0.4 and hh < 1.5:
-            return "kneeling"
-        return "standing"
+            return Orientation.KNEELING
+        return Orientation.STANDING
     # Lying: the trunk about level and the hips near the floor (a camera looking down lifts them in the image).
     if incl > 55.0 and (hh < 0.7 or (incl > 70.0 and hh < 1.0)):
         if not math.isnan(v["lr_vertical"]):
-            return "side-lying" if v["lr_vertical"] > 0.6 else "supine"
+            return Orientation.SIDE_LYING if v["lr_vertical"] > 0.6 else Orientation.SUPINE
         if not math.isnan(v["stacked"]) and v["stacked"] > 0.45:
-            return "side-lying"
-        return "supine"
+            return Orientation.SIDE_LYING
+        return Orientation.SUPINE
     if hh > 1.0:
-        return "standing"  # bent forward from standing (toe reach)
+        return Orientation.STANDING  # bent forward from standing (toe reach)
     return None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.definitions import vocabulary as vocab
+from formcheck.definitions.vocabulary import View
 from formcheck.engine.body import VIS_MIN, body_values, classify_orientation, find_trunk, observe_leg
 from formcheck.engine.filters import OneEuro
 from formcheck.engine.legs import LegStatus, LegTracker
@@ -62,9 +63,9 @@ class LegFeatures:
         """Measured this frame, or hidden beside the other leg (then it carries that leg's values)."""
         return self.status is not LegStatus.UNSEEN and self.values["hip"] == self.values["hip"]  # not NaN
 
-    def value(self, name: str, view: str = "side") -> float:
+    def value(self, name: str, view: str = View.SIDE) -> float:
         """A leg feature by name. In a front view front/back is not visible, so angles are unsigned."""
-        if view == "front":
+        if view == View.FRONT:
             name = _UNSIGNED_IN_FRONT_VIEW.get(name, name)
         return self.values[name]
 
@@ -87,7 +88,7 @@ class BodyFeatures:
     legs: tuple[LegFeatures, ...] = field(default_factory=tuple)
     cut: bool = False  # a new shot starts here (a cut in the video, or the body jumping across the frame)
 
-    def value(self, name: str, view: str = "side") -> float:
+    def value(self, name: str, view: str = View.SIDE) -> float:
         """A body feature by name; ``hip_min`` etc. are the smaller/larger value over the known legs. A name
         the vocabulary does not have is an error (a typo must not read as "unknown")."""
         agg = _AGGREGATES.get(name)

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from formcheck.definitions.parts import HoldSpec
+from formcheck.definitions.vocabulary import Side
 from formcheck.engine.findings import HoldEvent, Refusal, Rejection
 from formcheck.engine.reps import MOSTLY
 from formcheck.engine.statemachines import Hold, HoldState, HoldTimer
@@ -53,7 +54,7 @@ class HoldTracker:
             return None  # held in another posture so far: it would not be reported (``_close``)
         dur = span[1] - span[0]
         return HoldEvent(
-            self._side or "both", round(span[0], 3), round(span[1], 3), round(dur, 3), dur >= self.spec.target_s
+            self._side or Side.BOTH, round(span[0], 3), round(span[1], 3), round(dur, 3), dur >= self.spec.target_s
         )
 
     def update(
@@ -112,7 +113,7 @@ class HoldTracker:
             return None
         dur = hold.duration_s
         ev = HoldEvent(
-            side or "both", round(hold.start_s, 3), round(hold.end_s, 3), round(dur, 3), dur >= self.spec.target_s
+            side or Side.BOTH, round(hold.start_s, 3), round(hold.end_s, 3), round(dur, 3), dur >= self.spec.target_s
         )
         self.events.append(ev)
         return ev

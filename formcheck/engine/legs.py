@@ -31,6 +31,7 @@ from enum import Enum
 
 import numpy as np
 
+from formcheck.definitions.vocabulary import SIDES, Side
 from formcheck.pose.geometry import norm
 
 # Two observations closer than this (torso lengths, knee and ankle each) are one leg seen twice.
@@ -129,7 +130,7 @@ class LegTracker:
 
     def sides(self) -> tuple[str, str]:
         """Anatomical side of each track: the one more often labelled left is the left leg."""
-        return ("left", "right") if self._tracks[0].vote >= self._tracks[1].vote else ("right", "left")
+        return SIDES if self._tracks[0].vote >= self._tracks[1].vote else SIDES[::-1]
 
     def update(self, t: float, obs: list[LegObservation]) -> tuple[TrackedLeg, TrackedLeg]:
         """Assign ``obs`` (the frame's two observations, left then right as labelled) to the two tracks."""
@@ -146,7 +147,7 @@ class LegTracker:
             # trustworthy once the legs are apart: weight each vote by how far apart they are.
             if not coincide:
                 w = o.confidence * min(1.0, separation / VOTE_FULL_SEPARATION)
-                votes[k] = w if o.label == "left" else -w
+                votes[k] = w if o.label == Side.LEFT else -w
             decay = math.exp(-(t - tr.last_t) / VOTE_TAU_S) if math.isfinite(tr.last_t) else 0.0
             tr.vote = tr.vote * decay + votes[k]
             tr.knee, tr.ankle = o.knee.copy(), o.ankle.copy()
@@ -205,7 +206,7 @@ class LegTracker:
     def _pair_one(self, obs: list[LegObservation], i: int) -> tuple[int | None, int | None]:
         """One usable observation: the nearer track takes it (by its label before any track was seen)."""
         d = [_dist(tr, obs[i]) for tr in self._tracks]
-        first = obs[i].label == "left" if math.isinf(d[0]) and math.isinf(d[1]) else d[0] <= d[1]
+        first = obs[i].label == Side.LEFT if math.isinf(d[0]) and math.isinf(d[1]) else d[0] <= d[1]
         return (i, None) if first else (None, i)
 
     def _pair_two(self, obs: list[LegObservation]) -> tuple[int | None, int | None]:

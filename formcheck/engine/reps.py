@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass, field
 
 from formcheck.definitions.parts import RepSpec
+from formcheck.definitions.vocabulary import SIDES, Direction, Side, View
 from formcheck.engine.features import BodyFeatures, LegFeatures
 from formcheck.engine.findings import Refusal, Rejection, RepEvent
 from formcheck.engine.legs import LegStatus
@@ -57,7 +58,7 @@ class RepTracker:
     spec: RepSpec
     per_side: bool  # count per leg (one leg works at a time) rather than both legs / the body together
     max_up_s: float = 8.0
-    view: str = "side"
+    view: View = View.SIDE
     orientation: str | None = None  # the body's orientation in this variant
     counts: dict[str, int] = field(init=False)
     events: list[RepEvent] = field(default_factory=list)
@@ -66,8 +67,8 @@ class RepTracker:
     last_end_s: float = -math.inf
 
     def __post_init__(self) -> None:
-        self.counts = {"left": 0, "right": 0} if self.per_side else {"left": 0, "right": 0, "both": 0}
-        self._counter = RepCounter(self.spec.enter, self.spec.exit, rising=self.spec.direction == "rising")
+        self.counts = dict.fromkeys(SIDES, 0) if self.per_side else dict.fromkeys((*SIDES, Side.BOTH), 0)
+        self._counter = RepCounter(self.spec.enter, self.spec.exit, rising=self.spec.direction == Direction.RISING)
         self._checks = _RepChecks()
         # Which tracked legs have been seen at rest: only they can lead a rep. A leg that never rests (the
         # bent bottom leg in a side-lying raise) is not a working leg that forgot to come down.
@@ -100,7 +101,7 @@ class RepTracker:
         if why is not None:
             self.rejected.append(Rejection(why[0], why[1], start, f.t))
             return None
-        side = "both"
+        side = Side.BOTH
         if self.per_side and legs is not None and self.working is not None:
             side = legs[self.working].side
         self.counts[side] += 1
@@ -114,11 +115,11 @@ class RepTracker:
         under way, or one that would not count as it stands). Its side is not known before it ends."""
         if not self.up or self._not_a_rep(t - self._counter.up_since) is not None:
             return None
-        return RepEvent("both", self._counter.up_since, t)
+        return RepEvent(Side.BOTH, self._counter.up_since, t)
 
     def reset(self) -> None:
         """Forget a rep in progress (a cut in the video): the next one starts from rest."""
-        self._counter = RepCounter(self.spec.enter, self.spec.exit, rising=self.spec.direction == "rising")
+        self._counter = RepCounter(self.spec.enter, self.spec.exit, rising=self.spec.direction == Direction.RISING)
         self.working = None
         self._rested = [False, False]
         self._up_since = [math.nan, math.nan]
@@ -134,7 +135,7 @@ class RepTracker:
         if f.orientation is not None:
             c.orient_known_s += dt
             c.orient_ok_s += dt * (f.orientation == self.orientation)
-        if self.view == "side" and f.value("facing_camera") > FRONTAL:
+        if self.view == View.SIDE and f.value("facing_camera") > FRONTAL:
             c.frontal_s += dt
         if self.spec.is_leg_signal and legs is not None and self.working is not None:
             self._gather_support(legs, dt)
@@ -239,7 +240,7 @@ class RepTracker:
         if not values:
             return None, None  # only a leg that never rests is in view (a bent support leg): nothing to count
         # At rest, the leg moving most in the rep's direction leads (on a tie, the last working leg).
-        sign = -1.0 if spec.direction == "rising" else 1.0
+        sign = -1.0 if spec.direction == Direction.RISING else 1.0
         lead = min(values, key=lambda k: (sign * values[k], k != w))
         if not self.per_side:
             return sum(values.values()) / len(values), lead  # both legs together: their mean

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from formcheck.definitions.parts import Rule
-from formcheck.definitions.vocabulary import LEG_FEATURES
+from formcheck.definitions.vocabulary import LEG_FEATURES, SIDES, During, Side
 from formcheck.engine.features import BodyFeatures, LegFeatures
 from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent
 from formcheck.engine.statemachines import IntervalTracker, TransitionWatch
@@ -60,7 +60,7 @@ class RuleCheck:
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self.faults: list[FaultEvent] = []
-        self._sides: tuple[str, str] = ("left", "right")
+        self._sides: tuple[str, str] = SIDES
 
     def update(self, ctx: FrameContext) -> None:
         if ctx.legs is not None:
@@ -112,7 +112,9 @@ class RangeRule(RuleCheck):
             self._unknown(ctx.t)
             return
         active = (
-            rule.during == "always" or (rule.during == "up" and ctx.rep_up) or (rule.during == "hold" and ctx.holding)
+            rule.during == During.ALWAYS
+            or (rule.during == During.UP and ctx.rep_up)
+            or (rule.during == During.HOLD and ctx.holding)
         )
         if active and rule.when and not self._when(ctx):
             # Outside the conditions the rule can be judged in (say, a fold so deep the knees read straight).
@@ -230,7 +232,7 @@ class TopHoldRule(RuleCheck):
         dur = hold.duration_s if hold is not None else 0.0
         if dur < self.rule.min_s:
             start, end = (hold.start_s, hold.end_s) if hold is not None else (rep.start_s, rep.end_s)
-            self._fault(rep.side if rep.side != "both" else None, start, end)
+            self._fault(rep.side if rep.side != Side.BOTH else None, start, end)
 
 
 RULE_KINDS: dict[str, type[RuleCheck]] = {"range": RangeRule, "transition": TransitionRule, "hold": TopHoldRule}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.schema import Variant
+from formcheck.definitions.vocabulary import Phase
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,18 @@ class Snapshot:
     gauges: tuple[Gauge, ...] = ()
 
 
+def phase_of(variant: Variant, rep_up: bool, hold_s: float | None, in_position: bool | None = None) -> Phase:
+    """What the engine is doing: holding (``release`` past the hold's maximum), a rep under way, in the target
+    position before the hold starts, or at rest. The one rule for the display and the frame record."""
+    if hold_s is not None and hold_s == hold_s:  # a hold clock (not NaN)
+        hold = variant.hold
+        past_max = hold is not None and hold.max_s is not None and hold_s >= hold.max_s
+        return Phase.RELEASE if past_max else Phase.HOLDING
+    if rep_up:
+        return Phase.UP
+    return Phase.IN_POSITION if in_position else Phase.REST
+
+
 def present(
     variant: Variant,
     reps: dict[str, int],
@@ -57,14 +69,7 @@ def present(
     alerts: list[str],
     gauges: tuple[Gauge, ...] = (),
 ) -> Snapshot:
-    if hold_elapsed_s is not None:
-        hold = variant.hold
-        past_max = hold is not None and hold.max_s is not None and hold_elapsed_s >= hold.max_s
-        phase = vocab.PHASE_RELEASE if past_max else vocab.PHASE_HOLDING
-    elif rep_up:
-        phase = vocab.PHASE_UP
-    else:
-        phase = vocab.PHASE_IN_POSITION if in_position else vocab.PHASE_REST
+    phase = phase_of(variant, rep_up, hold_elapsed_s, in_position)
     return Snapshot(
         variant=variant.name,
         reps=dict(reps),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.schema import Variant
+from formcheck.definitions.vocabulary import SIDES, LegMode, Role, Side, View
 from formcheck.engine.features import BodyFeatures, LegFeatures
 from formcheck.engine.findings import FaultEvent, Fit, HoldEvent, RepEvent, VariantResult, overlap_s
 from formcheck.engine.holds import HoldTracker
@@ -43,15 +44,15 @@ class RoleAssigner:
 
     def update(self, t: float, legs: tuple[LegFeatures, ...] | None, rep_leg: int | None) -> None:
         v = self.variant
-        if v.legs == "both":
+        if v.legs == LegMode.BOTH:
             return
         if v.per_side_reps:
             if rep_leg is not None:
-                self.roles = {"working": rep_leg, "support": 1 - rep_leg}
+                self.roles = {Role.WORKING: rep_leg, Role.SUPPORT: 1 - rep_leg}
             return
         if legs is None or not all(lg.known for lg in legs):
             return  # a leg out of sight fits nothing: the roles wait until both are seen
-        first, second = ("working", "support") if v.legs == "lift" else ("front", "back")
+        first, second = vocab.LEG_ROLES[v.legs]
         cur = self.roles.get(first)
         fits = [self._fit({first: k, second: 1 - k}, legs) for k in (0, 1)]
         best = 0 if fits[0] >= fits[1] else 1
@@ -85,7 +86,9 @@ class VariantEngine:
             RepTracker(v.reps, v.per_side_reps, v.max_rep_up_s, v.view, v.orientation) if v.reps is not None else None
         )
         self.hold = (
-            HoldTracker(v.hold, at_top=v.reps is not None, one_leg=v.legs == "lift") if v.hold is not None else None
+            HoldTracker(v.hold, at_top=v.reps is not None, one_leg=v.legs == LegMode.LIFT)
+            if v.hold is not None
+            else None
         )
         self.roles = RoleAssigner(v)
         self.rules: list[RuleCheck] = [make_rule(r, v.reps.signal if v.reps else None) for r in v.rules]
@@ -173,7 +176,7 @@ class VariantEngine:
             rep_leg=rep_leg,
             since_rep_end_s=f.t - self.reps.last_end_s if self.reps is not None else math.inf,
             holding=holding,
-            oblique=v.view == "side" and f.value("obliqueness") > 1.0,
+            oblique=v.view == View.SIDE and f.value("obliqueness") > 1.0,
             view=v.view,
         )
 
@@ -199,7 +202,7 @@ class VariantEngine:
             side = legs[k].side if k is not None else None
         return present(
             v,
-            self.reps.counts if self.reps is not None else {"left": 0, "right": 0},
+            self.reps.counts if self.reps is not None else dict.fromkeys(SIDES, 0),
             rep_up,
             self.hold.elapsed(f.t) if self.hold is not None else None,
             in_pos,
@@ -217,7 +220,7 @@ class VariantEngine:
             for name, (lo, hi) in feats.items():
                 value = math.nan
                 if legs is not None:
-                    known = [lg for lg in legs if lg.known] if role == "each" else [legs[k]] if k is not None else []
+                    known = [lg for lg in legs if lg.known] if role == Role.EACH else [legs[k]] if k is not None else []
                     vals = [x for x in (lg.value(name, v.view) for lg in known if lg.known) if not math.isnan(x)]
                     value = sum(vals) / len(vals) if vals else math.nan
                 label = f"{'legs' if role == 'each' else role} {name}"
@@ -230,16 +233,16 @@ class VariantEngine:
         """The side of the leg the hold is reported for, this frame."""
         role = self.variant.hold_role
         if role is None:
-            return "both"
+            return Side.BOTH
         k = self.roles.roles.get(role)
         return legs[k].side if legs is not None and k is not None else None
 
     def _in_position(self, f: BodyFeatures, legs: tuple[LegFeatures, ...]) -> bool | None:
         tgt, view = self.variant.target, self.variant.view
-        if view == "side" and f.value("facing_camera") > FRONTAL:
+        if view == View.SIDE and f.value("facing_camera") > FRONTAL:
             return None  # facing the camera: a side-view position cannot be judged
         checks: list[bool | None] = [_in_range(f.value(n, view), r) for n, r in tgt.body.items()]
-        if self.variant.legs == "both":
+        if self.variant.legs == LegMode.BOTH:
             # Legs side by side often show as one (the hidden one collapsed): judge the legs that are seen.
             seen = [lg for lg in legs if lg.known]
             if not seen:
@@ -337,7 +340,7 @@ class VariantEngine:
         )
         return VariantResult(
             variant=self.variant.name,
-            reps=dict(reps.counts) if reps is not None else {"left": 0, "right": 0},
+            reps=dict(reps.counts) if reps is not None else dict.fromkeys(SIDES, 0),
             rep_events=rep_events,
             holds=holds,
             faults=faults,

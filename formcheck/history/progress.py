@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.definitions.schema import Exercise
+from formcheck.definitions.vocabulary import Side
 from formcheck.errors import FormcheckError
 from formcheck.history.store import DayRow, History, SessionRow, default_history_path
 
@@ -47,7 +48,7 @@ def sessions_table(rows: Sequence[SessionRow]) -> str:
     for r in rows:
         if not r.recognised:
             reps = "not recognised"
-        elif "both" in r.reps:
+        elif Side.BOTH in r.reps:
             reps = f"{r.reps['both']}"
         else:
             reps = f"L {r.reps.get('left', 0)}  R {r.reps.get('right', 0)}"

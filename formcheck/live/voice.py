@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from formcheck.definitions.vocabulary import SIDES, Side
 from formcheck.engine.snapshot import Snapshot
 
 ENGINES = ("espeak-ng", "espeak")
@@ -104,7 +105,7 @@ class Announcer:
         self._problem = None
         for side, n in snap.reps.items():
             if n > self._reps.get(side, 0):
-                out.append(str(n) if side == "both" else f"{side} {n}")
+                out.append(str(n) if side == Side.BOTH else f"{side} {n}")
         self._reps = dict(snap.reps)
         if snap.hold_elapsed_s is not None and snap.hold_target_s:
             left = snap.hold_target_s - snap.hold_elapsed_s
@@ -112,7 +113,7 @@ class Announcer:
                 out.append("hold - 10 seconds left")
                 self._hold_announced.add("10")
             if left <= 0 and "done" not in self._hold_announced:
-                out.append("done - switch legs" if snap.working_side in ("left", "right") else "done - well held")
+                out.append("done - switch legs" if snap.working_side in SIDES else "done - well held")
                 self._hold_announced.add("done")
         else:
             self._hold_announced.clear()

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from formcheck.definitions.vocabulary import Side
+
 
 class LM(IntEnum):
     """BlazePose's 33 landmark indices (the subset formcheck uses is named)."""
@@ -41,8 +43,8 @@ NUM_LANDMARKS = 33
 
 # Per anatomical side: (shoulder, hip, knee, ankle, heel, foot tip, wrist)
 LEG_CHAIN = {
-    "left": (LM.LEFT_SHOULDER, LM.LEFT_HIP, LM.LEFT_KNEE, LM.LEFT_ANKLE, LM.LEFT_HEEL, LM.LEFT_FOOT),
-    "right": (LM.RIGHT_SHOULDER, LM.RIGHT_HIP, LM.RIGHT_KNEE, LM.RIGHT_ANKLE, LM.RIGHT_HEEL, LM.RIGHT_FOOT),
+    Side.LEFT: (LM.LEFT_SHOULDER, LM.LEFT_HIP, LM.LEFT_KNEE, LM.LEFT_ANKLE, LM.LEFT_HEEL, LM.LEFT_FOOT),
+    Side.RIGHT: (LM.RIGHT_SHOULDER, LM.RIGHT_HIP, LM.RIGHT_KNEE, LM.RIGHT_ANKLE, LM.RIGHT_HEEL, LM.RIGHT_FOOT),
 }
 
 # Bones drawn by the overlay (pairs of landmark indices).

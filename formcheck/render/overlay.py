@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from formcheck.analysis.loop import FrameState
+from formcheck.definitions.vocabulary import Side
 from formcheck.engine.features import BodyFeatures
 from formcheck.engine.legs import LegStatus
 from formcheck.engine.snapshot import Snapshot
@@ -23,7 +24,7 @@ from formcheck.pose.landmarks import LEG_CHAIN, SKELETON, Pose
 
 Colour = tuple[int, int, int]  # BGR
 WHITE, BLACK, GREY = (255, 255, 255), (0, 0, 0), (90, 90, 90)
-SIDE_COLOURS: dict[str, Colour] = {"left": (235, 160, 40), "right": (40, 140, 255)}  # blue-ish left, orange right
+SIDE_COLOURS: dict[str, Colour] = {Side.LEFT: (235, 160, 40), Side.RIGHT: (40, 140, 255)}  # blue-ish left, orange right
 GOOD, WARN, AMBER = (80, 200, 80), (60, 60, 235), (0, 190, 255)
 SWITCH_COLOUR: Colour = (255, 230, 140)  # light blue: news, neither good nor bad
 
@@ -156,7 +157,7 @@ def _draw_joint_labels(out: np.ndarray, pose: Pose, features: BodyFeatures, u: f
         col = SIDE_COLOURS.get(leg.side, WHITE)
         # Side-on the two legs' joints overlap: the left leg's numbers go above-left of the joint, the right
         # leg's below-right, so they never cover each other.
-        sign = -1 if leg.side == "left" else 1
+        sign = -1 if leg.side == Side.LEFT else 1
         size = round(2.2 * u)
         for idx, value in ((hip_i, leg.hip), (knee_i, leg.knee)):
             if math.isnan(value):
@@ -253,14 +254,14 @@ def _draw_panel(out: np.ndarray, snap: Snapshot, title: str, u: float) -> None:
     y = pad + int(3.6 * u)
     goal = f"/{snap.reps_target[0]}" if snap.reps_target else ""
     size = round(2.4 * u)
-    if "both" in snap.reps:
-        parts = [(f"Reps {snap.reps['both']}{goal}", WHITE)]
+    if Side.BOTH in snap.reps:
+        parts = [(f"Reps {snap.reps[Side.BOTH]}{goal}", WHITE)]
     else:
         parts = [
             ("Reps ", WHITE),
-            (f"L {snap.reps['left']}{goal}", SIDE_COLOURS["left"]),
+            (f"L {snap.reps[Side.LEFT]}{goal}", SIDE_COLOURS[Side.LEFT]),
             ("  ", WHITE),
-            (f"R {snap.reps['right']}{goal}", SIDE_COLOURS["right"]),
+            (f"R {snap.reps[Side.RIGHT]}{goal}", SIDE_COLOURS[Side.RIGHT]),
         ]
     if snap.working_side in SIDE_COLOURS:
         parts.append((f"   {snap.working_side} leg", SIDE_COLOURS[snap.working_side]))
@@ -272,8 +273,8 @@ def _draw_panel(out: np.ndarray, snap: Snapshot, title: str, u: float) -> None:
     # colour legend for the legs, top right
     legend_size = round(2.0 * u)
     lx = w - pad - text_size("left  right", legend_size)[0]
-    put_text(out, "left", (lx, pad), legend_size, SIDE_COLOURS["left"])
-    put_text(out, "right", (lx + text_size("left  ", legend_size)[0], pad), legend_size, SIDE_COLOURS["right"])
+    put_text(out, "left", (lx, pad), legend_size, SIDE_COLOURS[Side.LEFT])
+    put_text(out, "right", (lx + text_size("left  ", legend_size)[0], pad), legend_size, SIDE_COLOURS[Side.RIGHT])
     if snap.hold_target_s:
         y += int(3.6 * u)
         elapsed = snap.hold_elapsed_s or 0.0

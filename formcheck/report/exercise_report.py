@@ -15,6 +15,7 @@ from typing import Any
 from formcheck.analysis.loop import RunInfo
 from formcheck.analysis.range_of_motion import Rom
 from formcheck.analysis.session import SessionSummary
+from formcheck.definitions.vocabulary import Side
 from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent
 from formcheck.report import contract
 from formcheck.report.notes import session_notes
@@ -24,8 +25,8 @@ from formcheck.version import __version__
 def reps_text(reps: Mapping[str, int], target: tuple[int, int] | None) -> str:
     """ "left 2, right 1 (target 10-15 per leg)", or "5 (target 10)" for reps of both legs together."""
     lo, hi = target or (0, 0)
-    goal = f" (target {lo if lo == hi else f'{lo}-{hi}'}{'' if 'both' in reps else ' per leg'})" if target else ""
-    if "both" in reps:
+    goal = f" (target {lo if lo == hi else f'{lo}-{hi}'}{'' if Side.BOTH in reps else ' per leg'})" if target else ""
+    if Side.BOTH in reps:
         return f"{reps['both']}{goal}"
     return f"left {reps['left']}, right {reps['right']}{goal}"
 
@@ -183,7 +184,7 @@ class Report:
         parts = []
         if self.reps_target is not None:
             lo, hi = self.reps_target
-            per = "" if "both" in self.reps else " per leg"
+            per = "" if Side.BOTH in self.reps else " per leg"
             parts.append(f"reps {lo if lo == hi else f'{lo}-{hi}'}{per} ({self.target_sources.get('reps', '?')})")
         if self.hold_target_s is not None:
             parts.append(f"hold {self.hold_target_s:g} s ({self.target_sources.get('hold', '?')})")

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from formcheck.analysis.frame_record import FrameTrace
+from formcheck.definitions.vocabulary import Side
 from formcheck.io.files import write_atomic
 
 CSV_COLUMNS = (
@@ -48,17 +49,17 @@ def write_frame_csv(trace: FrameTrace, path: str | Path) -> None:
                 int(trace.seen[i]),
                 _num(float(trace.visibility[i]), ".3f"),
                 int(trace.cut[i]),
-                _num(float(a["left"]["hip"][i]), ".1f"),
-                _num(float(a["left"]["knee"][i]), ".1f"),
-                _num(float(a["right"]["hip"][i]), ".1f"),
-                _num(float(a["right"]["knee"][i]), ".1f"),
-                trace.roles["left"][i],
-                trace.roles["right"][i],
+                _num(float(a[Side.LEFT]["hip"][i]), ".1f"),
+                _num(float(a[Side.LEFT]["knee"][i]), ".1f"),
+                _num(float(a[Side.RIGHT]["hip"][i]), ".1f"),
+                _num(float(a[Side.RIGHT]["knee"][i]), ".1f"),
+                trace.roles[Side.LEFT][i],
+                trace.roles[Side.RIGHT][i],
                 phase,
                 int(trace.up[i]),
-                int(trace.reps["left"][i]),
-                int(trace.reps["right"][i]),
-                int(trace.reps["both"][i]) if both else "",
+                int(trace.reps[Side.LEFT][i]),
+                int(trace.reps[Side.RIGHT][i]),
+                int(trace.reps[Side.BOTH][i]) if both else "",
                 _num(float(trace.hold_s[i]), ".2f"),
                 trace.faults_open[i],
             )

@@ -18,8 +18,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from formcheck.analysis.frame_record import SIDES, FrameTrace
+from formcheck.analysis.frame_record import FrameTrace
 from formcheck.definitions import vocabulary as vocab
+from formcheck.definitions.vocabulary import SIDES, Role, RuleKind, Side
 from formcheck.engine.findings import FaultEvent, HoldEvent
 from formcheck.io.files import write_atomic
 from formcheck.pose.landmarks import LEG_CHAIN, SKELETON
@@ -95,11 +96,11 @@ def _summary_table(report: Report) -> str:
     rows = []
     tgt = report.reps_target
     tgt_text = "" if tgt is None else f" / {tgt[0]}" + ("" if tgt[0] == tgt[1] else f"-{tgt[1]}")
-    sides = [s for s in ("left", "right", "both") if s in report.reps or any(h.side == s for h in report.holds)]
+    sides = [s for s in (*SIDES, Side.BOTH) if s in report.reps or any(h.side == s for h in report.holds)]
     for side in sides:
         holds = [h.duration_s for h in report.holds if h.side == side]
         reached = sum(h.completed for h in report.holds if h.side == side)
-        rom = report.range_of_motion.get(side) if side != "both" else None
+        rom = report.range_of_motion.get(side) if side != Side.BOTH else None
         rom_text = {j: "-" for j in ("hip", "knee")}
         if rom:
             rom_text = {j: f"{rom[j][0]:.0f}-{rom[j][1]:.0f}&deg; ({rom[j][1] - rom[j][0]:.0f}&deg;)" for j in rom}
@@ -138,7 +139,7 @@ def _png(fig) -> bytes:  # type: ignore[no-untyped-def]
 
 
 def _on_side(event_side: str | None, side: str) -> bool:
-    return event_side in (side, "both", None)
+    return event_side in (side, Side.BOTH, None)
 
 
 def _angles_png(report: Report, trace: FrameTrace) -> bytes:
@@ -155,9 +156,9 @@ def _angles_png(report: Report, trace: FrameTrace) -> bytes:
                 if joint not in feats:
                     continue
                 lo, hi = feats[joint]
-                where = np.ones(len(t), bool) if role == "each" else np.array([r == role for r in trace.roles[side]])
+                where = np.ones(len(t), bool) if role == Role.EACH else np.array([r == role for r in trace.roles[side]])
                 if where.any():
-                    label = f"{joint} target" + ("" if role == "each" else f" ({role} leg)")
+                    label = f"{joint} target" + ("" if role == Role.EACH else f" ({role} leg)")
                     ax.fill_between(t, lo, hi, where=where, color=colour, alpha=0.13, lw=0, step="mid", label=label)
         top = 235.0
         for n, rep in enumerate((r for r in report.rep_events if _on_side(r.side, side)), 1):
@@ -241,9 +242,9 @@ def _faults_section(report: Report, trace: FrameTrace, video: str | Path | None)
 def _measured(trace: FrameTrace, i: int, fault: FaultEvent) -> str:
     """What the rule measured at that moment, against its threshold."""
     rule = next((r for r in trace.variant.rules if r.code == fault.code), None)
-    if rule is None or rule.kind != "range" or rule.feature is None:
+    if rule is None or rule.kind != RuleKind.RANGE or rule.feature is None:
         return ""
-    scope = "body" if rule.leg is None else (fault.side or "left")
+    scope = "body" if rule.leg is None else (fault.side or Side.LEFT)
     values = trace.rule_values.get((rule.feature, scope))
     if values is None or math.isnan(float(values[i])):
         return ""

@@ -11,6 +11,7 @@ import html
 import time
 from pathlib import Path
 
+from formcheck.definitions.vocabulary import Side
 from formcheck.io.files import write_atomic
 from formcheck.report.html import CSS, FAULT_COLOUR, HOLD_COLOUR, _figure, _fmt_s, _img, _png
 from formcheck.report.routine_report import BlockReport, RoutineReport
@@ -63,7 +64,7 @@ def _reps_text(b: BlockReport) -> str:
     if not b.counts_reps:
         return "-"
     goal = f" / {b.reps_target[0]}" if b.reps_target else ""
-    if "both" in reps:
+    if Side.BOTH in reps:
         return f"{reps['both']}{goal}"
     return f"left {reps['left']}{goal}, right {reps['right']}{goal}"
 

@@ -13,6 +13,7 @@ from typing import Any
 from formcheck.analysis.blocks import Block
 from formcheck.analysis.loop import RoutineFindings, RunInfo
 from formcheck.analysis.range_of_motion import RangeOfMotion, Rom
+from formcheck.definitions.vocabulary import SIDES
 from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent
 from formcheck.report import contract
 from formcheck.report.exercise_report import reps_text
@@ -188,7 +189,7 @@ class RoutineReport:
     @property
     def reps(self) -> dict[str, int]:
         """Every block's reps, per side."""
-        reps = {"left": 0, "right": 0}
+        reps = dict.fromkeys(SIDES, 0)
         for b in self.blocks:
             for side, n in b.reps.items():
                 reps[side] = reps.get(side, 0) + n
