@@ -76,10 +76,6 @@ class LegStatus(str, Enum):
     MERGED = "merged"  # not seen apart from the other leg, and taken to lie beside it
     UNSEEN = "unseen"  # unknown this frame
 
-    @property
-    def known(self) -> bool:
-        return self is not LegStatus.UNSEEN
-
 
 @dataclass
 class LegObservation:
