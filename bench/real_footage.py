@@ -10,9 +10,11 @@ name or null for a negative (something else: squats, walking...), "form": free t
 {"left": n, "right": n} | {"both": n} | null, "holds": [{"side", "start_s", "end_s"}], "faults_seen":
 [text...]}}.
 
-A clip is judged as the issue asks: reps within 1 per side, holds within 2 s (hold clips), no fault on a
+A clip is judged as the issue asks: reps within 1 per side, holds within 2 s (on rep clips too: a pause at the
+top is checked where the variant times a hold, or where it lasts over twice the tolerance), no fault on a
 clean demonstration; a negative must count nothing and flag nothing for every exercise. A report that
-declines to judge (no numbers, and a note saying why) is counted apart: honest, but not right.
+declines to judge (no numbers, and a note saying why) is counted apart: honest, but not right. A clip that
+cannot be judged by eye either (a montage) is right only with such a note; the summary gives them apart.
 The landmarks of each clip are cached (--cache, default beside the manifest) so re-runs take seconds.
 """
 
@@ -77,32 +79,46 @@ def judge(report: Report, truth: dict[str, Any]) -> Verdict:
         for side, n in truth["reps"].items():
             if abs(got.get(side, 0) - n) > REPS_TOLERANCE:
                 v.problems.append(f"reps {side} {got.get(side, 0)} (truth {n})")
-    else:
-        if any(report.reps.values()):
-            v.problems.append(f"reps counted in a hold: {report.reps}")
-        remaining = list(report.holds)
-        for h in truth["holds"]:
-            true_s = h["end_s"] - h["start_s"]
-            match = next(
-                (
-                    r
-                    for r in remaining
-                    if r.start_s < h["end_s"] and r.end_s > h["start_s"] and (h["side"] in ("both", r.side))
-                ),
-                None,
-            )
-            if match is None:
-                v.problems.append(f"missed the {h['side']} hold of {true_s:.1f} s")
-                continue
-            remaining.remove(match)
-            if abs(match.duration_s - true_s) > HOLD_TOLERANCE_S:
-                v.problems.append(f"{h['side']} hold {match.duration_s:.1f} s (truth {true_s:.1f} s)")
-        if remaining:
-            v.problems.append(f"{len(remaining)} hold(s) that did not happen")
+    elif any(report.reps.values()):
+        v.problems.append(f"reps counted in a hold: {report.reps}")
+    # On a rep clip, the pauses at the top are holds where the variant times one (a raise held up is a rep
+    # with a hold); in a variant with no hold a short pause is part of its rep.
+    timed = truth["reps"] is None or getattr(report, "hold_target_s", None) is not None
+    v.problems += judge_holds(report.holds, truth["holds"], rep_clip=truth["reps"] is not None, timed=timed)
     if not truth["faults_seen"] and report.faults:
         v.problems.append("faults on a clean demonstration: " + ", ".join(f.code for f in report.faults))
     v.right = not v.problems
     return v
+
+
+def judge_holds(
+    reported: list[Any], truth_holds: list[dict[str, Any]], rep_clip: bool, timed: bool = True
+) -> list[str]:
+    """Each true hold matched by a reported one (overlapping, same side) within HOLD_TOLERANCE_S, and no
+    reported hold where none was. On a rep clip the holds are the pauses at the top of reps: one shorter than
+    the tolerance may go unreported (0 s is within the tolerance of it), and where the variant times no hold
+    (``timed`` False) only a pause longer than twice the tolerance must be found; on a hold clip every hold is."""
+    problems, remaining = [], list(reported)
+    for h in truth_holds:
+        true_s = h["end_s"] - h["start_s"]
+        match = next(
+            (
+                r
+                for r in remaining
+                if r.start_s < h["end_s"] and r.end_s > h["start_s"] and h["side"] in ("both", r.side)
+            ),
+            None,
+        )
+        if match is None:
+            if not rep_clip or true_s > HOLD_TOLERANCE_S * (1 if timed else 2):
+                problems.append(f"missed the {h['side']} hold of {true_s:.1f} s")
+            continue
+        remaining.remove(match)
+        if abs(match.duration_s - true_s) > HOLD_TOLERANCE_S:
+            problems.append(f"{h['side']} hold {match.duration_s:.1f} s (truth {true_s:.1f} s)")
+    if remaining:
+        problems.append(f"{len(remaining)} hold(s) that did not happen")
+    return problems
 
 
 def judge_negative(reports: dict[str, Report]) -> Verdict:
@@ -200,6 +216,7 @@ def main() -> int:
         return run_routine_mode(entries, clips_dir, cache, args.only)
     exercises = sorted(load_exercises())
     right = abstain = judged = 0
+    refusals = refusals_right = 0  # clips that cannot be judged by eye either: right is a note, not numbers
     negatives_right = negatives = 0
     t0 = time.perf_counter()
     for e in entries:
@@ -217,9 +234,13 @@ def main() -> int:
         else:
             sample = analyse(clip, e["exercise"], cache, args.refresh)
             verdict = judge(sample, truth)
-            judged += 1
-            right += verdict.right
-            abstain += verdict.abstained
+            if truth["reps"] is None and not truth["holds"]:
+                refusals += 1
+                refusals_right += verdict.right
+            else:
+                judged += 1
+                right += verdict.right
+                abstain += verdict.abstained
             what = f"{sample.variant}{'' if sample.variant_detected else ' (given)'}"
         mark = "RIGHT" if verdict.right else ("DECLINED" if verdict.abstained else "WRONG")
         print(f"{mark:8} {e['file'][:70]:70} {what}")
@@ -229,7 +250,9 @@ def main() -> int:
         if args.verbose:
             print("\n".join("         | " + line for line in sample.summary().splitlines()))
     print(
-        f"\nREAL FOOTAGE: {right}/{judged} exercise clips fully right ({abstain} declined with a note); "
+        f"\nREAL FOOTAGE: {right + refusals_right}/{judged + refusals} exercise clips fully right: "
+        f"{right}/{judged} judgeable clips with the right numbers ({abstain} declined with a note), "
+        f"{refusals_right}/{refusals} that cannot be judged refused with a note; "
         f"{negatives_right}/{negatives} negatives counted nothing for every exercise; "
         f"{time.perf_counter() - t0:.0f} s"
     )

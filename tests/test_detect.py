@@ -35,6 +35,9 @@ def body(t: float = 0.0, **values: float) -> BodyFeatures:
         ({"torso_incl": 88, "hip_height": 0.2}, "supine"),
         ({"torso_incl": 100, "hip_height": 1.6}, "standing"),  # folded forward from standing
         ({"torso_incl": 60, "hip_height": 0.85}, None),  # neither: getting up
+        ({"torso_incl": 60, "hip_height": 0.4, "thigh_rise": 0.2, "lr_vertical": 0.1}, "seated"),
+        # propped on an elbow on one side (a clamshell): a seated trunk tilt and level thighs, but on its side
+        ({"torso_incl": 60, "hip_height": 0.4, "thigh_rise": 0.2, "lr_vertical": 0.7}, "side-lying"),
         ({"torso_incl": NAN, "hip_height": 1.0}, None),
     ],
 )

@@ -269,3 +269,26 @@ def test_a_new_exercise_from_one_file_counts_both_legs_on_a_rising_signal():
     assert eng.holds[0].duration_s == pytest.approx(5.5 + 0.5, abs=0.7)  # at the top from ~150 deg up
     assert sorted(f.code for f in eng.faults) == ["hips_low", "hold_too_short"]
     assert all(f.side is None for f in eng.faults)
+
+
+def _foot_on_floor(side: str):  # type: ignore[no-untyped-def]
+    """A heel slide: the leg bends as in a lift, but its foot slides along the floor instead of lifting."""
+
+    def keep_down(i: int, t: float, pose: Pose) -> Pose:
+        xy = pose.xy.copy()
+        floor = max(xy[LEG_CHAIN["left" if side == "right" else "right"][3], 1], xy[LEG_CHAIN[side][1], 1] + 10)
+        for j in LEG_CHAIN[side][3:]:  # ankle, heel, foot
+            xy[j, 1] = floor
+        return replace(pose, xy=xy)
+
+    return keep_down
+
+
+def test_a_heel_slide_is_not_a_bent_knee_lift():
+    # The same bend of hip and knee: lifted, it is a rep; with the foot kept on the floor, it is another movement.
+    k1, t = lift_reps("right", 3, 1.0)
+    keys = [Key(0, SUPINE_REST), *k1, Key(t + 1, SUPINE_REST)]
+    _, lifted = run("leg-lifts", "supine-bent-knee", keys)
+    assert lifted.reps == {"left": 0, "right": 3}
+    _, slid = run("leg-lifts", "supine-bent-knee", keys, corrupt=_foot_on_floor("right"))
+    assert slid.reps == {"left": 0, "right": 0}

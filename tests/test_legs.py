@@ -134,3 +134,27 @@ def test_unusable_observations_are_unseen(usable):
     frame = tr.update(0.0, [obs("left", *REST, usable=usable[0]), obs("right", *LIFTED, usable=usable[1])])
     seen = [lg.status is LegStatus.SEEN for lg in frame]
     assert sum(seen) == sum(usable)
+
+
+def test_legs_crossing_keep_their_tracks_when_the_moving_one_is_lost_at_the_crossing():
+    # One leg hugged in as the other is let go (alternating knee hugs): they cross in the picture. At the
+    # crossing MediaPipe loses the leg going in for a few frames and freezes the other where they meet; when
+    # both show again, each is nearer where the *other* was last seen, but where each was heading says which.
+    out_knee, in_knee = np.array((0.6, -0.5)), np.array((-0.5, -0.6))
+
+    def at(start: np.ndarray, end: np.ndarray, f: float) -> tuple[tuple[float, float], tuple[float, float]]:
+        knee = start + (end - start) * f
+        return (float(knee[0]), float(knee[1])), (float(knee[0]) + 0.75, float(knee[1]) + 0.05)
+
+    tr = LegTracker()
+    run(tr, [[obs("left", *at(in_knee, out_knee, 0)), obs("right", *at(out_knee, in_knee, 0))]] * 30)
+    frames, n = [], 30
+    for i in range(n + 1):
+        f = i / n
+        going_out = at(in_knee, out_knee, 0.45 if 0.45 <= f < 0.6 else f)  # frozen at the crossing a moment
+        going_in = obs("right", *at(out_knee, in_knee, f), usable=not 0.4 < f < 0.59)
+        frames.append([obs("left", *going_out, hip=60 + 100 * f), going_in])
+    res = run(tr, frames, t0=1.0)
+    for frame in res[-5:]:
+        left = next(lg for lg in frame if lg.observation is not None and lg.observation.label == "left")
+        assert left.track == 0 and left.side == "left"

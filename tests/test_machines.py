@@ -126,3 +126,17 @@ def test_transition_speed(duration, expect_speed):
         res = res or r
     assert res is not None
     assert res[2] == pytest.approx(expect_speed, rel=0.05)
+
+
+def test_the_shortest_hold_is_a_stay_in_position_that_long():
+    # 1 s moving into the fold (in position, not still), 2.5 s still, out: 3.5 s in position, 2.5 s held.
+    frames = [(True, False)] * 30 + [(True, True)] * 75 + [(False, False)] * 60
+    stretch, top = (
+        HoldTimer(confirm_s=0.3, min_hold_s=3.0),
+        HoldTimer(confirm_s=0.3, min_hold_s=3.0, min_in_position=False),
+    )
+    got = {}
+    for name, timer in (("stretch", stretch), ("top", top)):
+        got[name] = [h for i, (p, s) in enumerate(frames) if (h := timer.update(i / 30, p, s))]
+    assert [round(h.duration_s, 1) for h in got["stretch"]] == [2.5]  # reported: the still part
+    assert got["top"] == []  # a pause at the top of a rep must be still that long

@@ -141,6 +141,7 @@ def observe_leg(
         "hip_3d": g.joint_angle(world[sh_i], world[hip_i], world[knee_i]) if world is not None else NAN,
         "knee_3d": g.joint_angle(world[hip_i], world[knee_i], world[ankle_i]) if world is not None else NAN,
         "knee_past_toes": NAN,
+        "ankle_lift": _ankle_lift(pose, hip_i, ankle_i, scale),
     }
     usable = (
         min(vis[hip_i], vis[knee_i], vis[ankle_i]) >= VIS_MIN
@@ -156,6 +157,15 @@ def observe_leg(
             values["knee_past_toes"] = float((knee[0] - xy[foot_i][0]) * np.sign(fwd_x) / shank_px)
     conf = (float(vis[hip_i]) + float(vis[knee_i]) + float(vis[ankle_i])) / 3.0
     return LegObservation(label, (knee - mid_hip) / scale, (ankle - mid_hip) / scale, usable, conf, values)
+
+
+def _ankle_lift(pose: Pose, hip_i: int, ankle_i: int, scale: float) -> float:
+    """How far the ankle is above its hip in the picture, in torso lengths. Lying on the back, a foot lifted
+    off the floor, told from a foot sliding along it (a heel slide bends the hip and knee as far as a lift)."""
+    vis = pose.visibility
+    if vis[ankle_i] < VIS_MIN or vis[hip_i] < VIS_MIN:
+        return NAN
+    return float(pose.xy[hip_i, 1] - pose.xy[ankle_i, 1]) / scale
 
 
 def thigh_rise(pose: Pose) -> float:
@@ -180,12 +190,15 @@ def classify_orientation(v: Mapping[str, float]) -> Orientation | None:
 
     Kneeling is told by a shank lying flat (knee as low as its ankle), not by the knee's height above the
     lowest point: in a three-quarter view the far knee sits higher in the image than the near foot. Seated
-    is both thighs about level with the hips low and the trunk not lying back.
+    is both thighs about level with the hips low and the trunk not lying back (nor the body on its side).
     """
     incl, hh = v["torso_incl"], v["hip_height"]
     if math.isnan(incl) or math.isnan(hh):
         return None
-    if incl < 75.0 and hh < 1.4 and not math.isnan(v["thigh_rise"]) and v["thigh_rise"] < 0.5:
+    # (A body whose left-right axis stands vertical in 3D is lying on its side, propped up or not: a clamshell
+    # on an elbow has a seated person's trunk tilt, hip height and level thighs.)
+    on_side = v["lr_vertical"] > 0.6  # NaN (no world landmarks): not known to be
+    if incl < 75.0 and hh < 1.4 and not math.isnan(v["thigh_rise"]) and v["thigh_rise"] < 0.5 and not on_side:
         return Orientation.SEATED
     if incl < 45.0:
         if not math.isnan(v["shank_rise"]) and v["shank_rise"] < 0.4 and hh < 1.5:

@@ -31,7 +31,7 @@ class HoldTracker:
     _orient_ok_s: float = 0.0  # ... and in the variant's
 
     def __post_init__(self) -> None:
-        self._timer = HoldTimer(min_hold_s=self.spec.min_s)
+        self._timer = HoldTimer(min_hold_s=self.spec.min_s, min_in_position=not self.at_top)
 
     @property
     def holding(self) -> bool:

@@ -59,6 +59,12 @@ FLICKER_STEP_DEG = 8.0
 FLICKER_REVERSALS = 3
 FLICKER_WINDOW_S = 0.5
 FLICKER_S = 0.5
+# A track's velocity is smoothed over frames seen at most VELOCITY_GAP_S apart, and followed ahead for at most
+# PREDICT_MAX_S when pairing (a leg does not keep its speed for long).
+VELOCITY_GAP_S = 0.1
+VELOCITY_SMOOTHING = 0.5
+PREDICT_MAX_S = 0.3
+LOST_MOVING = 1.5  # torso lengths a second (knee and ankle together): a leg swung, not one at rest
 # Swap the pairing only when it is clearly cheaper; equal costs (overlapping legs) keep the identities.
 SWAP_RATIO = 0.7
 SWAP_MIN_GAIN = 0.08
@@ -104,6 +110,7 @@ class TrackedLeg:
 class _Track:
     knee: np.ndarray | None = None
     ankle: np.ndarray | None = None
+    velocity: np.ndarray | None = None  # knee and ankle (4 values, torso lengths a second), while seen
     hip: float = math.nan  # last raw hip angle, for the leap check
     vote: float = 0.0  # > 0: mostly labelled left
     last_t: float = -math.inf
@@ -119,6 +126,7 @@ class LegTracker:
 
     _tracks: list[_Track] = field(default_factory=lambda: [_Track(), _Track()])
     _last_t: float = -math.inf
+    _t: float = -math.inf  # the frame being paired
 
     def reset(self) -> None:
         self._tracks = [_Track(), _Track()]
@@ -130,6 +138,7 @@ class LegTracker:
 
     def update(self, t: float, obs: list[LegObservation]) -> tuple[TrackedLeg, TrackedLeg]:
         """Assign ``obs`` (the frame's two observations, left then right as labelled) to the two tracks."""
+        self._t = t
         pairing, coincide = self._pair(t, obs)
         pairing = self._reject_leaps(t, obs, pairing)
         pairing = self._reject_flicker(t, obs, pairing)
@@ -146,6 +155,7 @@ class LegTracker:
                 votes[k] = w if o.label == Side.LEFT else -w
             decay = math.exp(-(t - tr.last_t) / VOTE_TAU_S) if math.isfinite(tr.last_t) else 0.0
             tr.vote = tr.vote * decay + votes[k]
+            tr.velocity = _velocity(tr, o, t)
             tr.knee, tr.ankle = o.knee.copy(), o.ankle.copy()
             tr.hip = o.values.get("hip", math.nan)
             tr.last_t = t
@@ -207,14 +217,21 @@ class LegTracker:
 
     def _pair_two(self, obs: list[LegObservation]) -> tuple[int | None, int | None]:
         """Two legs apart: swapped only when that is clearly cheaper (equal costs keep the identities)."""
-        t0, t1 = self._tracks
-        straight = _dist(t0, obs[0]) + _dist(t1, obs[1])
-        swapped = _dist(t0, obs[1]) + _dist(t1, obs[0])
-        if not (math.isinf(straight) and math.isinf(swapped)) and (
-            swapped < SWAP_RATIO * straight and straight - swapped > SWAP_MIN_GAIN
-        ):
-            return 1, 0
-        return 0, 1
+        where = _pairing(self._tracks[0], self._tracks[1], obs)
+        # A track lost for a moment, where it was heading: two legs crossing (one hugged in as the other is let
+        # go) meet in the picture, and where the lost one was last seen says less than where it was going. Where
+        # the two readings of continuity disagree, the one MediaPipe's labels agree with decides.
+        ahead = [_ahead(tr, self._t) for tr in self._tracks]
+        if sum(a is not None for a in ahead) != 1 or min(self._t - tr.last_t for tr in self._tracks) > VELOCITY_GAP_S:
+            return where  # only one leg lost on the move, the other seen a frame ago (two lost: nothing to go by)
+        heading = _pairing(*(a or tr for a, tr in zip(ahead, self._tracks)), obs)
+        if heading != where and self._labels_agree(obs, heading):
+            return heading
+        return where
+
+    def _labels_agree(self, obs: list[LegObservation], pairing: tuple[int, int]) -> bool:
+        sides = self.sides()
+        return all(obs[i].label == sides[k] for k, i in enumerate(pairing))
 
     def _glitch(self, t: float, obs: list[LegObservation]) -> bool:
         jumps = []
@@ -290,6 +307,37 @@ def _coincide(a: LegObservation, b: LegObservation, dist: float) -> bool:
 
 def _separation(a: LegObservation, b: LegObservation) -> float:
     return norm(a.knee - b.knee) + norm(a.ankle - b.ankle)
+
+
+def _pairing(t0: _Track, t1: _Track, obs: list[LegObservation]) -> tuple[int, int]:
+    """Which observation each track takes by distance: swapped only when that is clearly cheaper."""
+    straight = _dist(t0, obs[0]) + _dist(t1, obs[1])
+    swapped = _dist(t0, obs[1]) + _dist(t1, obs[0])
+    if not (math.isinf(straight) and math.isinf(swapped)) and (
+        swapped < SWAP_RATIO * straight and straight - swapped > SWAP_MIN_GAIN
+    ):
+        return 1, 0
+    return 0, 1
+
+
+def _velocity(tr: _Track, o: LegObservation, t: float) -> np.ndarray | None:
+    """The track's knee and ankle velocity with this observation (smoothed; None after a gap)."""
+    dt = t - tr.last_t
+    if tr.knee is None or tr.ankle is None or not 0 < dt <= VELOCITY_GAP_S:
+        return None
+    step = np.concatenate([o.knee - tr.knee, o.ankle - tr.ankle]) / dt
+    return step if tr.velocity is None else VELOCITY_SMOOTHING * tr.velocity + (1 - VELOCITY_SMOOTHING) * step
+
+
+def _ahead(tr: _Track, t: float) -> _Track | None:
+    """A track lost a moment ago (VELOCITY_GAP_S to PREDICT_MAX_S) while moving (LOST_MOVING speed or more),
+    moved on to ``t`` at its last velocity; None for any other track (it is where it was last seen)."""
+    gap = t - tr.last_t
+    if tr.velocity is None or tr.knee is None or tr.ankle is None or not VELOCITY_GAP_S < gap <= PREDICT_MAX_S:
+        return None
+    if norm(tr.velocity) < LOST_MOVING:
+        return None
+    return _Track(knee=tr.knee + tr.velocity[:2] * gap, ankle=tr.ankle + tr.velocity[2:] * gap)
 
 
 def _dist(tr: _Track, o: LegObservation) -> float:

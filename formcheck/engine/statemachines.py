@@ -99,6 +99,9 @@ class HoldTimer:
     confirm_s: float = 0.3
     min_hold_s: float = 2.0
     max_trim_s: float = 2.0  # a still moment further than this from an end does not move it
+    # The shortest hold is a stay in position that long (a stretch: a person swaying into a short fold still
+    # holds it, though the way in is not counted), or else that long still (a pause at the top of a rep).
+    min_in_position: bool = True
     state: HoldState = HoldState.IDLE
     start_s: float = math.nan
     _last_in: float = field(default=math.nan, repr=False)
@@ -169,12 +172,14 @@ class HoldTimer:
             self._cand_since = self._first_settled = math.nan
             return None
         start, end = self._start(), self._last_in
+        in_position_s = self._last_in - self.start_s
         if not math.isnan(self._last_settled) and end - self._last_settled <= self.max_trim_s:
             end = self._last_settled  # leaving the position is not holding it
         hold = Hold(start, max(end, start))
         self.state, self._cand_since = HoldState.IDLE, math.nan
         self.start_s = self._last_in = self._first_settled = self._last_settled = math.nan
-        return hold if hold.duration_s >= self.min_hold_s else None
+        long_enough = (in_position_s if self.min_in_position else hold.duration_s) >= self.min_hold_s
+        return hold if long_enough else None
 
 
 @dataclass
