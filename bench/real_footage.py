@@ -202,6 +202,7 @@ def main() -> int:
     ap.add_argument("manifest", type=Path)
     ap.add_argument("--cache", type=Path, help="landmarks cache (default: landmarks/ beside the manifest)")
     ap.add_argument("--only", help="only clips whose file name contains this")
+    ap.add_argument("--round", type=int, help="only the clips added in this round (1: the first 23; 2: issue 23's)")
     ap.add_argument("--refresh", action="store_true", help="run the model again instead of the cached landmarks")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each report's summary")
     ap.add_argument(
@@ -209,6 +210,8 @@ def main() -> int:
     )
     args = ap.parse_args()
     entries = json.loads(args.manifest.read_text())
+    if args.round is not None:
+        entries = [e for e in entries if e.get("round", 1) == args.round]
     clips_dir = args.manifest.parent / "clips"
     cache = args.cache or args.manifest.parent / "landmarks"
     cache.mkdir(parents=True, exist_ok=True)

@@ -96,3 +96,34 @@ def test_a_hold_goes_on_through_a_cut_away_but_not_through_a_switch_of_sides():
         s.update(t, make_pose(posture))
     holds = s.finish().result.holds
     assert len(holds) == 2 and holds[0].end_s == pytest.approx(10.0, abs=0.1)
+
+
+@pytest.mark.parametrize(("shots", "judged"), [(3, True), (6, False)])
+def test_a_montage_of_shots_is_not_judged_as_one_set(shots, judged):
+    # Bent-knee lifts cut into shots, each followed by as long a title card or close-up with no body in it.
+    # A couple of cuts is a recording paused and resumed; a montage of many is not one set to count.
+    from formcheck.definitions.loader import find_exercise
+
+    s = Session(find_exercise("leg-lifts", EXERCISES), None)
+    top = with_leg(SUPINE_REST, "right", hip=90, knee=90)
+    t, dt = 0.0, 1 / 30
+    for shot in range(shots):
+        keys = [
+            Key(0, SUPINE_REST),
+            Key(1, SUPINE_REST),
+            Key(2, top),
+            Key(2.6, top),
+            Key(4, SUPINE_REST),
+            Key(5, SUPINE_REST),
+        ]
+        for i, (_, posture) in enumerate(timeline(keys)):
+            s.update(t, make_pose(posture), cut=shot > 0 and i == 0)
+            t += dt
+        for _ in range(round(5.5 / dt)):  # the card: nobody in it
+            s.update(t, None)
+            t += dt
+    summary = s.finish()
+    if judged:
+        assert summary.undetermined is None and summary.result.reps["right"] == shots
+    else:
+        assert summary.undetermined is not None and "edited video" in summary.undetermined

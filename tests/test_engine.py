@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from stickfigure import SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
+from stickfigure import STANDING, SUPINE_REST, Key, Posture, make_pose, timeline, with_leg
 
 from formcheck.analysis.session import Session
 from formcheck.definitions.loader import find_exercise, load_exercises
@@ -292,3 +292,27 @@ def test_a_heel_slide_is_not_a_bent_knee_lift():
     assert lifted.reps == {"left": 0, "right": 3}
     _, slid = run("leg-lifts", "supine-bent-knee", keys, corrupt=_foot_on_floor("right"))
     assert slid.reps == {"left": 0, "right": 0}
+
+
+def _standing_lifts(hip: float, knee: float) -> list[Key]:
+    keys, t = [Key(0, STANDING)], 1.0
+    for _ in range(3):
+        top = with_leg(STANDING, "right", hip=hip, knee=knee)
+        keys += [Key(t, STANDING), Key(t + 1.0, top), Key(t + 3.0, top), Key(t + 4.5, STANDING)]
+        t += 5.5
+    return [*keys, Key(t + 1, STANDING)]
+
+
+def test_a_fault_that_makes_another_variant_is_reported_as_that_variant_and_named():
+    # Lifted with the knee bent at 95: a clean knee drive, or a straight-leg lift done with a bent knee.
+    keys = _standing_lifts(hip=110, knee=95)
+    summary, found = run("leg-lifts", None, keys)
+    assert summary.variant.name == "standing-knee-drive" and found.faults == []
+    name, _, cues = summary.faulted_alternative
+    assert name == "standing-straight-leg" and "Keep the lifted knee straight" in cues
+    # Named with --variant: the fault is that variant's, always.
+    _, given = run("leg-lifts", "standing-straight-leg", keys)
+    assert given.reps["right"] == 3 and "knee_bent" in {f.code for f in given.faults}
+    # A clean straight-leg lift has no faulty reading to name.
+    clean, _ = run("leg-lifts", None, _standing_lifts(hip=130, knee=178))
+    assert clean.variant.name == "standing-straight-leg" and clean.faulted_alternative is None

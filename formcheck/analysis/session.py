@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from formcheck.definitions.schema import Exercise, Variant
-from formcheck.definitions.vocabulary import SIDES, Side
+from formcheck.definitions.vocabulary import SIDES, RuleKind, Side
 from formcheck.engine.features import BodyFeatures, FeatureExtractor
 from formcheck.engine.findings import TIE_RATIO, VariantResult
 from formcheck.engine.snapshot import Snapshot, present
@@ -66,6 +66,9 @@ class SessionSummary:
     looks_like: str | None = None  # "exercise title: variant title" of another exercise that fits
     also_fits: str | None = None  # another exercise's variant explaining the session about as well (ambiguous)
     tie: tuple[str, ...] = ()  # variants that fit about equally well (not a detection)
+    # another variant of the exercise explaining the same reps, but only as done with faults: (name, title, the
+    # faults' cues): "a clean knee drive, or a straight-leg lift done with a bent knee"
+    faulted_alternative: tuple[str, str, tuple[str, ...]] | None = None
     frames_with_legs: int | None = None  # frames with a person in which at least one leg was measured
     subject_x: float | None = None  # where the person followed was across the frame (0 left, 1 right), on average
     dropped_frames: int = 0  # frames skipped: their timestamp was not after the last one (or not a number)
@@ -73,6 +76,11 @@ class SessionSummary:
 
 SHORT_S = 1.0  # a video shorter than this holds no rep or hold to judge (shorter than the quickest rep)
 BETTER_RATIO = 1.5  # another exercise explaining this much more of the session makes the one named a mismatch
+# An edited montage (this many cuts, the legs in view in less than this share of the frames: title cards,
+# close-ups, other angles) is not one set done in front of a camera: what its shots add up to is not judged.
+FAULTED_SHARE = 0.5  # faults through this share of a variant's reps: the movement is that variant done wrong
+MONTAGE_CUTS = 4
+MONTAGE_LEGS_SEEN = 0.6
 
 
 class Session:
@@ -201,9 +209,17 @@ class Session:
         """Close every engine and summarise the session with the variant that fits best."""
         results = self._own_results()
         detector_best, detector_scores = self._detector.best()
-        undetermined, looks_like, tie, also_fits = None, None, (), None
+        undetermined, looks_like, tie, also_fits, faulted = None, None, (), None, None
         if self.fixed_variant is not None:
             best = self.exercise.variant(self.fixed_variant)
+        elif self._montage():
+            best = detector_best
+            legs_seen = (self.frames_with_legs or 0) / max(self.frames, 1)
+            undetermined = NotJudged(
+                self.exercise.title,
+                f"an edited video ({self.cuts} cuts, the legs in view in {legs_seen:.0%} of it): what its shots add "
+                "up to is not one set (analyse a continuous recording)",
+            )
         else:
             ranked = sorted(
                 self.exercise.variants,
@@ -217,6 +233,7 @@ class Session:
                 looks_like = self._looks_like()
             else:
                 best = fitting[0]
+                faulted = self._faulted_alternative(best, results)
                 top = results[best.name].fit.score
                 tie = tuple(v.name for v in fitting if top > 0 and results[v.name].fit.score >= TIE_RATIO * top)
                 tie = tie if len(tie) > 1 else ()
@@ -249,7 +266,32 @@ class Session:
             looks_like=looks_like,
             also_fits=also_fits,
             tie=tie,
+            faulted_alternative=faulted,
         )
+
+    def _faulted_alternative(
+        self, best: Variant, results: dict[str, VariantResult]
+    ) -> tuple[str, str, tuple[str, ...]] | None:
+        """Another variant explaining about the same time as the clean ``best``, but with faults through most
+        of it: the movement is a clean ``best`` or that variant done with those faults (a straight-leg lift
+        done with a bent knee is a clean knee drive). Faults count against a variant's fit, so ``best`` is
+        reported; the other reading is named, since a person may have meant it."""
+        fit = results[best.name].fit
+        if fit.fault_s > 0 or fit.explained_s <= 0:
+            return None
+        for v in self.exercise.variants:
+            other = results[v.name]
+            if v.name == best.name or other.fit.counted == 0 or other.fit.explained_s < TIE_RATIO * fit.explained_s:
+                continue
+            # (A hold cut short is no other form: a quick bridge is not a held bridge done wrong.)
+            timed = {r.code for r in v.rules if r.kind == RuleKind.HOLD}
+            faults = [f for f in other.faults if f.code not in timed]
+            if sum(f.end_s - f.start_s for f in faults) >= FAULTED_SHARE * other.fit.explained_s:
+                return v.name, v.title, tuple(dict.fromkeys(f.message for f in faults))
+        return None
+
+    def _montage(self) -> bool:
+        return self.cuts >= MONTAGE_CUTS and (self.frames_with_legs or 0) < MONTAGE_LEGS_SEEN * self.frames
 
     def _why_nothing_fits(self, results: dict[str, VariantResult]) -> NotJudged:
         return NotJudged(self.exercise.title, self._reason_nothing_fits(results))

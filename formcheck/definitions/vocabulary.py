@@ -43,6 +43,7 @@ LEG_FEATURES: dict[str, Feature] = {
         Feature("hip_3d", "deg", "hip angle from MediaPipe's 3D world landmarks (unsigned)"),
         Feature("knee_3d", "deg", "knee angle from the 3D world landmarks: sees a bend towards the camera"),
         Feature("knee_past_toes", "shank lengths", "knee ahead of the foot tip along the facing direction"),
+        Feature("thigh_tilt", "deg", "the thigh from straight down in the picture (a side raise seen from the front)"),
         Feature("ankle_lift", "torso lengths", "the ankle above its hip in the picture (lying: a foot off the floor)"),
     )
 }

@@ -142,6 +142,7 @@ def observe_leg(
         "knee_3d": g.joint_angle(world[hip_i], world[knee_i], world[ankle_i]) if world is not None else NAN,
         "knee_past_toes": NAN,
         "ankle_lift": _ankle_lift(pose, hip_i, ankle_i, scale),
+        "thigh_tilt": g.inclination(hip - knee),  # from hanging straight down (0), whatever the trunk does
     }
     usable = (
         min(vis[hip_i], vis[knee_i], vis[ankle_i]) >= VIS_MIN

@@ -19,6 +19,7 @@ class Refusal(str, Enum):
     BRIEF = "brief"  # a flicker or a stumble
     POSTURE = "posture"  # not in the variant's orientation
     FRONT_VIEW = "front view"  # a side-plane movement seen from the front
+    SIDE_VIEW = "side view"  # a movement across the body (a side raise) seen from the side
     LEGS_TOGETHER = "legs together"  # both legs moved (a squat for a lift)
     ONE_LEG = "one leg"  # only one leg moved (where both work together)
     BODY_ELSEWHERE = "body elsewhere"  # the body outside the variant's ``reps.require``

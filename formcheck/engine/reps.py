@@ -36,6 +36,19 @@ SUPPORT_SEEN = 0.25  # in a one-leg rep the other leg is seen for at least this 
 # A body this square to the camera (the left-right axis this close to the image plane, in 3D: about 55
 # degrees or more off side-on) hides movements in its side plane: a side-view variant cannot be judged.
 FRONTAL = 0.8
+# ... and one turned this far side-on (the left-right axis within ~30 degrees of the camera's, standing or
+# lying) hides movements across the body: a front-view variant (a side raise) cannot be judged.
+SIDE_ON = 0.5
+SIDE_ON_STACKED = 0.2  # shoulder and hip width in the picture, torso lengths (front-on ~0.6)
+
+
+def _side_on(f: BodyFeatures) -> bool:
+    """The body turned side-on to the camera: in 3D, little of its left-right axis in the image plane
+    (whichever way it lies); without 3D, shoulders and hips drawn on top of each other."""
+    frontal = math.hypot(f.value("facing_camera"), f.value("lr_vertical"))
+    if not math.isnan(frontal):
+        return frontal < SIDE_ON
+    return f.value("stacked") < SIDE_ON_STACKED  # NaN: not known to be
 
 
 @dataclass
@@ -46,6 +59,7 @@ class _RepChecks:
     orient_known_s: float = 0.0
     orient_ok_s: float = 0.0
     frontal_s: float = 0.0
+    side_on_s: float = 0.0
     support_seen_s: float = 0.0
     support_known_s: float = 0.0
     support_up_s: float = 0.0
@@ -137,6 +151,8 @@ class RepTracker:
             c.orient_ok_s += dt * (f.orientation == self.orientation)
         if self.view == View.SIDE and f.value("facing_camera") > FRONTAL:
             c.frontal_s += dt
+        if self.view == View.FRONT and _side_on(f):
+            c.side_on_s += dt
         if self.spec.is_leg_signal and legs is not None and self.working is not None:
             self._gather_support(legs, dt)
         if self.spec.require and f.has_pose:
@@ -172,6 +188,7 @@ class RepTracker:
             self._brief,
             self._posture,
             self._from_the_front,
+            self._from_the_side,
             self._legs_together,
             self._one_leg,
             self._body_elsewhere,
@@ -195,6 +212,11 @@ class RepTracker:
     def _from_the_front(self, up_s: float) -> tuple[Refusal, str] | None:
         if self._checks.frontal_s > MOSTLY * up_s:
             return Refusal.FRONT_VIEW, "filmed from the front: this movement needs a side view"
+        return None
+
+    def _from_the_side(self, up_s: float) -> tuple[Refusal, str] | None:
+        if self._checks.side_on_s > MOSTLY * up_s:
+            return Refusal.SIDE_VIEW, "filmed from the side: this movement needs a front view"
         return None
 
     def _legs_together(self, up_s: float) -> tuple[Refusal, str] | None:

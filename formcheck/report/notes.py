@@ -91,6 +91,12 @@ def _verdict(f: Facts) -> list[str]:
             out.append(f"it looks like {s.looks_like}")
     elif s.also_fits:
         out.append(f"the same movement fits {s.also_fits} about as well: check that this is the exercise meant")
+    if s.undetermined is None and s.faulted_alternative is not None:
+        name, title, cues = s.faulted_alternative
+        out.append(
+            f"the same reps fit {title} done with faults ({'; '.join(cues)}): if that is the exercise meant, "
+            f"those are its faults (choose it with --variant {name})"
+        )
     if s.undetermined is None and s.tie:
         names = " and ".join(s.tie)
         out.append(f"{names} fit about equally well; reported as {s.variant.name} (choose with --variant)")
