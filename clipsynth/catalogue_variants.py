@@ -144,6 +144,24 @@ VARIANT_CLIPS: tuple[ClipSpec, ...] = (
         lead_in_s=2.0,
         **BLUE_TILE,
     ),
+    ClipSpec(
+        f"{LL}__standing-side-raise__good-alternating",
+        LL,
+        "standing-side-raise",
+        "front view, standing facing the camera; raises one leg straight out to the side (abduction ~42, "
+        "knee ~178) in 1 s, 0.4 s at the top, down in 1 s, 1 s at rest; alternating right, left, ... 6 reps "
+        "(3 per leg), trunk upright (torso_incl < 3); good form",
+        ("right", "left") * 3,
+        reps=1,
+        block_gap_s=0.2,
+        view="front",
+        seed=52,
+        outfit=COBALT_SAND,
+        camera_distance=3.0,
+        camera_height=1.0,
+        lead_in_s=2.5,
+        **MINT_WALNUT,
+    ),
     # --- hamstring stretch ---------------------------------------------------------------------------
     ClipSpec(
         f"{HS}__supine-straight-leg__good-right-left",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .body import Posture
-from .postures import OTHER, standing, standing_leg_lift
+from .postures import OTHER, standing, standing_leg_lift, standing_side_raise
 from .postures_floor import bridge, bridge_rest, long_sitting, supine_legs
 from .variant import Ctx, Variant
 
@@ -67,6 +67,23 @@ def _knee_drive(ctx: Ctx, side: str, faults: frozenset) -> Posture:
     p = standing_leg_lift(ctx.yaw, side, hip_flex=86.0, knee_flex=94.0, head_yaw=ctx.head_yaw, x=ctx.x)
     p = p.with_side(side, ankle_dorsi=5.0)
     return p.with_side(OTHER[side], shoulder_flex=35.0, elbow_flex=70.0).with_side(side, shoulder_flex=-15.0)
+
+
+# Standing side raise, filmed from the front: the thigh from hanging straight down in the image reads the
+# abduction (rest ~3, top ~42; the analysis enters a rep past 30 and leaves it under 18). The truth counts
+# on the hip angle (shoulder-hip-knee), which falls from ~175 at rest to ~130 at the top.
+SIDE_RAISE_ABD = 42.0
+
+
+@lru_cache(maxsize=64)
+def _side_raise_rest(ctx: Ctx, side: str) -> Posture:
+    """Standing tall facing the camera, feet together, arms a little away from the sides."""
+    return standing_side_raise(side, abduction=-3.0, knee_flex=0.0, x=ctx.x)
+
+
+def _side_raise(ctx: Ctx, side: str, faults: frozenset) -> Posture:
+    """One leg raised straight out to the side (knee ~178), the trunk upright (a 2 deg sway away)."""
+    return standing_side_raise(side, abduction=SIDE_RAISE_ABD, knee_flex=2.0, trunk_lat=2.0, x=ctx.x)
 
 
 # --- hamstring stretch --------------------------------------------------------------------------------
@@ -181,6 +198,21 @@ MORE_VARIANTS: dict[tuple[str, str], Variant] = {
             t_down=0.9,
             top_s=0.5,
             rest_s=0.4,
+        ),
+        Variant(
+            "leg-lifts",
+            "standing-side-raise",
+            "reps",
+            _side_raise_rest,
+            _side_raise,
+            (),
+            rep_low=145.0,
+            rep_high=160.0,
+            t_up=1.0,
+            t_down=1.0,
+            top_s=0.4,
+            rest_s=1.0,
+            view="front",
         ),
         Variant(
             "hamstring-stretch",

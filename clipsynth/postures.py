@@ -328,3 +328,14 @@ def standing_leg_lift(
     p = standing(yaw, head_yaw, x)
     p = replace(p, shoulder_abd_l=22.0, shoulder_abd_r=22.0, spine_flex=-2.0)
     return p.with_side(side, hip_flex=hip_flex, knee_flex=knee_flex, ankle_dorsi=-5.0)
+
+
+def standing_side_raise(
+    side: str, *, abduction: float = 0.0, knee_flex: float = 2.0, trunk_lat: float = 0.0, x: float = 0.0
+) -> Posture:
+    """Standing facing the camera (yaw 0: the chest faces +z) on one leg, the other raised straight out to
+    the side by `abduction` degrees; the arms hang a little away from the body so the hands stay clear of
+    the raised thigh. `trunk_lat` bends the trunk away from the raised leg (towards the standing one)."""
+    lean = -trunk_lat if side == "left" else trunk_lat  # spine_lat > 0 bends towards the left
+    p = replace(standing(0.0, 0.0, x), shoulder_abd_l=24.0, shoulder_abd_r=24.0, spine_lat=lean)
+    return p.with_side(side, hip_abd=abduction, knee_flex=knee_flex, ankle_dorsi=-3.0 if abduction > 0 else 0.0)
