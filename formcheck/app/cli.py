@@ -181,6 +181,30 @@ def progress_cmd(
         click.echo(f"Plot: {plot}")
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this machine only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where sessions, uploads and the history go (default: formcheck's user data directory).",
+)
+@click.option(
+    "--max-upload-mb",
+    default=500.0,
+    show_default=True,
+    type=click.FloatRange(1, 100_000),
+    help="Largest video accepted.",
+)
+@poses_option
+def serve_cmd(host: str, port: int, data_dir: Path | None, max_upload_mb: float, poses_dir: Path | None) -> None:
+    """Run the local web app: live coaching with the browser's camera, recorded videos, history and progress."""
+    from formcheck.app.cli_serve import serve
+
+    serve(host, port, data_dir, max_upload_mb, poses_dir)
+
+
 def _sigterm(_signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt  # handled like Ctrl-C: the partial report is still written
 

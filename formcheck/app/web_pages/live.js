@@ -1,0 +1,110 @@
+// Live coaching: the camera's frames to the server (one in flight at a time), its state drawn back.
+const $ = (id) => document.getElementById(id);
+const video = $("video"), overlay = $("overlay"), ctx = overlay.getContext("2d");
+const grab = document.createElement("canvas");
+const BONES = [[11, 12], [11, 23], [12, 24], [23, 24], [23, 25], [25, 27], [27, 31], [24, 26], [26, 28], [28, 32],
+  [11, 13], [13, 15], [12, 14], [14, 16]];
+let ws = null, stream = null, inFlight = false, lastCue = "", ended = false;
+
+fillExercises($("exercise"), $("variant"));
+
+function speak(text) {
+  if (!text || $("mute").checked || !window.speechSynthesis) return;
+  speechSynthesis.cancel();
+  speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+}
+
+function draw(s) {
+  ctx.clearRect(0, 0, overlay.width, overlay.height);
+  const lm = s.landmarks;
+  if (!lm) return;
+  const W = overlay.width, H = overlay.height;
+  ctx.lineWidth = 5; ctx.strokeStyle = "#00e5ff";
+  for (const [a, b] of BONES) {
+    if (lm[a][2] < 0.5 || lm[b][2] < 0.5) continue;
+    ctx.beginPath(); ctx.moveTo(lm[a][0] * W, lm[a][1] * H); ctx.lineTo(lm[b][0] * W, lm[b][1] * H); ctx.stroke();
+  }
+  ctx.fillStyle = "#ffd400";
+  for (const p of lm) if (p[2] >= 0.5) { ctx.beginPath(); ctx.arc(p[0] * W, p[1] * H, 4, 0, 7); ctx.fill(); }
+  // gauges: one bar per measurement against its target range
+  s.gauges.forEach((g, i) => {
+    const y = 12 + i * 22, x = W - 170;
+    ctx.fillStyle = "#333"; ctx.fillRect(x, y, 150, 14);
+    if (g.value !== null) {
+      const span = Math.max(1, g.hi - g.lo) * 2, left = g.lo - span / 4;
+      ctx.fillStyle = g.state === "ok" ? "#3c3" : "#e44";
+      ctx.fillRect(x, y, Math.max(2, Math.min(150, ((g.value - left) / span) * 150)), 14);
+    }
+  });
+}
+
+function show(s) {
+  $("title").textContent = s.title + (s.banner ? "  -  " + s.banner : "");
+  $("setup").textContent = s.set_up || "";
+  const cue = $("cue");
+  cue.textContent = s.cue || "";
+  cue.className = s.alert ? "alert" : "";
+  const target = s.reps_target ? ` of ${s.reps_target[0]}-${s.reps_target[1]}` : "";
+  const reps = s.reps;
+  $("reps").dataset.reps = JSON.stringify(reps);
+  $("reps").textContent = ("both" in reps && reps.both)
+    ? `Reps ${reps.both}${target}` : `Left ${reps.left || 0}${target}, right ${reps.right || 0}${target}`;
+  $("hold").textContent = s.hold ? `Hold ${s.hold.elapsed_s.toFixed(0)} s of ${s.hold.target_s} s` : "";
+  $("phase").textContent = s.phase;
+  $("gauges").textContent = s.gauges.map((g) => `${g.label} ${g.value === null ? "-" : g.value.toFixed(0)}`).join("   ");
+  draw(s);
+  const said = s.set_up || s.cue || "";
+  if (said !== lastCue) { lastCue = said; speak(said); }
+}
+
+function sendFrame() {
+  if (!ws || ws.readyState !== 1 || inFlight || ended || video.readyState < 2) return;
+  const w = Math.min(640, video.videoWidth), h = Math.round((video.videoHeight * w) / video.videoWidth);
+  grab.width = w; grab.height = h;
+  grab.getContext("2d").drawImage(video, 0, 0, w, h);
+  const t = performance.now();
+  inFlight = true;
+  grab.toBlob(async (blob) => {
+    const jpeg = new Uint8Array(await blob.arrayBuffer());
+    const msg = new Uint8Array(8 + jpeg.length);
+    new DataView(msg.buffer).setFloat64(0, t, true);
+    msg.set(jpeg, 8);
+    if (ws && ws.readyState === 1) ws.send(msg); else inFlight = false;
+  }, "image/jpeg", 0.75);
+}
+
+function tick() { sendFrame(); if (!ended) requestAnimationFrame(tick); }
+
+function endSession() {
+  if (ws && ws.readyState === 1) ws.send(JSON.stringify({key: "quit"}));
+  $("end").disabled = true;
+}
+
+$("start").onclick = async () => {
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({video: {width: 640, height: 480}});
+  } catch (e) { $("status").innerHTML = `<p class="error">The camera could not be opened: ${esc(e.message)}</p>`; return; }
+  video.srcObject = stream;
+  stream.getVideoTracks()[0].addEventListener("ended", () => { $("status").textContent = "Camera lost: session ended."; endSession(); });
+  const q = new URLSearchParams({exercise: $("exercise").value, variant: $("variant").value});
+  ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/live?${q}`);
+  ws.onmessage = (ev) => {
+    const m = JSON.parse(ev.data);
+    if (m.type === "state") { inFlight = false; show(m); }
+    else if (m.type === "error") { $("status").innerHTML = `<p class="error">${esc(m.message)}</p>`; inFlight = false; }
+    else if (m.type === "report") {
+      ended = true;
+      const links = m.files.map((f) => `<a href="/sessions/${m.id}/${f}">${f}</a>`).join(" ");
+      $("report").innerHTML = `<h2>Session saved</h2><pre id="summary">${esc(m.summary)}</pre><p>${links}</p>`;
+      if (stream) stream.getTracks().forEach((t) => t.stop());
+    }
+  };
+  ws.onclose = () => { $("start").disabled = false; $("end").disabled = true; };
+  $("start").disabled = true; $("end").disabled = false; ended = false;
+  requestAnimationFrame(tick);
+};
+$("end").onclick = endSession;
+document.addEventListener("keydown", (e) => {
+  const key = {" ": "pause", r: "reset", s: "switch", q: "quit", Escape: "quit"}[e.key];
+  if (key && ws && ws.readyState === 1 && e.target.tagName !== "SELECT") { ws.send(JSON.stringify({key})); e.preventDefault(); }
+});

@@ -1,0 +1,172 @@
+"""The web app in-process (Starlette's test client): its pages, bad input, safety, and live coaching over the
+WebSocket through the same engines and report as ``formcheck live`` (saved landmarks stand in for the model)."""
+
+from __future__ import annotations
+
+import json
+import struct
+import warnings
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+pytest.importorskip("httpx", reason="httpx (starlette's test client) is not installed")
+warnings.filterwarnings("ignore", message=".*httpx.*")
+from starlette.testclient import TestClient  # noqa: E402
+
+from formcheck.app.api import analyze_landmarks  # noqa: E402
+from formcheck.app.web import create_app  # noqa: E402
+from formcheck.app.web_jobs import video_kind  # noqa: E402
+from formcheck.definitions.loader import Catalogue  # noqa: E402
+from formcheck.pose.recording import ReplayBackend  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
+CLIP = SAMPLES / "leg-lifts__side-lying__good-left.mp4"
+CATALOGUE = Catalogue.load(None)
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> TestClient:
+    return TestClient(create_app(tmp_path / "data", CATALOGUE, max_upload_mb=1))
+
+
+def frame_message(t_ms: float, image: np.ndarray) -> bytes:
+    ok, buf = cv2.imencode(".jpg", image)
+    assert ok
+    return struct.pack("<d", t_ms) + buf.tobytes()
+
+
+def test_pages_and_the_catalogue_are_served(client: TestClient):
+    for page in ("/", "/live", "/upload", "/history"):
+        r = client.get(page)
+        assert r.status_code == 200 and "formcheck" in r.text
+    assert "no login" not in client.get("/").text  # bound to this machine: nothing to warn about
+    names = {e["name"] for e in client.get("/api/exercises").json()}
+    assert names == set(CATALOGUE.exercises)
+    assert client.get("/nope").status_code == 404
+
+
+def test_a_server_reachable_from_elsewhere_says_it_has_no_login(tmp_path: Path):
+    public = TestClient(create_app(tmp_path / "d", CATALOGUE, public=True))
+    assert "no login" in public.get("/live").text
+
+
+def test_an_upload_is_checked_by_content_and_size(client: TestClient, tmp_path: Path):
+    r = client.post("/api/videos?exercise=leg-lifts", content=b"GIF89a not a video at all" * 10)
+    assert r.status_code == 415 and "not a video" in r.json()["error"]
+    r = client.post("/api/videos?exercise=leg-lifts", content=b"")
+    assert r.status_code == 415 and "empty" in r.json()["error"]
+    r = client.post("/api/videos?exercise=leg-lifts", content=b"\0\0\0\x18ftypmp42" + b"\0" * (2 << 20))
+    assert r.status_code == 413 and "larger than 1 MB" in r.json()["error"]
+    r = client.post("/api/videos?exercise=squats", content=CLIP.read_bytes()[:1000])
+    assert r.status_code == 400 and "unknown exercise" in r.json()["error"]
+    # nothing of the refused uploads is left behind
+    assert list((tmp_path / "data" / "sessions").iterdir()) == []
+    assert video_kind(CLIP.read_bytes()[:64]) == ".mp4"
+
+
+def test_nothing_outside_a_session_is_served(client: TestClient, tmp_path: Path):
+    (tmp_path / "data" / "secret.txt").write_text("x")
+    for url in (
+        "/sessions/../secret.txt",
+        "/sessions/..%2F..%2Fsecret.txt/report.json",
+        "/sessions/0123456789abcdef/../../secret.txt",
+        "/sessions/0123456789abcdef/secret.txt",
+        "/sessions/0123456789abcdef/report.json",  # a well-formed id the server never made
+        "/static/../web.py",
+    ):
+        r = client.get(url)
+        assert r.status_code == 404 and r.text != "x", url
+
+
+def test_an_upload_gives_the_report_analyze_gives(tmp_path: Path):
+    lm = CLIP.with_suffix(".landmarks.npz")
+    app = create_app(tmp_path / "data", CATALOGUE)
+    app.state.formcheck.jobs._analyse = lambda video, **kw: __import__(
+        "formcheck.app.api", fromlist=["analyze_video"]
+    ).analyze_video(video, backend=ReplayBackend(lm), **kw)
+    c = TestClient(app)
+    # a name with a path in it is not used for anything: the session's files have fixed names
+    r = c.post("/api/videos?exercise=leg-lifts", content=CLIP.read_bytes(), headers={"X-Filename": "../../evil.mp4"})
+    assert r.status_code == 202
+    job = r.json()
+    for _ in range(600):
+        job = c.get(f"/api/jobs/{job['id']}").json()
+        if job["state"] in ("done", "error"):
+            break
+        __import__("time").sleep(0.05)
+    assert job["state"] == "done", job
+    assert set(job["files"]) == {"report.json", "report.html", "frames.csv", "annotated.mp4"}
+    got = c.get(f"/sessions/{job['id']}/report.json").json()
+    ref = analyze_landmarks(lm, "leg-lifts")
+    assert got["variant"] == ref.variant and got["reps"] == ref.reps
+    assert [f["code"] for f in got["faults"]] == [f.code for f in ref.faults]
+    assert not (tmp_path / "evil.mp4").exists() and not (tmp_path / "data" / "evil.mp4").exists()
+    rows = c.get("/api/sessions").json()
+    assert [(r["kind"], r["reps"]) for r in rows] == [("analyze", ref.reps)]
+    days = c.get("/api/progress?exercise=leg-lifts").json()["days"]
+    assert days[0]["sessions"] == 1 and days[0]["reps"] == sum(ref.reps.values())
+    plot = c.get("/api/progress?exercise=leg-lifts&plot=1")
+    assert plot.headers["content-type"] == "image/png" and plot.content[:4] == b"\x89PNG"
+    d = c.get(f"/sessions/{job['id']}/report.json?download=1")
+    assert "attachment" in d.headers["content-disposition"]
+
+
+def _frames(n: int) -> list[tuple[float, np.ndarray]]:
+    cap = cv2.VideoCapture(str(CLIP))
+    out = []
+    while len(out) < n:
+        ok, img = cap.read()
+        if not ok:
+            break
+        out.append((cap.get(cv2.CAP_PROP_POS_MSEC), img))
+    cap.release()
+    return out
+
+
+def test_live_over_the_websocket_survives_bad_messages_and_a_second_tab(client: TestClient):
+    frames = _frames(20)
+    with client.websocket_connect("/ws/live?exercise=leg-lifts") as ws:
+        ws.send_text("not json")
+        assert json.loads(ws.receive_text()) == {"type": "error", "message": "a text message must be JSON"}
+        ws.send_text(json.dumps({"key": "dance"}))
+        assert "key" in json.loads(ws.receive_text())["message"]
+        ws.send_bytes(b"\x00" * 5)
+        assert "frame message" in json.loads(ws.receive_text())["message"]
+        ws.send_bytes(struct.pack("<d", 5.0) + b"not a jpeg at all")
+        assert "JPEG" in json.loads(ws.receive_text())["message"]
+        with client.websocket_connect("/ws/live?exercise=leg-lifts") as second:
+            assert "another tab" in json.loads(second.receive_text())["message"]
+        for t, img in frames:  # the session still works
+            ws.send_bytes(frame_message(t, img))
+            state = json.loads(ws.receive_text())
+            assert state["type"] == "state" and state["exercise"] == "leg-lifts"
+        assert state["landmarks"] is not None and len(state["landmarks"]) == 33
+        ws.send_text(json.dumps({"key": "quit"}))
+        report = json.loads(ws.receive_text())
+        while report["type"] != "report":
+            report = json.loads(ws.receive_text())
+    assert "report.json" in report["files"] and report["delivered"] == len(frames)
+    # a new session can start once the first has ended
+    with client.websocket_connect("/ws/live?exercise=nope") as ws:
+        assert "unknown exercise" in json.loads(ws.receive_text())["message"]
+
+
+def test_a_page_closed_mid_session_still_saves_what_was_measured(client: TestClient, tmp_path: Path):
+    with client.websocket_connect("/ws/live?exercise=leg-lifts") as ws:
+        for t, img in _frames(30):
+            ws.send_bytes(frame_message(t, img))
+            json.loads(ws.receive_text())
+    # closed without ending the session: the report is written, marked partial, and the server goes on
+    for _ in range(200):
+        reports = list((tmp_path / "data" / "sessions").glob("*/report.json"))
+        if reports:
+            break
+        __import__("time").sleep(0.05)
+    (path,) = reports
+    report = json.loads(path.read_text())
+    assert report["partial"] is True and report["frames"] == 30
+    assert any("page was closed" in n for n in report["notes"])
+    assert client.get("/").status_code == 200
