@@ -219,24 +219,31 @@ def test_the_window_shows_the_overlay(xvfb: Path):
     class Screenshot:
         def show(self, image: np.ndarray) -> int:
             key = window.show(image)
-            if len(shots) < 1 and time.monotonic() - start > 2.0:
+            # a few shots, a moment apart: on a loaded machine the X server may not have drawn the first yet
+            now = time.monotonic()
+            if len(shots) < 8 and now - start > 2.0 and now - last[0] > 0.3:
                 shots.append(read_xwd(xvfb))
+                last[0] = now
             return key
 
         def close(self) -> None:
             window.close()
 
-    start = time.monotonic()
+    start, last = time.monotonic(), [0.0]
     live_on("leg-lifts__supine-bent-knee__faults", display=Screenshot(), speed=3.0)
     window.close()
     assert shots, "no screenshot taken"
-    screen = shots[0]
     # The overlay's colours on screen: the left leg's blue and the right leg's orange (legend and legs),
     # and the dark band of the panel with white writing.
-    blue = np.all(np.abs(screen.astype(int) - (40, 160, 235)) < 25, axis=2).sum()
-    orange = np.all(np.abs(screen.astype(int) - (255, 140, 40)) < 25, axis=2).sum()
-    white = np.all(screen > 235, axis=2).sum()
-    assert blue > 50 and orange > 50 and white > 200, (blue, orange, white)
+    counts = [
+        (
+            int(np.all(np.abs(screen.astype(int) - (40, 160, 235)) < 25, axis=2).sum()),
+            int(np.all(np.abs(screen.astype(int) - (255, 140, 40)) < 25, axis=2).sum()),
+            int(np.all(screen > 235, axis=2).sum()),
+        )
+        for screen in shots
+    ]
+    assert any(blue > 50 and orange > 50 and white > 200 for blue, orange, white in counts), counts
 
 
 # --- voice --------------------------------------------------------------------------------------------
