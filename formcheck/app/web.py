@@ -232,7 +232,7 @@ class WebApp:
                     break
                 try:
                     if msg.get("bytes") is not None:
-                        source.put(*decode_frame(msg["bytes"]))
+                        source.put_image(*decode_frame(msg["bytes"]))
                     elif msg.get("text") is not None:
                         key = parse_control(msg["text"])
                         keys.press(key)

@@ -12,15 +12,14 @@ import json
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import cv2
 import numpy as np
 
 from formcheck.analysis.loop import FrameState, Sink
-from formcheck.io.sources import Frame, VideoInfo, brightness
+from formcheck.io.sources import Frame, NewestFrameSource, VideoInfo, brightness
 
 MAX_FRAME_BYTES = 2_000_000  # a 1080p JPEG is ~300 kB; anything this big is not a camera frame
 MAX_SIDE = 1920
@@ -29,15 +28,6 @@ KEYS = {"quit": ord("q"), "pause": ord(" "), "reset": ord("r"), "switch": ord("s
 
 class BadMessage(ValueError):
     """A message from the page that is not a frame, a key or the end of the session."""
-
-
-@dataclass
-class Incoming:
-    """One decoded frame from the page."""
-
-    image: np.ndarray
-    t: float  # seconds, the page's capture clock
-    received: float  # time.monotonic() when it arrived
 
 
 def decode_frame(data: bytes) -> tuple[float, np.ndarray]:
@@ -64,55 +54,28 @@ def parse_control(text: str) -> str:
     return str(msg["key"])
 
 
-@dataclass
-class BrowserSource:
-    """``LiveSource`` fed by the WebSocket handler: a one-frame mailbox (the newest frame only)."""
+class BrowserSource(NewestFrameSource):
+    """``LiveSource`` fed by the WebSocket handler (``put``): the newest frame only, as a camera's."""
 
-    info: VideoInfo = field(default_factory=lambda: VideoInfo("browser camera", 0, 0, 0.0, 0))
-    delivered: int = 0
-    dropped: int = 0
-    error: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._cond = threading.Condition()
-        self._latest: Incoming | None = None
-        self._closed = False
+    def __init__(self) -> None:
+        super().__init__()
+        self.info = VideoInfo("browser camera", 0, 0, 0.0, 0)
         self._last_t = -math.inf
-        self._index = 0
 
-    def put(self, t: float, image: np.ndarray) -> None:
-        with self._cond:
-            if self._latest is not None:
-                self.dropped += 1  # the analysis had not taken the last one: the newest replaces it
-            self._latest = Incoming(image, t, time.monotonic())
-            self.delivered += 1
-            if not self.info.width:
-                h, w = image.shape[:2]
-                self.info = VideoInfo("browser camera", w, h, 0.0, 0)
-            self._cond.notify()
+    def put_image(self, t: float, image: np.ndarray) -> None:
+        if t <= self._last_t:
+            return  # a clock that went back (another tab's): not a later frame
+        self._last_t = t
+        if not self.info.width:
+            h, w = image.shape[:2]
+            self.info = VideoInfo("browser camera", w, h, 0.0, 0)
+        self.put(Frame(self.delivered, t, image, captured=time.monotonic(), brightness=brightness(image)))
 
     def close(self, error: str | None = None) -> None:
-        with self._cond:
-            if error is not None and self.error is None:
-                self.error = error
-                self.notes.append(f"session ended early: {error}")
-            self._closed = True
-            self._cond.notify()
-
-    def __iter__(self) -> Iterator[Frame]:
-        while True:
-            with self._cond:
-                while self._latest is None and not self._closed:
-                    self._cond.wait(timeout=0.5)
-                if self._latest is None:
-                    return
-                got, self._latest = self._latest, None
-            if got.t <= self._last_t:
-                continue  # a clock that went back (a new tab's clock): not a later frame
-            self._last_t = got.t
-            yield Frame(self._index, got.t, got.image, captured=got.received, brightness=brightness(got.image))
-            self._index += 1
+        if error is not None and self.error is None:
+            self.error = error
+            self.notes.append(f"session ended early: {error}")
+        self.end()
 
 
 class Keys:

@@ -236,22 +236,66 @@ class VideoFileSource:
         self.close()
 
 
-class _NewestFrameSource:
-    """A capture thread that always hands over the newest frame: a consumer slower than the source skips
-    stale frames (counted in ``dropped``) instead of falling further and further behind."""
+class NewestFrameSource:
+    """Hands over the newest frame put in: a consumer slower than the producer skips stale frames (counted in
+    ``dropped``) instead of falling further and further behind. The producer calls ``put`` and ``end``: a
+    capture thread of its own (``_CaptureSource``), or another thread feeding it (the web app's page)."""
 
     info: VideoInfo
-    _thread_name = "formcheck-capture"
 
     def __init__(self) -> None:
         self.delivered = 0  # frames the source produced
         self.dropped = 0  # ... of which the consumer never saw
         self.error: str | None = None  # why it stopped early (a camera gone)
         self.notes: list[str] = []
-        self._t0 = time.monotonic()
         self._cond = threading.Condition()
         self._latest: Frame | None = None
         self._done = False
+
+    def put(self, frame: Frame) -> None:
+        with self._cond:
+            self.delivered += 1
+            if self._latest is not None:
+                self.dropped += 1  # the consumer was busy: the older frame is stale, drop it
+            self._latest = frame
+            self._cond.notify()
+
+    def end(self) -> None:
+        """No frame follows: the consumer's iteration ends once it has taken the last one."""
+        with self._cond:
+            self._done = True
+            self._cond.notify()
+
+    def __iter__(self) -> Iterator[Frame]:
+        while True:
+            with self._cond:
+                while self._latest is None and not self._done:
+                    self._cond.wait(timeout=0.5)
+                if self._latest is None:
+                    return
+                frame, self._latest = self._latest, None
+            yield frame
+
+    def close(self) -> None:
+        self.end()
+
+    def __enter__(self) -> NewestFrameSource:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class _CaptureSource(NewestFrameSource):
+    """A newest-frame source fed by a capture thread of its own (``_capture``)."""
+
+    _thread_name = "formcheck-capture"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._t0 = time.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._guarded, name=self._thread_name, daemon=True)
 
@@ -266,43 +310,18 @@ class _NewestFrameSource:
             for frame in self._capture():
                 if self._stop.is_set():
                     break
-                with self._cond:
-                    self.delivered += 1
-                    if self._latest is not None:
-                        self.dropped += 1  # the consumer was busy: the older frame is stale, drop it
-                    self._latest = frame
-                    self._cond.notify()
+                self.put(frame)
         except Exception as exc:  # surfaced to the consumer, not lost in the thread
             self.error = f"capture failed: {exc}"
         finally:
-            with self._cond:
-                self._done = True
-                self._cond.notify()
-
-    def __iter__(self) -> Iterator[Frame]:
-        while True:
-            with self._cond:
-                while self._latest is None and not self._done:
-                    self._cond.wait(timeout=0.5)
-                if self._latest is None:
-                    return
-                frame, self._latest = self._latest, None
-            yield frame
+            self.end()
 
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
 
-    def __enter__(self) -> _NewestFrameSource:
-        return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class CameraSource(_NewestFrameSource):
+class CameraSource(_CaptureSource):
     """The newest frame of a live camera, timed by a monotonic clock. Stops when the camera disconnects."""
 
     _thread_name = "formcheck-camera"
@@ -342,7 +361,7 @@ class CameraSource(_NewestFrameSource):
         self._cap.release()
 
 
-class PacedFileSource(_NewestFrameSource):
+class PacedFileSource(_CaptureSource):
     """A video file played as if it were a camera: each frame becomes available at its own timestamp in real
     time and only the newest is handed over, so a slow consumer drops frames exactly as with a webcam.
     Frames keep the file's timestamps (what a camera would have stamped them with)."""
