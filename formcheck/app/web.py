@@ -136,7 +136,7 @@ class WebApp:
         variant = request.query_params.get("variant") or None
         try:
             self.jobs.check(exercise, variant)
-        except (FormcheckError, Exception) as exc:
+        except Exception as exc:  # a bad name: FormcheckError, or click's UsageError for a routine's variant
             return JSONResponse({"error": str(exc).splitlines()[0]}, status_code=400)
         job_id = new_session_id()
         directory = session_dir(self.data_dir, job_id)

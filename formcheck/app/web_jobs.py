@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,7 +77,6 @@ class Job:
     error: str | None = None
     summary: str | None = None
     files: list[str] = field(default_factory=list)
-    started: float = field(default_factory=time.time)
 
     def as_json(self) -> dict[str, Any]:
         share = self.frames_done / self.frames_total if self.frames_total else None
@@ -161,10 +159,6 @@ class Jobs:
         outputs.finish(report, record, json_path=out / "report.json", video=video, kind="analyze", started_at=started)
         job.files = [name for name in FILES if (out / name).exists()]
         return report
-
-
-def report_files(directory: Path) -> list[str]:
-    return [name for name in FILES if (directory / name).exists()]
 
 
 def _frame_count(video: Path) -> int:
