@@ -189,25 +189,30 @@ def read_xwd(path: Path) -> np.ndarray:
 
 
 @pytest.fixture
-def xvfb(tmp_path: Path) -> Iterator[Path]:
+def xvfb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (Debian package xvfb; .ci/run installs it)")
-    display = f":{90 + os.getpid() % 9}"
+    # -displayfd: the server picks a free display and writes its number once it accepts clients, so neither a
+    # display another process holds nor a server still starting up can send the window elsewhere.
+    read_end, write_end = os.pipe()
+    args = ["-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-fbdir", str(tmp_path), "-nolisten", "tcp"]
     proc = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1024x768x24", "-fbdir", str(tmp_path), "-nolisten", "tcp"],
+        ["Xvfb", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
     )
-    time.sleep(1.0)
-    old = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = display
+    os.close(write_end)
+    with os.fdopen(read_end) as ready:
+        number = ready.readline().strip()
+    if not number:
+        proc.kill()
+        pytest.fail("Xvfb did not start")
+    monkeypatch.setenv("DISPLAY", f":{number}")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")  # OpenCV's Qt must draw on this server, not offscreen
     try:
         yield tmp_path / "Xvfb_screen0"
     finally:
-        if old is None:
-            os.environ.pop("DISPLAY", None)
-        else:
-            os.environ["DISPLAY"] = old
         proc.terminate()
         proc.wait(timeout=10)
 
