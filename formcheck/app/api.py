@@ -16,6 +16,7 @@ from formcheck.analysis.loop import Analysis, RunInfo, Sink, check_choice, run
 from formcheck.analysis.range_of_motion import RangeOfMotion
 from formcheck.analysis.sinks import Lighting, ProgressBar, RecordLandmarks
 from formcheck.definitions.loader import Catalogue
+from formcheck.definitions.program import Program
 from formcheck.definitions.schema import Exercise
 from formcheck.io.sources import VideoFileSource
 from formcheck.pose.backends import PoseBackend, make_backend, quiet_native_stderr
@@ -32,6 +33,7 @@ class Plan:
     exercise: Exercise | None
     variant: str | None = None
     target_sources: Mapping[str, Mapping[str, str]] | None = None  # per variant: where its targets came from
+    program: Program | None = None  # a routine is compared with it (its targets already in ``catalogue``)
 
     @classmethod
     def of(
@@ -45,8 +47,15 @@ class Plan:
         cat = catalogue if catalogue is not None else Catalogue.load(poses_dir)
         return cls(cat, cat.find(exercise) if isinstance(exercise, str) else exercise, variant)
 
+    @classmethod
+    def of_program(cls, program: Program, catalogue: Catalogue) -> Plan:
+        """A routine counted against ``program``'s reps and holds, and compared with it at the end."""
+        return cls(program.catalogue(catalogue), None, None, program.target_sources(), program)
+
     def __post_init__(self) -> None:
         check_choice(self.exercise, self.variant)
+        if self.program is not None and self.exercise is not None:
+            raise ValueError("a program is compared with a whole routine, not one exercise")
 
     def analysis(self, *, live_recognition: bool = False, engine_states: bool = False) -> Analysis:
         return Analysis(
@@ -105,7 +114,7 @@ def analyze_video(
     run_info = RunInfo(
         str(video), info.fps, (info.width, info.height), be.name, inference, partial, tuple(notes), light.dark
     )
-    return build_report(analysis.finish(), run_info, rom, plan.target_sources)
+    return build_report(analysis.finish(), run_info, rom, plan.target_sources, plan.program)
 
 
 def analyze_landmarks(
@@ -136,4 +145,4 @@ def analyze_landmarks(
         partial=partial,
         notes=tuple(n for s in outputs for n in s.notes()),
     )
-    return build_report(analysis.finish(), run_info, rom, plan.target_sources)
+    return build_report(analysis.finish(), run_info, rom, plan.target_sources, plan.program)

@@ -19,6 +19,7 @@ from formcheck.app.options import (
     model_options,
     output_options,
     poses_option,
+    program_option,
     session_options,
 )
 from formcheck.errors import FormcheckError
@@ -91,6 +92,7 @@ def exercises_cmd(poses_dir: Path | None) -> None:
     help="A batch's summary table, a row per video (default: REPORT-DIR/formcheck-summary.csv).",
 )
 @session_options
+@program_option
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
 @poses_option
 def analyze_cmd(videos: tuple[str, ...], **opts: Any) -> None:
@@ -121,6 +123,7 @@ def analyze_cmd(videos: tuple[str, ...], **opts: Any) -> None:
 @output_options
 @model_options
 @session_options
+@program_option
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
 @poses_option
 def live_cmd(**opts: Any) -> None:
@@ -203,6 +206,11 @@ def serve_cmd(host: str, port: int, data_dir: Path | None, max_upload_mb: float,
     from formcheck.app.cli_serve import serve
 
     serve(host, port, data_dir, max_upload_mb, poses_dir)
+
+
+from formcheck.app.cli_program import program_cmd  # noqa: E402  (a group of its own module)
+
+cli.add_command(program_cmd)
 
 
 def _sigterm(_signum: int, _frame: Any) -> None:

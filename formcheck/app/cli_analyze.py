@@ -23,7 +23,14 @@ def is_batch(videos: tuple[str, ...], jobs: int | None, engine: str) -> bool:
 def analyze(videos: tuple[str, ...], **o: Any) -> None:
     batch = is_batch(videos, o["jobs"], o["engine"])
     req = Request(
-        o["exercise"], o["variant"], o["html_path"], o["csv_path"], o["targets"], o["history_path"], o["no_history"]
+        o["exercise"],
+        o["variant"],
+        o["html_path"],
+        o["csv_path"],
+        o["targets"],
+        o["history_path"],
+        o["no_history"],
+        program=o["program_path"],
     )
     catalogue = Catalogue.load(o["poses_dir"])  # a malformed poses/ fails before anything else
     if batch:

@@ -20,7 +20,14 @@ def live(**o: Any) -> None:
     from formcheck.live.window import OpenCVWindow
 
     req = Request(
-        o["exercise"], o["variant"], o["html_path"], o["csv_path"], o["targets"], o["history_path"], o["no_history"]
+        o["exercise"],
+        o["variant"],
+        o["html_path"],
+        o["csv_path"],
+        o["targets"],
+        o["history_path"],
+        o["no_history"],
+        program=o["program_path"],
     )
     catalogue = Catalogue.load(o["poses_dir"])
     json_path: Path = o["json_path"] or default_report_path(f"live-{time.strftime('%Y%m%d-%H%M%S')}")
@@ -49,6 +56,7 @@ def live(**o: Any) -> None:
             annotate_to=o["out"],
             sinks=(record,) if record is not None else (),
             target_sources=plan.target_sources,
+            program=plan.program,
         )
     except BaseException:
         outputs.close()

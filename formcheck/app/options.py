@@ -62,6 +62,16 @@ def output_options(f: Any) -> Any:
     )(f)
 
 
+program_option = click.option(
+    "--program",
+    "program_path",
+    type=_path(dir_okay=False),
+    default=None,
+    help="A program file (TOML, see `formcheck program check`): the routine is compared with it, set by set, "
+    "and counted against its reps and holds.",
+)
+
+
 def history_option(f: Any) -> Any:
     return click.option(
         "--history",

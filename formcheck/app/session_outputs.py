@@ -36,12 +36,20 @@ class Request:
     history_path: Path | None = None
     no_history: bool = False
     batch: bool = False
+    program: Path | None = None
 
 
 def check_request(req: Request) -> None:
     """Usage errors: options that contradict each other or need an exercise named."""
     if req.no_history and req.history_path is not None:
         raise click.UsageError("--history and --no-history contradict each other")
+    if req.program is not None:
+        if req.exercise is not None or req.variant is not None:
+            raise click.UsageError("--program compares a whole routine with the program: leave out --exercise")
+        if req.targets:
+            raise click.UsageError("--program sets the targets: leave out --target (or edit the program)")
+        if req.batch:
+            raise click.UsageError("--program is for one video at a time")
     if req.exercise is not None:
         return
     if req.batch:
@@ -139,7 +147,11 @@ def prepare(catalogue: Catalogue, req: Request) -> tuple[Plan, SessionOutputs]:
     from formcheck.definitions.targets import plan_targets
 
     check_request(req)
-    if req.exercise is None:
+    if req.program is not None:
+        from formcheck.definitions.program import load_program
+
+        plan = Plan.of_program(load_program(req.program, catalogue), catalogue)
+    elif req.exercise is None:
         plan = Plan(catalogue, None, req.variant)
     else:
         ex = catalogue.resolve(req.exercise, req.variant)  # bad names fail before the model loads

@@ -13,7 +13,7 @@ import math
 import statistics
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -22,6 +22,7 @@ import numpy as np
 
 from formcheck.analysis.loop import Analysis, Command, FrameState, Gate, RunInfo, Sink, run
 from formcheck.analysis.range_of_motion import RangeOfMotion
+from formcheck.definitions.program import Program
 from formcheck.io.sources import Frame, VideoInfo
 from formcheck.live.setup_check import SetUpCheck, set_up_problem
 from formcheck.live.voice import Announcer, Voice
@@ -207,7 +208,8 @@ def run_live(
     annotate_to: str | Path | None = None,
     keys: Callable[[], int] | None = None,
     sinks: tuple[Sink, ...] = (),
-    target_sources: dict[str, dict[str, str]] | None = None,
+    target_sources: Mapping[str, Mapping[str, str]] | None = None,
+    program: Program | None = None,
 ) -> tuple[AnyReport, LiveStats]:
     """Coach one live session until the source ends, a quit key, Ctrl-C or SIGTERM; always returns the report
     (``partial`` when interrupted or the camera failed). ``keys`` (tests) replaces the window's keys;
@@ -238,7 +240,7 @@ def run_live(
         partial or bool(source.error),
         (*source.notes, *notes),
     )
-    return build_report(analysis.finish(), run_info, rom, target_sources), coach.stats
+    return build_report(analysis.finish(), run_info, rom, target_sources, program), coach.stats
 
 
 def latency_summary(stats: LiveStats) -> str:

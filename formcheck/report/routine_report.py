@@ -6,6 +6,7 @@ Each block is also a session of its exercise (``BlockReport.to_dict``): the hist
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,12 @@ from typing import Any
 from formcheck.analysis.blocks import Block
 from formcheck.analysis.loop import RoutineFindings, RunInfo
 from formcheck.analysis.range_of_motion import RangeOfMotion, Rom
+from formcheck.definitions.program import Program
 from formcheck.definitions.vocabulary import SIDES
 from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent
 from formcheck.report import contract
 from formcheck.report.exercise_report import reps_text
+from formcheck.report.program_check import ProgramCheck, check_program
 from formcheck.version import __version__
 
 
@@ -42,9 +45,12 @@ class BlockReport:
     range_of_motion: Rom = field(default_factory=dict)
     video: str = ""
     partial: bool = False
+    target_sources: dict[str, str] = field(default_factory=dict)  # where the reps and hold targets came from
 
     @classmethod
-    def of(cls, block: Block, rom: RangeOfMotion, run: RunInfo) -> BlockReport:
+    def of(
+        cls, block: Block, rom: RangeOfMotion, run: RunInfo, target_sources: dict[str, str] | None = None
+    ) -> BlockReport:
         v = block.variant
         return cls(
             exercise=block.exercise.name,
@@ -65,6 +71,7 @@ class BlockReport:
             range_of_motion=rom.of(v.view, (block.start_s, block.end_s)),
             video=run.video,
             partial=run.partial,
+            target_sources=dict(target_sources or {}),
         )
 
     @property
@@ -98,6 +105,7 @@ class BlockReport:
             "hold_target_s": self.hold_target_s,
             "also_fits": self.also_fits,
             "range_of_motion": self.range_of_motion,
+            "target_sources": self.target_sources,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,6 +126,7 @@ class BlockReport:
             "hold_target_s": self.hold_target_s,
             "undetermined": None,
             "range_of_motion": self.range_of_motion,
+            "target_sources": self.target_sources,
             "routine_block": {"start_s": seg["start_s"], "end_s": seg["end_s"]},
             "partial": self.partial,
             "formcheck_version": __version__,
@@ -154,9 +163,18 @@ class RoutineReport:
     backend: str = ""
     partial: bool = False
     notes: list[str] = field(default_factory=list)
+    program: ProgramCheck | None = None  # the routine against the program it was done with
 
     @classmethod
-    def build(cls, found: RoutineFindings, run: RunInfo, rom: RangeOfMotion) -> RoutineReport:
+    def build(
+        cls,
+        found: RoutineFindings,
+        run: RunInfo,
+        rom: RangeOfMotion,
+        target_sources: Mapping[str, Mapping[str, str]] | None = None,
+        program: Program | None = None,
+    ) -> RoutineReport:
+        """``target_sources``: per ``exercise/variant``, where its targets came from."""
         first = found.first_t or 0.0
         duration = found.last_t - first + (1.0 / run.fps if run.fps > 0 and found.frames else 0.0)
         notes = list(run.notes)
@@ -168,18 +186,21 @@ class RoutineReport:
                     f"{b.start_s:.1f}-{b.end_s:.1f} s: the movement fits {b.also_fits} about as well as "
                     f"{b.title}; give --exercise to choose"
                 )
+        sources = target_sources or {}
+        blocks = [BlockReport.of(b, rom, run, dict(sources.get(b.label, {}))) for b in found.blocks]
         return cls(
             video=run.video,
             duration_s=max(0.0, duration),
             frames=found.frames,
             frames_with_pose=found.frames_with_pose,
-            blocks=[BlockReport.of(b, rom, run) for b in found.blocks],
+            blocks=blocks,
             fps=run.fps,
             width=run.size[0],
             height=run.size[1],
             backend=run.backend,
             partial=run.partial,
             notes=notes,
+            program=None if program is None else check_program(program, blocks, [b.title for b in blocks]),
         )
 
     @property
@@ -216,6 +237,7 @@ class RoutineReport:
             "partial": self.partial,
             "pose_coverage": round(self.pose_coverage, 4),
             "notes": self.notes,
+            "program": self.program.to_dict() if self.program is not None else None,
             "formcheck_version": __version__,
         }
 
@@ -229,5 +251,7 @@ class RoutineReport:
             f"{100 * self.pose_coverage:.0f}% of frames" + (" [PARTIAL]" if self.partial else ""),
         ]
         lines += [b.summary_line(i) for i, b in enumerate(self.blocks, 1)]
+        if self.program is not None:
+            lines += self.program.summary_lines()
         lines += [f"  Note: {n}" for n in self.notes]
         return "\n".join(lines)
