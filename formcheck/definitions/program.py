@@ -93,7 +93,8 @@ class Item:
 
     index: int
     exercise: Exercise
-    variant: Variant | None  # None: any variant of the exercise
+    variant: Variant | None  # None: any variant of the exercise (among ``choices``)
+    choices: tuple[Variant, ...]  # the variants that count for it
     sides: Sides
     sets: int
     reps: int | None
@@ -101,14 +102,14 @@ class Item:
 
     @property
     def variants(self) -> list[Variant]:
-        return [self.variant] if self.variant is not None else list(self.exercise.variants)
+        return list(self.choices)
 
     @property
     def title(self) -> str:
         return self.exercise.title + (f": {self.variant.title}" if self.variant is not None else "")
 
     def matches(self, exercise: str, variant: str) -> bool:
-        return exercise == self.exercise.name and (self.variant is None or variant == self.variant.name)
+        return exercise == self.exercise.name and any(variant == v.name for v in self.choices)
 
     @property
     def dose(self) -> str:
@@ -211,40 +212,50 @@ def sided(v: Variant) -> bool:
     return v.legs != LegMode.BOTH
 
 
+def _problem(v: Variant, p: Prescribed) -> tuple[str, str] | None:
+    """Why ``v`` cannot be done as ``p`` prescribes (the field, the problem), or None."""
+    if p.reps is None and p.hold_s is None:
+        return "", "give reps (sets x reps) or hold_s (sets x seconds held)"
+    if p.reps is not None and v.reps is None:
+        return "reps", f"{v.name} is a hold, it counts no reps: give hold_s"
+    if p.hold_s is not None and v.hold is None:
+        return "hold_s", f"{v.name} has no hold: give reps"
+    if p.reps is None and v.reps is not None:
+        return "reps", f"{v.name} counts reps: give reps"
+    if sided(v) != (p.sides != Sides.BOTH):
+        return "sides", f"{v.name} " + (
+            "works one leg at a time" if sided(v) else "works both legs together: sides = 'both'"
+        )
+    return None
+
+
 def _resolve(i: int, p: Prescribed, catalogue: Catalogue) -> Item:
     try:
         ex = catalogue.find(p.exercise)
     except FormcheckError as exc:
         raise FieldError(("exercises", i, "exercise"), str(exc)) from None
-    variant = None
     if p.variant is not None:
         try:
             variant = ex.variant(p.variant)
         except FormcheckError as exc:
             raise FieldError(("exercises", i, "variant"), str(exc)) from None
-    variants = [variant] if variant is not None else list(ex.variants)
-    counts = [v for v in variants if v.reps is not None]
-    holds = [v for v in variants if v.hold is not None]
-    what = variant.name if variant is not None else f"any variant of {ex.name}"
-    if p.reps is None and p.hold_s is None:
-        raise FieldError(("exercises", i), "give reps (sets x reps) or hold_s (sets x seconds held)")
-    if p.reps is not None and not counts:
-        raise FieldError(("exercises", i, "reps"), f"{what} is a hold, it counts no reps: give hold_s")
-    if p.hold_s is not None and not holds:
-        raise FieldError(("exercises", i, "hold_s"), f"{what} has no hold: give reps")
-    if p.reps is None and any(v.hold is None for v in variants):
-        raise FieldError(("exercises", i, "reps"), f"{what} counts reps: give reps")
-    want_sided = p.sides != Sides.BOTH
-    if any(sided(v) != want_sided for v in variants):
-        hint = "works both legs together: sides = 'both'" if want_sided else "works one leg at a time"
-        raise FieldError(("exercises", i, "sides"), f"{what} {hint}")
-    return Item(i, ex, variant, p.sides, p.sets, p.reps, p.hold_s)
+        problem = _problem(variant, p)
+        if problem is not None:
+            raise FieldError(("exercises", i, *filter(None, [problem[0]])), problem[1])
+        return Item(i, ex, variant, (variant,), p.sides, p.sets, p.reps, p.hold_s)
+    # any variant of the exercise that can be done as prescribed (a knee hug counts for "reps", a hold for "hold_s")
+    choices = tuple(v for v in ex.variants if _problem(v, p) is None)
+    if not choices:
+        problem = _problem(ex.variants[0], p)
+        assert problem is not None
+        raise FieldError(("exercises", i), f"no variant of {ex.name} can be done so: {problem[1]}")
+    return Item(i, ex, None, choices, p.sides, p.sets, p.reps, p.hold_s)
 
 
 def _check_unique(items: list[Item]) -> None:
     for a in items:
         for b in items[: a.index]:
-            if a.exercise is b.exercise and (a.variant is None or b.variant is None or a.variant is b.variant):
+            if a.exercise is b.exercise and {v.name for v in a.choices} & {v.name for v in b.choices}:
                 raise FieldError(
                     ("exercises", a.index), f"{a.title} is prescribed twice (exercises.{b.index} has it too)"
                 )
