@@ -154,29 +154,58 @@ def history_cmd(exercise: str | None, limit: int, history_path: Path | None, pos
 
 
 @cli.command("progress")
-@click.option("--exercise", "-e", required=True, help="The exercise to follow (see `formcheck exercises`).")
+@click.option("--exercise", "-e", default=None, help="The exercise to follow (see `formcheck exercises`).")
 @click.option("--variant", "-v", default=None, help="Only this variant's sessions.")
+@click.option(
+    "--program",
+    "program_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Instead of one exercise: adherence to this program file, week by week.",
+)
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also draw the trend to this image (.png, .svg or .pdf).",
+    help="Also draw the trend (or the adherence) to this image (.png, .svg or .pdf).",
 )
 @history_option
 @poses_option
 def progress_cmd(
-    exercise: str, variant: str | None, plot: Path | None, history_path: Path | None, poses_dir: Path | None
+    exercise: str | None,
+    variant: str | None,
+    program_path: Path | None,
+    plot: Path | None,
+    history_path: Path | None,
+    poses_dir: Path | None,
 ) -> None:
-    """Show the trend per day of one exercise: reps, hold time and hip range of motion."""
+    """Show the trend per day of one exercise (reps, hold time, hip range of motion), or with --program the
+    adherence to a program per week (days with a session, sets complete, reps, holds reaching their time)."""
     from formcheck.definitions.loader import Catalogue
     from formcheck.history.progress import PLOT_SUFFIXES, plot_days, trend
     from formcheck.io.files import check_writable
 
+    if (exercise is None) == (program_path is None):
+        raise click.UsageError("give --exercise (its trend) or --program (adherence to it), one of the two")
+    if program_path is not None and variant is not None:
+        raise click.UsageError("--variant is for --exercise (a program names its variants)")
     if plot is not None:
         if plot.suffix.lower() not in PLOT_SUFFIXES:
             raise FormcheckError(f"cannot write plot {plot}: name it {' or '.join(PLOT_SUFFIXES)}")
         check_writable(plot)
-    ex = Catalogue.load(poses_dir).resolve(exercise, variant)
+    catalogue = Catalogue.load(poses_dir)
+    if program_path is not None:
+        from formcheck.definitions.program import load_program
+        from formcheck.history.adherence import adherence_text, plot_adherence, program_progress
+
+        adherence = program_progress(load_program(program_path, catalogue), history_path)
+        click.echo(adherence_text(adherence))
+        if plot is not None:
+            plot_adherence(adherence, plot)
+            click.echo(f"Plot: {plot}")
+        return
+    assert exercise is not None
+    ex = catalogue.resolve(exercise, variant)
     title, table, days = trend(ex, variant, history_path)
     click.echo(table)
     if plot is not None:

@@ -118,11 +118,22 @@ class SessionOutputs:
     def _store(self, report: AnyReport, kind: str, started_at: float | None) -> list[str]:
         if self.history is None:
             return []
+        where = ""
         try:
             if not kept_in_history(report, kind):
                 return []
             if isinstance(report, Report):
                 ids = [self.history.record(report, kind=kind, started_at=started_at)]
+            elif report.program is not None:  # a program session, its blocks tied to it
+                psid, ids = self.history.record_program_session(
+                    report.program,
+                    report.blocks,
+                    kind=kind,
+                    video=report.video,
+                    duration_s=report.duration_s,
+                    started_at=started_at,
+                )
+                where = f" (program session {psid})"
             else:  # each block of a routine is a session of its exercise
                 ids = [
                     self.history.record(
@@ -132,10 +143,10 @@ class SessionOutputs:
                 ]
         finally:
             self.close()
-        if not ids:
+        if not ids and not where:
             return []
         what = f"session {ids[0]}" if len(ids) == 1 else f"sessions {', '.join(map(str, ids))}"
-        return [f"  History: {what} in {self.history.path}"]
+        return [f"  History: {what if ids else 'no block'}{where} in {self.history.path}"]
 
     def close(self) -> None:
         if self.history is not None:

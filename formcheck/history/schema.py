@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The first schema, as formcheck 0.1 wrote it: kept here, never edited, so that any history file can be
 # brought up to date by the migrations below.
@@ -84,7 +84,41 @@ def _migrate_1_to_2(db: sqlite3.Connection) -> None:
         )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_1_to_2}  # version reached -> step
+def _migrate_2_to_3(db: sqlite3.Connection) -> None:
+    """Version 3: programs. A program as it was when used (one row per name and file digest: an edited file
+    is a new row), each routine done with it (its comparison with the program), and the routine's blocks
+    tied to it. Sessions stored before have no program."""
+    run_script(
+        db,
+        """
+        CREATE TABLE programs (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            file TEXT NOT NULL,             -- where the file was when last used
+            digest TEXT NOT NULL,           -- of the file's bytes
+            definition TEXT NOT NULL,       -- Program.to_dict, JSON
+            UNIQUE (name, digest)
+        );
+        CREATE TABLE program_sessions (
+            id INTEGER PRIMARY KEY,
+            program_id INTEGER NOT NULL REFERENCES programs(id),
+            started_at TEXT NOT NULL,       -- ISO 8601, UTC
+            kind TEXT NOT NULL,             -- analyze or live
+            video TEXT NOT NULL,
+            complete INTEGER NOT NULL,
+            checked TEXT NOT NULL           -- ProgramCheck.to_dict, JSON
+        );
+        CREATE INDEX program_sessions_by_program ON program_sessions (program_id, started_at);
+        ALTER TABLE sessions ADD COLUMN program_session_id INTEGER REFERENCES program_sessions(id);
+        CREATE INDEX sessions_by_program_session ON sessions (program_session_id);
+        """,
+    )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {  # version reached -> step
+    2: _migrate_1_to_2,
+    3: _migrate_2_to_3,
+}
 
 
 def run_script(db: sqlite3.Connection, script: str) -> None:

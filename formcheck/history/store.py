@@ -1,6 +1,7 @@
 """Session history: every analysed session in one SQLite file, for ``formcheck history`` and ``progress``.
 
-One row per session (its summary and the whole JSON report) and one per rep, hold and fault. Several
+One row per session (its summary and the whole JSON report) and one per rep, hold and fault; a routine done
+with a program is also a program session (its comparison with the program), its blocks' sessions tied to it. Several
 formcheck processes may write at once (a batch, a live session beside an analysis): the file is in WAL mode,
 each session is written in one ``BEGIN IMMEDIATE`` transaction, and a writer waits for another's lock (busy
 timeout) instead of failing. The schema is versioned with ``PRAGMA user_version``: a new file is created at
@@ -20,8 +21,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from formcheck.definitions.program import Program
 from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent
 from formcheck.errors import FormcheckError
+from formcheck.history.programs import ProgramQueries, local_time
 from formcheck.history.schema import MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION, figures, iso, run_script
 
 HISTORY_ENV = "FORMCHECK_HISTORY"
@@ -48,6 +51,18 @@ class Recordable(Protocol):
 
     @property
     def undetermined(self) -> str | None: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class CheckedProgram(Protocol):
+    """A routine's comparison with its program (``ProgramCheck``), as the history stores it."""
+
+    @property
+    def program(self) -> Program: ...
+
+    @property
+    def complete(self) -> bool: ...
 
     def to_dict(self) -> dict[str, Any]: ...
 
@@ -99,7 +114,7 @@ class DayRow:
     rom_hip_deg: float | None  # the widest hip range of motion of the day
 
 
-class History:
+class History(ProgramQueries):
     """An open history file; use as a context manager."""
 
     def __init__(self, path: str | Path, *, version: int = SCHEMA_VERSION) -> None:
@@ -170,42 +185,47 @@ class History:
     def record(self, report: Recordable, *, kind: str = "analyze", started_at: float | None = None) -> int:
         """Store one session (an exercise's report, or a routine's block); ``started_at``: when it was done
         (epoch seconds; default: now less its duration). Returns its id."""
-        now = time.time()
-        start = started_at if started_at is not None else now - report.duration_s
         try:
             with self._transaction() as db:
-                cur = db.execute(
-                    "INSERT INTO sessions (video, exercise, variant, analysed_at, duration_s, summary, started_at,"
-                    " kind, recognised, reps_total, reps_target, hold_target_s, best_hold_s, rom_hip_deg)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        report.video,
-                        report.exercise,
-                        report.variant,
-                        iso(now),
-                        report.duration_s,
-                        json.dumps(report.to_dict()),
-                        iso(start),
-                        kind,
-                        *_columns(report).values(),
-                    ),
-                )
-                sid = int(cur.lastrowid or 0)
-                db.executemany(
-                    "INSERT INTO reps VALUES (?, ?, ?, ?)",
-                    [(sid, r.side, r.start_s, r.end_s) for r in report.rep_events],
-                )
-                db.executemany(
-                    "INSERT INTO holds VALUES (?, ?, ?, ?, ?, ?)",
-                    [(sid, h.side, h.start_s, h.end_s, h.duration_s, int(h.completed)) for h in report.holds],
-                )
-                db.executemany(
-                    "INSERT INTO faults VALUES (?, ?, ?, ?, ?, ?)",
-                    [(sid, f.code, f.side, f.start_s, f.end_s, f.message) for f in report.faults],
-                )
+                return _insert(db, report, kind, started_at)
         except sqlite3.Error as exc:
             raise HistoryError(f"cannot write to history database {self.path}: {_why(exc)}") from None
-        return sid
+
+    def record_program_session(
+        self,
+        check: CheckedProgram,
+        blocks: Sequence[Recordable],
+        *,
+        kind: str,
+        video: str,
+        duration_s: float,
+        started_at: float | None = None,
+    ) -> tuple[int, list[int]]:
+        """Store a routine done with a program: the program (as it was), the routine's comparison with it, and
+        its blocks as sessions of their exercises tied to it, in one transaction. Returns the program
+        session's id and the blocks'."""
+        start = started_at if started_at is not None else time.time() - duration_s
+        program = check.program
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    "INSERT INTO programs (name, file, digest, definition) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (name, digest) DO UPDATE SET file = excluded.file",
+                    (program.name, program.path, program.digest, json.dumps(program.to_dict())),
+                )
+                (pid,) = db.execute(
+                    "SELECT id FROM programs WHERE name = ? AND digest = ?", (program.name, program.digest)
+                ).fetchone()
+                cur = db.execute(
+                    "INSERT INTO program_sessions (program_id, started_at, kind, video, complete, checked)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (pid, iso(start), kind, video, int(check.complete), json.dumps(check.to_dict())),
+                )
+                psid = int(cur.lastrowid or 0)
+                ids = [_insert(db, b, "routine", start + getattr(b, "start_s", 0.0), psid) for b in blocks]
+        except sqlite3.Error as exc:
+            raise HistoryError(f"cannot write to history database {self.path}: {_why(exc)}") from None
+        return psid, ids
 
     def sessions(self, exercise: str | None = None, limit: int | None = None) -> list[SessionRow]:
         """Sessions, newest first."""
@@ -231,7 +251,7 @@ class History:
                 reps = {}
             out.append(
                 SessionRow(
-                    sid, _local(started), kind, video, ex, var, dur, bool(recog), reps, total, best, nfaults, rom
+                    sid, local_time(started), kind, video, ex, var, dur, bool(recog), reps, total, best, nfaults, rom
                 )
             )
         return out
@@ -255,7 +275,7 @@ class History:
         ):
             holds.setdefault(sid, []).append(dur)
         for sid, started, reps, rom in self._db.execute(sql + " ORDER BY s.started_at", args):
-            d = days.setdefault(_local(started).date().isoformat(), {"n": 0, "reps": 0, "holds": [], "rom": []})
+            d = days.setdefault(local_time(started).date().isoformat(), {"n": 0, "reps": 0, "holds": [], "rom": []})
             d["n"] += 1
             d["reps"] += reps
             d["holds"] += holds.get(sid, [])
@@ -283,6 +303,44 @@ class History:
         self.close()
 
 
+def _insert(
+    db: sqlite3.Connection, report: Recordable, kind: str, started_at: float | None, program_session: int | None = None
+) -> int:
+    """One session's rows, inside the caller's transaction."""
+    now = time.time()
+    start = started_at if started_at is not None else now - report.duration_s
+    cur = db.execute(
+        "INSERT INTO sessions (video, exercise, variant, analysed_at, duration_s, summary, started_at, kind,"
+        " recognised, reps_total, reps_target, hold_target_s, best_hold_s, rom_hip_deg, program_session_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            report.video,
+            report.exercise,
+            report.variant,
+            iso(now),
+            report.duration_s,
+            json.dumps(report.to_dict()),
+            iso(start),
+            kind,
+            *_columns(report).values(),
+            program_session,
+        ),
+    )
+    sid = int(cur.lastrowid or 0)
+    db.executemany(
+        "INSERT INTO reps VALUES (?, ?, ?, ?)", [(sid, r.side, r.start_s, r.end_s) for r in report.rep_events]
+    )
+    db.executemany(
+        "INSERT INTO holds VALUES (?, ?, ?, ?, ?, ?)",
+        [(sid, h.side, h.start_s, h.end_s, h.duration_s, int(h.completed)) for h in report.holds],
+    )
+    db.executemany(
+        "INSERT INTO faults VALUES (?, ?, ?, ?, ?, ?)",
+        [(sid, f.code, f.side, f.start_s, f.end_s, f.message) for f in report.faults],
+    )
+    return sid
+
+
 def _columns(report: Recordable) -> dict[str, Any]:
     """The columns kept beside a report, from the report."""
     return figures(
@@ -293,10 +351,6 @@ def _columns(report: Recordable) -> dict[str, Any]:
         [h.duration_s for h in report.holds],
         report.range_of_motion,
     )
-
-
-def _local(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone()
 
 
 def _why(exc: BaseException) -> str:
