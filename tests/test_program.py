@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from cli_runner import run_formcheck
 
+from formcheck.analysis.program_check import check_program, live_line
 from formcheck.app.api import Plan, analyze_landmarks
 from formcheck.definitions.loader import Catalogue
 from formcheck.definitions.program import ProgramFileError, load_program
 from formcheck.engine.findings import HoldEvent, RepEvent
-from formcheck.report.program_check import check_program, live_line
 from formcheck.report.routine_report import RoutineReport
 
 ROUTINES = Path(__file__).resolve().parents[1] / "sample_videos" / "routines"
@@ -226,3 +226,31 @@ def test_coming_back_to_a_side_starts_the_next_set(tmp_path: Path):
     assert live_line(p, [one_block], "leg-lifts", "supine-bent-knee") == "set 2 of 2, left: 1 of 2; right: 1 of 2"
     assert live_line(p, [], "leg-lifts", "supine-bent-knee") == "set 1 of 2: start, left"
     assert live_line(p, [], "glute-bridge", "supine-bridge") is None
+
+
+def test_live_the_panel_says_where_the_person_is_in_the_program(tmp_path: Path):
+    """Coaching a routine with a program: the line under the counts follows the sets as they are done, and its
+    last word for each exercise is the report's."""
+    from formcheck.analysis.loop import FrameState, Sink, run
+    from formcheck.pose.recording import ReplayBackend, ReplaySource
+
+    p = program(tmp_path, 2, 2)
+    lines: list[tuple[float, str, str | None]] = []
+
+    class Lines(Sink):
+        def add(self, state: FrameState) -> None:
+            if not lines or lines[-1][2] != state.program_line:
+                lines.append((state.t, state.exercise.name, state.program_line))
+
+    analysis = Plan.of_program(p, CATALOGUE).analysis(live_recognition=True)
+    replay = ReplayBackend(KNEELING)
+    run(ReplaySource(replay), replay, analysis, [Lines()])
+    report = analyze_landmarks(KNEELING, plan=Plan.of_program(p, CATALOGUE))
+    assert isinstance(report, RoutineReport) and report.program is not None
+    lifts = [line for _, ex, line in lines if ex == "leg-lifts" and line]
+    assert lifts[-1] == report.program.items[2].lines()[0] == "set 1 of 2, left: 2 of 2; right: 2 of 2"
+    assert "set 1 of 2, left: 1 of 2; right: 2 of 2" in lifts  # counted up as the left leg lifted
+    hip = [line for _, ex, line in lines if ex == "hip-flexor-stretch" and line]
+    assert hip[-1] == report.program.items[0].lines()[0]
+    assert any("right: 8 s of 15 s" in line for line in hip)  # a hold under way counts up
+    assert all(line is None for _, ex, line in lines if ex == "glute-bridge")  # not in the program

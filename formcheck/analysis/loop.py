@@ -16,9 +16,11 @@ from enum import Enum
 from typing import Protocol, Union
 
 from formcheck.analysis.blocks import Block
+from formcheck.analysis.program_check import Done, live_line
 from formcheck.analysis.recognition import Recogniser, Switch, panel
 from formcheck.analysis.session import Session, SessionSummary
 from formcheck.definitions.loader import Catalogue
+from formcheck.definitions.program import Program
 from formcheck.definitions.schema import Exercise, Variant
 from formcheck.definitions.vocabulary import View
 from formcheck.engine.features import BodyFeatures
@@ -47,6 +49,7 @@ class FrameState:
     switch: Switch | None  # a routine's latest change of exercise (None before the first)
     routine: bool  # a whole routine (no exercise named)
     set_up: str | None = None  # what to change in the camera set-up (live), counting waits meanwhile
+    program_line: str | None = None  # a routine done with a program: where the person is in it, for this exercise
     engines: Sequence[EngineState] = ()  # the named exercise's candidate variants, for sinks that ask
 
 
@@ -154,9 +157,12 @@ class Analysis:
         *,
         live_recognition: bool = False,
         engine_states: bool = False,
+        program: Program | None = None,
     ) -> None:
         check_choice(exercise, variant)
         self.catalogue, self.exercise, self.variant = catalogue, exercise, variant
+        self.program = program  # live: the panel says where the person is in it ("set 2 of 2, left: 9 of 12")
+        self._program_line: tuple[object, str | None] = (None, None)
         self._live, self._engine_states = live_recognition, engine_states
         self.shown_view: str = View.SIDE  # the view of the variant on screen (the set-up check asks for a side view)
         self.restart()
@@ -189,6 +195,7 @@ class Analysis:
         self.shown_view = v.view
         switch = self.recogniser.current if self.recogniser is not None else None
         title, banner = panel(ex, v, res.features.t, switch, self.routine)
+        line = self._program_progress(ex, v) if self.program is not None and switch is not None else None
         engines = ()
         if self._engine_states:
             engines = tuple(engine_state(eng, res.features.t) for eng in self.session.engines.values())
@@ -207,7 +214,18 @@ class Analysis:
             routine=self.routine,
             set_up=set_up,
             engines=engines,
+            program_line=line,
         )
+
+    def _program_progress(self, ex: Exercise, v: Variant) -> str | None:
+        """The program's line for the exercise on screen, worked out again when the blocks so far change."""
+        assert self.recogniser is not None and self.program is not None
+        blocks = self.recogniser.blocks_so_far
+        key = (self.recogniser.blocks_version, ex.name, v.name)
+        if self._program_line[0] != key:
+            done = [Done.of(b) for b in blocks]
+            self._program_line = (key, live_line(self.program, done, ex.name, v.name))
+        return self._program_line[1]
 
     def interrupt(self) -> None:
         """What is under way ends here (the person switches sides)."""

@@ -60,6 +60,8 @@ class Recogniser:
         self._rechoose_t = -math.inf
         self._pending: tuple[tuple[str, str], float] | None = None  # a choice not shown yet, since when
         self.switches: list[Switch] = []
+        self.blocks_so_far: list[Block] = []  # live: the blocks the evidence so far makes (latest choice)
+        self.blocks_version = 0  # counts the choices, so that what is worked out from them is not redone
         self._t: list[float] = []
         self._speed: list[float] = []  # the fastest measured joint's speed per frame (deg/s; NaN: no leg seen)
 
@@ -111,7 +113,9 @@ class Recogniser:
     def _latest_block(self, t: float, under_way: bool) -> Block | None:
         """The latest of the blocks the evidence so far makes (chosen as at the end)."""
         cands = [b for ex, eng in self._engines for b in candidate_blocks(ex, eng.variant, eng.so_far(t, under_way))]
-        return max(choose_blocks(cands), key=lambda b: b.end_s, default=None)
+        self.blocks_so_far = sorted(choose_blocks(cands), key=lambda b: b.start_s)
+        self.blocks_version += 1
+        return max(self.blocks_so_far, key=lambda b: b.end_s, default=None)
 
     def finish(self) -> list[Block]:
         """The blocks, from all the evidence (the session is finished here too)."""

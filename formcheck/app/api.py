@@ -64,6 +64,7 @@ class Plan:
             self.variant,
             live_recognition=live_recognition,
             engine_states=engine_states,
+            program=self.program,
         )
 
 

@@ -97,7 +97,14 @@ def draw_state(state: FrameState, *, mirror: bool = False, live: LiveStatus | No
     """``draw_overlay`` of one analysed frame (its picture, the pose as detected, the engine shown)."""
     assert state.frame.image is not None
     return draw_overlay(
-        state.frame.image, state.pose, state.features, state.snapshot, state.title, mirror=mirror, live=live
+        state.frame.image,
+        state.pose,
+        state.features,
+        state.snapshot,
+        state.title,
+        mirror=mirror,
+        live=live,
+        program_line=state.program_line,
     )
 
 
@@ -110,9 +117,11 @@ def draw_overlay(
     *,
     mirror: bool = False,
     live: LiveStatus | None = None,
+    program_line: str | None = None,
 ) -> np.ndarray:
     """Returns a new BGR image with the feedback drawn over ``image``. ``mirror`` flips the picture (a
-    selfie view) but not the writing, and left and right stay the person's own."""
+    selfie view) but not the writing, and left and right stay the person's own. ``program_line``: where the
+    person is in their program (``set 2 of 2, left: 9 of 12``), a line of its own under the counts."""
     out = image.copy()
     h, w = out.shape[:2]
     u = max(h, w) / 100.0  # one "unit": 1% of the long side
@@ -123,7 +132,7 @@ def draw_overlay(
         out = cv2.flip(out, 1)
     if pose is not None:
         _draw_joint_labels(out, pose, features, u, mirror)
-    _draw_panel(out, snap, title, u)
+    _draw_panel(out, snap, title, u, program_line)
     if snap.gauges:
         _draw_gauges(out, snap, u)
     _draw_cue(out, features, snap, u)
@@ -244,9 +253,9 @@ def _draw_live(out: np.ndarray, live: LiveStatus, u: float) -> None:
         put_text(out, banner, (x, y), bsize, AMBER)
 
 
-def _draw_panel(out: np.ndarray, snap: Snapshot, title: str, u: float) -> None:
+def _draw_panel(out: np.ndarray, snap: Snapshot, title: str, u: float, program_line: str | None = None) -> None:
     w = out.shape[1]
-    panel_h = int(13 * u)
+    panel_h = int((16.6 if program_line else 13) * u)
     roi = out[0:panel_h, 0:w]
     roi[:] = (roi * 0.4).astype(np.uint8)
     pad = int(1.2 * u)
@@ -283,6 +292,8 @@ def _draw_panel(out: np.ndarray, snap: Snapshot, title: str, u: float) -> None:
         cv2.rectangle(out, (pad, y), (pad + bar_w, y + bar_h), GREY, -1)
         cv2.rectangle(out, (pad, y), (pad + int(bar_w * frac), y + bar_h), GOOD if frac >= 1 else AMBER, -1)
         put_text(out, f"hold {elapsed:4.1f} / {snap.hold_target_s:g} s", (pad * 2 + bar_w, y), size, WHITE)
+    if program_line:
+        put_text(out, f"Program: {program_line}", (pad, pad + int(10.8 * u)), size, AMBER)
 
 
 def _draw_cue(out: np.ndarray, features: BodyFeatures, snap: Snapshot, u: float) -> None:

@@ -87,7 +87,9 @@ class AnnotatedVideo(Sink):
         f = state.frame
         assert f.image is not None
         live = LiveStatus(keys="", switched=state.banner) if state.routine else None
-        self._writer.draw(f.image, state.pose, state.features, state.snapshot, state.title, live=live)
+        self._writer.draw(
+            f.image, state.pose, state.features, state.snapshot, state.title, live=live, program_line=state.program_line
+        )
 
     def close(self) -> None:
         self._writer.close()

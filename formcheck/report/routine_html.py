@@ -11,6 +11,7 @@ import html
 import time
 from pathlib import Path
 
+from formcheck.analysis.program_check import ProgramCheck
 from formcheck.definitions.vocabulary import Side
 from formcheck.io.files import write_atomic
 from formcheck.report.html import CSS, FAULT_COLOUR, HOLD_COLOUR, _figure, _fmt_s, _img, _png
@@ -42,6 +43,8 @@ def render_routine_html(report: RoutineReport, *, title: str = "") -> str:
         f"{seen:.0f}% &middot; analysed {e(time.strftime('%Y-%m-%d %H:%M'))} by formcheck "
         f"{e(__version__)}{' &middot; <b>PARTIAL</b>' if report.partial else ''}</p>",
     ]
+    if report.program is not None:
+        parts += _program_section(report.program)
     if not report.blocks:
         parts.append('<p class="warn">No exercise was recognised: no rep or hold of any definition was seen.</p>')
     else:
@@ -136,3 +139,31 @@ def _timeline_png(report: RoutineReport) -> bytes:
     ax.set_xlabel("time (s)")
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
+
+
+def _program_section(check: ProgramCheck) -> list[str]:
+    """The routine against its program: per prescribed exercise, each set as done, side by side."""
+    e = html.escape
+    state = "complete" if check.complete else "not complete"
+    rows = []
+    for c in check.items:
+        lines = c.lines()
+        for i, line in enumerate(lines):
+            head = (
+                f'<td rowspan="{len(lines)}">{e(c.item.title)}<br><small>{e(c.item.dose)}</small></td>'
+                if i == 0
+                else ""
+            )
+            ok = i < len(c.sets) and c.sets[i].complete(c.item)
+            rows.append(f'<tr>{head}<td class="{"ok" if ok else "short"}">{e(line)}</td></tr>')
+    out = [
+        f"<h2>Program: {e(check.program.name)} ({state})</h2>",
+        f'<p class="meta">{e(check.program.path)}: {check.program.days_per_week} day(s) a week for '
+        f"{check.program.weeks} week(s). The sets are the blocks below; coming back to a side starts the next set.</p>",
+        "<table><tr><th>Prescribed</th><th>Done</th></tr>",
+        *rows,
+        "</table>",
+    ]
+    if check.unprescribed:
+        out.append(f'<p class="meta">Not in the program: {e(", ".join(check.unprescribed))}</p>')
+    return out

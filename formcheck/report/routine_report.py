@@ -13,13 +13,13 @@ from typing import Any
 
 from formcheck.analysis.blocks import Block
 from formcheck.analysis.loop import RoutineFindings, RunInfo
+from formcheck.analysis.program_check import ProgramCheck, check_program
 from formcheck.analysis.range_of_motion import RangeOfMotion, Rom
 from formcheck.definitions.program import Program
 from formcheck.definitions.vocabulary import SIDES
 from formcheck.engine.findings import FaultEvent, HoldEvent, RepEvent
 from formcheck.report import contract
 from formcheck.report.exercise_report import reps_text
-from formcheck.report.program_check import ProgramCheck, check_program
 from formcheck.version import __version__
 
 

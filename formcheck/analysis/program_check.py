@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from formcheck.analysis.blocks import Block
 from formcheck.definitions.program import Item, Program, Sides
 from formcheck.engine.findings import HoldEvent, RepEvent
 
@@ -20,7 +21,8 @@ HOLD_SLACK_S = 0.5
 
 
 class DoneBlock(Protocol):
-    """What the comparison reads of a block (a routine report's ``BlockReport``, or a block found live)."""
+    """What the comparison reads of a block (a routine report's ``BlockReport``, or ``Done`` of a block found
+    live)."""
 
     @property
     def exercise(self) -> str: ...
@@ -30,6 +32,20 @@ class DoneBlock(Protocol):
     def rep_events(self) -> Sequence[RepEvent]: ...
     @property
     def holds(self) -> Sequence[HoldEvent]: ...
+
+
+@dataclass(frozen=True)
+class Done:
+    """A block found live, as the comparison reads it."""
+
+    exercise: str
+    variant: str
+    rep_events: Sequence[RepEvent]
+    holds: Sequence[HoldEvent]
+
+    @classmethod
+    def of(cls, block: Block) -> Done:
+        return cls(block.exercise.name, block.variant.name, block.result.rep_events, block.result.holds)
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,7 @@ class SideDone:
                 out += f" ({self.reached} held {item.hold_s:g} s)"
             return out
         best = max(self.holds, default=0.0)
-        return f"{best:.0f} s of {item.hold_s:g} s" + (" (reached)" if self.reached else "")
+        return f"{int(best + 0.5)} s of {item.hold_s:g} s" + (" (reached)" if self.reached else "")
 
 
 @dataclass(frozen=True)
