@@ -255,7 +255,7 @@ def _draw_live(out: np.ndarray, live: LiveStatus, u: float) -> None:
 
 def _draw_panel(out: np.ndarray, snap: Snapshot, title: str, u: float, program_line: str | None = None) -> None:
     w = out.shape[1]
-    panel_h = int((16.6 if program_line else 13) * u)
+    panel_h = int((13 + (3.6 if program_line and snap.hold_target_s else 0)) * u)
     roi = out[0:panel_h, 0:w]
     roi[:] = (roi * 0.4).astype(np.uint8)
     pad = int(1.2 * u)
@@ -293,7 +293,7 @@ def _draw_panel(out: np.ndarray, snap: Snapshot, title: str, u: float, program_l
         cv2.rectangle(out, (pad, y), (pad + int(bar_w * frac), y + bar_h), GOOD if frac >= 1 else AMBER, -1)
         put_text(out, f"hold {elapsed:4.1f} / {snap.hold_target_s:g} s", (pad * 2 + bar_w, y), size, WHITE)
     if program_line:
-        put_text(out, f"Program: {program_line}", (pad, pad + int(10.8 * u)), size, AMBER)
+        put_text(out, f"Program: {program_line}", (pad, y + int(3.6 * u)), size, AMBER)
 
 
 def _draw_cue(out: np.ndarray, features: BodyFeatures, snap: Snapshot, u: float) -> None:
