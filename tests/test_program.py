@@ -166,6 +166,11 @@ def test_a_routine_done_as_prescribed_is_complete(done: RoutineReport):
     assert json.loads(json.dumps(section)) == section
     assert block.target_sources == {"reps": f"program {check.program.path}"}
     assert any("Program: Kneeling, toe reach and lifts - complete" in line for line in done.summary().splitlines())
+    from formcheck.report.routine_html import render_routine_html
+
+    page = render_routine_html(done)
+    assert "<h2>Program: Kneeling, toe reach and lifts (complete)</h2>" in page
+    assert page.count('<td class="ok">set 1 of 1') == 3 and 'class="short"' not in page
 
 
 def test_a_set_not_done_is_reported_missing(tmp_path: Path):
