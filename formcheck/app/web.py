@@ -26,6 +26,7 @@ from formcheck.app.web_jobs import (
     Job,
     Jobs,
     UploadRejected,
+    display_name,
     history_path,
     new_session_id,
     session_dir,
@@ -98,6 +99,7 @@ class WebApp:
                     "id": r.id,
                     "started_at": r.started_at.strftime("%Y-%m-%d %H:%M"),
                     "kind": r.kind,
+                    "video": Path(r.video).name,  # a file's name only: where it was stored is the server's
                     "exercise": r.exercise,
                     "variant": r.variant,
                     "duration_s": round(r.duration_s, 1),
@@ -130,10 +132,11 @@ class WebApp:
 
     # --- recorded videos ------------------------------------------------------------------------------
     async def upload(self, request: HttpRequest) -> Response:
-        """A video in the body (any name, any declared type: its content decides), exercise and variant in the
-        query; answers the job to poll."""
+        """A video in the body (any name, any declared type: its content decides), exercise, variant and the
+        file's own name (shown in the report, never used as a path) in the query; answers the job to poll."""
         exercise = request.query_params.get("exercise") or None
         variant = request.query_params.get("variant") or None
+        name = display_name(request.query_params.get("name"))
         try:
             self.jobs.check(exercise, variant)
         except Exception as exc:  # a bad name: FormcheckError, or click's UsageError for a routine's variant
@@ -150,7 +153,7 @@ class WebApp:
             return JSONResponse({"error": str(exc)}, status_code=413 if "larger" in str(exc) else 415)
         video = directory / f"upload{suffix}"
         part.rename(video)
-        job = self.jobs.submit(video, Job(job_id, exercise, variant))
+        job = self.jobs.submit(video, Job(job_id, exercise, variant, name))
         return JSONResponse(job.as_json(), status_code=202)
 
     async def _receive(self, request: HttpRequest, part: Path) -> str:

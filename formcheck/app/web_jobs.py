@@ -12,7 +12,7 @@ import secrets
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from formcheck.app.session_outputs import Request, prepare, video_started_at
 from formcheck.definitions.loader import Catalogue
 from formcheck.errors import FormcheckError
 from formcheck.report.build import AnyReport
+from formcheck.report.routine_report import RoutineReport
 
 SESSION_ID = re.compile(r"^[0-9a-f]{16}$")
 # What a session directory may hold, by the name it is served under (nothing else is ever served).
@@ -49,6 +50,21 @@ def video_kind(head: bytes) -> str | None:
     return None
 
 
+def display_name(name: str | None) -> str | None:
+    """An uploaded file's own name as the report shows it: its last path component, printable characters only,
+    at most 120 of them. It is only ever shown, never used as a path."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(c for c in base if c.isprintable()).strip()[:120]
+    return None if base in ("", ".", "..") else base
+
+
+def renamed(report: AnyReport, name: str) -> AnyReport:
+    """The report with ``video`` the name the person knows the file by (a routine's blocks too)."""
+    if isinstance(report, RoutineReport):
+        return replace(report, video=name, blocks=[replace(b, video=name) for b in report.blocks])
+    return replace(report, video=name)
+
+
 def new_session_id() -> str:
     return secrets.token_hex(8)
 
@@ -71,6 +87,7 @@ class Job:
     id: str
     exercise: str | None
     variant: str | None
+    name: str | None = None  # the uploaded file's own name (display_name), for the report's "video"
     state: str = "queued"  # queued, running, done, error
     frames_done: int = 0
     frames_total: int = 0
@@ -155,6 +172,8 @@ class Jobs:
         except BaseException:
             outputs.close()
             raise
+        if job.name:
+            report = renamed(report, job.name)
         started = video_started_at(video, report.duration_s)
         outputs.finish(report, record, json_path=out / "report.json", video=video, kind="analyze", started_at=started)
         job.files = [name for name in FILES if (out / name).exists()]

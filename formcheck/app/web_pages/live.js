@@ -5,7 +5,13 @@ const grab = document.createElement("canvas");
 const BONES = [[11, 12], [11, 23], [12, 24], [23, 24], [23, 25], [25, 27], [27, 31], [24, 26], [26, 28], [28, 32],
   [11, 13], [13, 15], [12, 14], [14, 16]];
 let ws = null, stream = null, inFlight = false, lastCue = "", ended = false;
-
+// A camera frame not sent yet (false: the one on screen was sent, or is the one in flight); its timing.
+let fresh = false, freshMeta = null, lastT = -1, sentAt = 0;
+const perVideoFrame = "requestVideoFrameCallback" in HTMLVideoElement.prototype;
+// What the session measured, for the bench and the tests (bench/web_latency.py reads it): camera frames
+// shown, frames sent, states back, capture-to-state latencies (ms), the stream's own clock, the report.
+const stats = window.formcheckStats = {cameraFrames: 0, sent: 0, states: 0, latencyMs: [], mediaTime: 0,
+  startedMs: null, report: null};
 fillExercises($("exercise"), $("variant"));
 
 function speak(text) {
@@ -32,7 +38,7 @@ function draw(s) {
     ctx.fillStyle = "#333"; ctx.fillRect(x, y, 150, 14);
     if (g.value !== null) {
       const span = Math.max(1, g.hi - g.lo) * 2, left = g.lo - span / 4;
-      ctx.fillStyle = g.state === "ok" ? "#3c3" : "#e44";
+      ctx.fillStyle = {in: "#3c3", near: "#fb3"}[g.state] || "#e44";  // green in range, amber near, red out
       ctx.fillRect(x, y, Math.max(2, Math.min(150, ((g.value - left) / span) * 150)), 14);
     }
   });
@@ -58,22 +64,47 @@ function show(s) {
 }
 
 function sendFrame() {
-  if (!ws || ws.readyState !== 1 || inFlight || ended || video.readyState < 2) return;
+  if (!ws || ws.readyState !== 1 || ended || video.readyState < 2) return;
+  if (inFlight && performance.now() - sentAt < 3000) return;  // a frame lost on the way is not waited for forever
+  if (perVideoFrame && !fresh) return;  // only a new camera frame is worth analysing
+  // the camera's own capture time when the browser gives it (what latency is measured from), else now
+  const cap = freshMeta && Number.isFinite(freshMeta.captureTime) ? freshMeta.captureTime : performance.now();
+  fresh = false;
+  if (cap <= lastT) return;  // not later than the last frame sent: the server would drop it
   const w = Math.min(640, video.videoWidth), h = Math.round((video.videoHeight * w) / video.videoWidth);
   grab.width = w; grab.height = h;
   grab.getContext("2d").drawImage(video, 0, 0, w, h);
-  const t = performance.now();
-  inFlight = true;
+  lastT = cap; sentAt = performance.now(); inFlight = true;
   grab.toBlob(async (blob) => {
     const jpeg = new Uint8Array(await blob.arrayBuffer());
     const msg = new Uint8Array(8 + jpeg.length);
-    new DataView(msg.buffer).setFloat64(0, t, true);
+    new DataView(msg.buffer).setFloat64(0, cap, true);
     msg.set(jpeg, 8);
-    if (ws && ws.readyState === 1) ws.send(msg); else inFlight = false;
+    if (ws && ws.readyState === 1) { ws.send(msg); stats.sent++; } else inFlight = false;
   }, "image/jpeg", 0.75);
 }
 
+function onVideoFrame(_now, meta) {
+  if (ended) return;  // the camera is stopped: its last callbacks are not frames of the session
+  stats.cameraFrames++; stats.mediaTime = Math.max(stats.mediaTime, meta.mediaTime);
+  fresh = true; freshMeta = meta;
+  sendFrame();
+  video.requestVideoFrameCallback(onVideoFrame);
+}
+
 function tick() { sendFrame(); if (!ended) requestAnimationFrame(tick); }
+
+function received(s) {
+  inFlight = false;
+  stats.states++;
+  const ms = performance.now() - s.captured_ms;
+  stats.latencyMs.push(ms);
+  if (stats.latencyMs.length > 20000) stats.latencyMs.splice(0, 10000);  // a long session: keep the recent
+  const secs = (performance.now() - stats.startedMs) / 1000;
+  $("perf").textContent = `${(stats.states / Math.max(secs, 1e-3)).toFixed(0)} fps, latency ${ms.toFixed(0)} ms`;
+  show(s);
+  sendFrame();  // a camera frame that came while this one was analysed goes now
+}
 
 function endSession() {
   if (ws && ws.readyState === 1) ws.send(JSON.stringify({key: "quit"}));
@@ -85,15 +116,17 @@ $("start").onclick = async () => {
     stream = await navigator.mediaDevices.getUserMedia({video: {width: 640, height: 480}});
   } catch (e) { $("status").innerHTML = `<p class="error">The camera could not be opened: ${esc(e.message)}</p>`; return; }
   video.srcObject = stream;
+  Object.assign(stats, {cameraFrames: 0, sent: 0, states: 0, latencyMs: [], mediaTime: 0, report: null});
+  stats.startedMs = performance.now();
   stream.getVideoTracks()[0].addEventListener("ended", () => { $("status").textContent = "Camera lost: session ended."; endSession(); });
   const q = new URLSearchParams({exercise: $("exercise").value, variant: $("variant").value});
   ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/live?${q}`);
   ws.onmessage = (ev) => {
     const m = JSON.parse(ev.data);
-    if (m.type === "state") { inFlight = false; show(m); }
+    if (m.type === "state") received(m);
     else if (m.type === "error") { $("status").innerHTML = `<p class="error">${esc(m.message)}</p>`; inFlight = false; }
     else if (m.type === "report") {
-      ended = true;
+      ended = true; stats.report = m;
       const links = m.files.map((f) => `<a href="/sessions/${m.id}/${f}">${f}</a>`).join(" ");
       $("report").innerHTML = `<h2>Session saved</h2><pre id="summary">${esc(m.summary)}</pre><p>${links}</p>`;
       if (stream) stream.getTracks().forEach((t) => t.stop());
@@ -101,7 +134,7 @@ $("start").onclick = async () => {
   };
   ws.onclose = () => { $("start").disabled = false; $("end").disabled = true; };
   $("start").disabled = true; $("end").disabled = false; ended = false;
-  requestAnimationFrame(tick);
+  if (perVideoFrame) video.requestVideoFrameCallback(onVideoFrame); else requestAnimationFrame(tick);
 };
 $("end").onclick = endSession;
 document.addEventListener("keydown", (e) => {
