@@ -22,16 +22,7 @@ def is_batch(videos: tuple[str, ...], jobs: int | None, engine: str) -> bool:
 
 def analyze(videos: tuple[str, ...], **o: Any) -> None:
     batch = is_batch(videos, o["jobs"], o["engine"])
-    req = Request(
-        o["exercise"],
-        o["variant"],
-        o["html_path"],
-        o["csv_path"],
-        o["targets"],
-        o["history_path"],
-        o["no_history"],
-        program=o["program_path"],
-    )
+    req = Request.of_options(o)
     catalogue = Catalogue.load(o["poses_dir"])  # a malformed poses/ fails before anything else
     if batch:
         if o["out"] or o["json_path"] or o["save_landmarks"]:

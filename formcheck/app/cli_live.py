@@ -19,16 +19,7 @@ def live(**o: Any) -> None:
     from formcheck.live.voice import Voice, find_engine
     from formcheck.live.window import OpenCVWindow
 
-    req = Request(
-        o["exercise"],
-        o["variant"],
-        o["html_path"],
-        o["csv_path"],
-        o["targets"],
-        o["history_path"],
-        o["no_history"],
-        program=o["program_path"],
-    )
+    req = Request.of_options(o)
     catalogue = Catalogue.load(o["poses_dir"])
     json_path: Path = o["json_path"] or default_report_path(f"live-{time.strftime('%Y%m%d-%H%M%S')}")
     check_writable(json_path, o["out"], o["html_path"], o["csv_path"])

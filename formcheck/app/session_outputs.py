@@ -8,8 +8,10 @@ routine has no frame CSV or targets yet), the targets parse, the history opens (
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -37,6 +39,20 @@ class Request:
     no_history: bool = False
     batch: bool = False
     program: Path | None = None
+
+    @classmethod
+    def of_options(cls, o: Mapping[str, Any]) -> Request:
+        """The request ``analyze`` and ``live`` make of their shared options."""
+        return cls(
+            o["exercise"],
+            o["variant"],
+            o["html_path"],
+            o["csv_path"],
+            o["targets"],
+            o["history_path"],
+            o["no_history"],
+            program=o["program_path"],
+        )
 
 
 def check_request(req: Request) -> None:
