@@ -170,3 +170,109 @@ def test_a_page_closed_mid_session_still_saves_what_was_measured(client: TestCli
     assert report["partial"] is True and report["frames"] == 30
     assert any("page was closed" in n for n in report["notes"])
     assert client.get("/").status_code == 200
+
+
+# --- serve --program -------------------------------------------------------------------------------------------
+
+KNEELING = SAMPLES / "routines" / "routine__kneeling-both-sides-toe-reach-leg-lifts.landmarks.npz"
+PROGRAM = """\
+name = "Kneeling, toe reach and lifts"
+days_per_week = 5
+weeks = 4
+
+[[exercises]]
+exercise = "hip-flexor-stretch"
+variant = "half-kneeling"
+sets = 1
+hold_s = 15
+
+[[exercises]]
+exercise = "hamstring-stretch"
+variant = "standing-toe-reach"
+sides = "both"
+sets = 1
+hold_s = 15
+
+[[exercises]]
+exercise = "leg-lifts"
+variant = "supine-bent-knee"
+sets = 2
+reps = 2
+"""
+
+
+@pytest.fixture
+def with_program(tmp_path: Path) -> tuple[TestClient, Path]:
+    from formcheck.definitions.program import load_program
+
+    path = tmp_path / "program.toml"
+    path.write_text(PROGRAM)
+    app = create_app(
+        tmp_path / "data", CATALOGUE, program=load_program(path, CATALOGUE), backend=lambda: ReplayBackend(KNEELING)
+    )
+    return TestClient(app), path
+
+
+def test_live_with_the_servers_program_says_where_the_person_is_in_it(with_program: tuple[TestClient, Path]):
+    """The kneeling routine's saved landmarks through the live WebSocket as the program: the page is sent the
+    program line as the sets are done, and the saved report has the program section analyze gives."""
+    from formcheck.app.api import Plan
+    from formcheck.definitions.program import load_program
+
+    client, path = with_program
+    info = client.get("/api/program").json()
+    assert info["name"] == "Kneeling, toe reach and lifts" and len(info["exercises"]) == 3
+    assert "2 x 2" in info["describe"] or "2 sets" in info["describe"], info["describe"]
+    tiny = np.full(
+        (24, 32, 3), 128, np.uint8
+    )  # the replayed poses stand in for the model (only a dark frame is refused)
+    lines: list[tuple[str, str | None]] = []
+    with client.websocket_connect("/ws/live?program=1") as ws:
+        for t in ReplayBackend(KNEELING).t:
+            ws.send_bytes(frame_message(float(t) * 1000.0, tiny))
+            state = json.loads(ws.receive_text())
+            if not lines or lines[-1] != (state["exercise"], state["program"]):
+                lines.append((state["exercise"], state["program"]))
+        ws.send_text(json.dumps({"key": "quit"}))
+        msg = json.loads(ws.receive_text())
+        while msg["type"] != "report":
+            msg = json.loads(ws.receive_text())
+    lifts = [line for ex, line in lines if ex == "leg-lifts" and line]
+    assert "set 1 of 2, left: 1 of 2; right: 2 of 2" in lifts  # counted up as the left leg lifted
+    assert lifts[-1] == "set 1 of 2, left: 2 of 2; right: 2 of 2"
+    assert "Program: Kneeling, toe reach and lifts" in msg["summary"]
+    got = client.get(f"/sessions/{msg['id']}/report.json").json()["program"]
+    ref = analyze_landmarks(KNEELING, plan=Plan.of_program(load_program(path, CATALOGUE), CATALOGUE))
+    assert ref.program is not None
+    assert got["complete"] is False and [i["sets_complete"] for i in got["items"]] == [
+        i.sets_complete for i in ref.program.items
+    ]
+    # the history has the program session: the adherence page counts it
+    a = client.get("/api/adherence").json()
+    assert a["name"] == "Kneeling, toe reach and lifts" and "1 of 5" in a["text"], a["text"]
+    plot = client.get("/api/adherence?plot=1")
+    assert plot.headers["content-type"] == "image/png"
+
+
+def test_the_program_is_refused_where_it_cannot_apply(client: TestClient, with_program: tuple[TestClient, Path]):
+    with client.websocket_connect("/ws/live?program=1") as ws:  # a server started without --program
+        assert "without --program" in json.loads(ws.receive_text())["message"]
+    assert client.get("/api/program").json() is None and client.get("/api/adherence").status_code == 404
+    r = client.post("/api/videos?program=1", content=CLIP.read_bytes())
+    assert r.status_code == 400 and "without --program" in r.json()["error"]
+    prog, path = with_program
+    r = prog.post("/api/videos?program=1&exercise=leg-lifts", content=CLIP.read_bytes())
+    assert r.status_code == 400 and "leave out --exercise" in r.json()["error"]
+    path.write_text(PROGRAM.replace("reps = 2", "reps = -2"))  # the physio's edit went wrong: said at once
+    with prog.websocket_connect("/ws/live?program=1") as ws:
+        msg = json.loads(ws.receive_text())["message"]
+        assert "program.toml" in msg and "reps" in msg and "\n" not in msg
+
+
+def test_serve_with_a_bad_program_says_why_in_one_line(tmp_path: Path):
+    from cli_runner import run_formcheck
+
+    bad = tmp_path / "p.toml"
+    bad.write_text(PROGRAM.replace('"leg-lifts"', '"squats"'))
+    r = run_formcheck("serve", "--program", str(bad), "--data-dir", str(tmp_path / "d"), "--port", "1")
+    assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1 and "squats" in r.stderr, r.stderr

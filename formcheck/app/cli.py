@@ -229,12 +229,15 @@ def progress_cmd(
     type=click.FloatRange(1, 100_000),
     help="Largest video accepted.",
 )
+@program_option
 @poses_option
-def serve_cmd(host: str, port: int, data_dir: Path | None, max_upload_mb: float, poses_dir: Path | None) -> None:
+def serve_cmd(
+    host: str, port: int, data_dir: Path | None, max_upload_mb: float, program_path: Path | None, poses_dir: Path | None
+) -> None:
     """Run the local web app: live coaching with the browser's camera, recorded videos, history and progress."""
     from formcheck.app.cli_serve import serve
 
-    serve(host, port, data_dir, max_upload_mb, poses_dir)
+    serve(host, port, data_dir, max_upload_mb, poses_dir, program_path)
 
 
 from formcheck.app.cli_program import program_cmd  # noqa: E402  (a group of its own module)

@@ -19,15 +19,28 @@ def default_data_dir() -> Path:
     return default_history_path().parent
 
 
-def serve(host: str, port: int, data_dir: Path | None, max_upload_mb: float, poses_dir: Path | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    data_dir: Path | None,
+    max_upload_mb: float,
+    poses_dir: Path | None,
+    program_path: Path | None = None,
+) -> None:
     import uvicorn
 
     from formcheck.app.web import create_app
+    from formcheck.definitions.program import load_program
 
     catalogue = Catalogue.load(poses_dir)
+    # checked now, so a bad file fails before the server starts; each session reads it again (a physio's edit
+    # applies from the next session on)
+    program = load_program(program_path, catalogue) if program_path is not None else None
     public = host not in LOCAL_HOSTS
     try:
-        app = create_app(data_dir or default_data_dir(), catalogue, max_upload_mb=max_upload_mb, public=public)
+        app = create_app(
+            data_dir or default_data_dir(), catalogue, max_upload_mb=max_upload_mb, public=public, program=program
+        )
     except OSError as exc:
         raise FormcheckError(f"cannot use data directory {data_dir}: {exc.strerror}") from None
     if public:

@@ -10,6 +10,8 @@ import json
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,9 @@ from formcheck.app.web_jobs import (
 )
 from formcheck.app.web_live import BadMessage, BrowserSource, Keys, StateToPage, decode_frame, parse_control
 from formcheck.definitions.loader import Catalogue
+from formcheck.definitions.program import Program
 from formcheck.errors import FormcheckError
+from formcheck.pose.backends import PoseBackend
 
 PAGES = Path(__file__).with_name("web_pages")
 CHUNK = 1 << 20
@@ -51,6 +55,8 @@ class WebApp:
         max_upload_mb: float = 500.0,
         public: bool = False,
         keep_landmarks: bool = False,
+        program: Program | None = None,
+        backend: Callable[[], PoseBackend] | None = None,
     ) -> None:
         self.data_dir = data_dir.resolve()
         (self.data_dir / "sessions").mkdir(parents=True, exist_ok=True)
@@ -58,6 +64,8 @@ class WebApp:
         self.max_upload = int(max_upload_mb * (1 << 20))
         self.public = public  # bound beyond this machine: the pages say it is unauthenticated
         self.keep_landmarks = keep_landmarks  # a live session's landmarks saved too (tests: replay it exactly)
+        self.program = program  # ``serve --program``: a routine may be done as this program (its file's path)
+        self._backend = backend  # a live session's pose backend (tests: saved landmarks); None: the model
         self.jobs = Jobs(self.data_dir, catalogue)
         self._live = threading.Lock()
 
@@ -84,6 +92,45 @@ class WebApp:
                 for e in self.catalogue
             ]
         )
+
+    async def program_info(self, request: HttpRequest) -> Response:
+        """The program the server was started with (null: none), as ``formcheck program show`` describes it."""
+        if self.program is None:
+            return JSONResponse(None)
+        p = self.program
+        return JSONResponse({"name": p.name, "describe": p.describe(), "exercises": [it.to_dict() for it in p.items]})
+
+    async def adherence(self, request: HttpRequest) -> Response:
+        """Adherence to the program per week, as ``formcheck progress --program`` gives it (``?plot=1``: the plot)."""
+        from formcheck.history.adherence import adherence_text, plot_adherence, program_progress
+
+        if self.program is None:
+            return JSONResponse({"error": "the server was started without --program"}, status_code=404)
+        try:
+            a = await asyncio.to_thread(program_progress, self._program_now(), history_path(self.data_dir))
+        except FormcheckError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        if request.query_params.get("plot"):
+            with tempfile.TemporaryDirectory(dir=self.data_dir) as tmp:
+                png = Path(tmp) / "adherence.png"
+                await asyncio.to_thread(plot_adherence, a, png)
+                return Response(png.read_bytes(), media_type="image/png")
+        return JSONResponse({"name": a.program.name, "text": adherence_text(a)})
+
+    def _program_now(self) -> Program:
+        """The program file as it is now (edited since the server started: the edit counts)."""
+        from formcheck.definitions.program import load_program
+
+        assert self.program is not None
+        return load_program(self.program.path, self.catalogue)
+
+    def _program_path(self, query: Any) -> Path | None:
+        """``?program=1``: the routine is done as the server's program (refused when it has none)."""
+        if not query.get("program"):
+            return None
+        if self.program is None:
+            raise FormcheckError("the server was started without --program: there is no program to follow")
+        return Path(self.program.path)
 
     async def sessions(self, request: HttpRequest) -> Response:
         from formcheck.history.store import History
@@ -138,7 +185,8 @@ class WebApp:
         variant = request.query_params.get("variant") or None
         name = display_name(request.query_params.get("name"))
         try:
-            self.jobs.check(exercise, variant)
+            program = self._program_path(request.query_params)
+            self.jobs.check(exercise, variant, program)
         except Exception as exc:  # a bad name: FormcheckError, or click's UsageError for a routine's variant
             return JSONResponse({"error": str(exc).splitlines()[0]}, status_code=400)
         job_id = new_session_id()
@@ -153,7 +201,7 @@ class WebApp:
             return JSONResponse({"error": str(exc)}, status_code=413 if "larger" in str(exc) else 415)
         video = directory / f"upload{suffix}"
         part.rename(video)
-        job = self.jobs.submit(video, Job(job_id, exercise, variant, name))
+        job = self.jobs.submit(video, Job(job_id, exercise, variant, name, program))
         return JSONResponse(job.as_json(), status_code=202)
 
     async def _receive(self, request: HttpRequest, part: Path) -> str:
@@ -206,7 +254,8 @@ class WebApp:
         exercise = ws.query_params.get("exercise") or None
         variant = ws.query_params.get("variant") or None
         try:
-            self.jobs.check(exercise, variant)
+            program = self._program_path(ws.query_params)
+            self.jobs.check(exercise, variant, program)
         except Exception as exc:
             await ws.send_json({"type": "error", "message": str(exc).splitlines()[0]})
             await ws.close(code=1008)
@@ -220,7 +269,9 @@ class WebApp:
 
         session_id = new_session_id()
         worker = threading.Thread(
-            target=self._live_session, args=(session_id, exercise, variant, source, keys, send), daemon=True
+            target=self._live_session,
+            args=(session_id, Request(exercise, variant, program=program), source, keys, send),
+            daemon=True,
         )
         worker.start()
         sender = asyncio.create_task(self._send_all(ws, outbox))
@@ -261,16 +312,14 @@ class WebApp:
         except Exception:  # the page went away: nothing to send to
             return
 
-    def _live_session(
-        self, session_id: str, exercise: str | None, variant: str | None, source: BrowserSource, keys: Keys, send: Any
-    ) -> None:
+    def _live_session(self, session_id: str, asked: Request, source: BrowserSource, keys: Keys, send: Any) -> None:
         """One live session in a worker thread: ``run_live`` as ``formcheck live`` runs it, then its outputs."""
         from formcheck.live.coach import run_live
 
         out = session_dir(self.data_dir, session_id)
         out.mkdir(parents=True)
         try:
-            req = Request(exercise, variant, html=out / "report.html", history_path=history_path(self.data_dir))
+            req = replace(asked, html=out / "report.html", history_path=history_path(self.data_dir))
             plan, outputs = prepare(self.catalogue, req)
             record = outputs.record(plan)
             started = time.time()
@@ -285,7 +334,9 @@ class WebApp:
                     source,
                     keys=keys,
                     sinks=tuple(sinks),
+                    backend=self._backend() if self._backend is not None else None,
                     target_sources=plan.target_sources,
+                    program=plan.program,
                 )
             except BaseException:
                 outputs.close()
@@ -317,6 +368,8 @@ def create_app(data_dir: Path, catalogue: Catalogue | None = None, **kw: Any) ->
         Route("/", app.page),
         Route("/api/exercises", app.exercises),
         Route("/api/sessions", app.sessions),
+        Route("/api/program", app.program_info),
+        Route("/api/adherence", app.adherence),
         Route("/api/progress", app.progress),
         Route("/api/videos", app.upload, methods=["POST"]),
         Route("/api/jobs/{id}", app.job),

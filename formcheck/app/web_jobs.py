@@ -88,6 +88,7 @@ class Job:
     exercise: str | None
     variant: str | None
     name: str | None = None  # the uploaded file's own name (display_name), for the report's "video"
+    program: Path | None = None  # a routine done as this program file (``serve --program``)
     state: str = "queued"  # queued, running, done, error
     frames_done: int = 0
     frames_total: int = 0
@@ -102,6 +103,7 @@ class Job:
             "state": self.state,
             "exercise": self.exercise,
             "variant": self.variant,
+            "program": self.program is not None,
             "progress": None if share is None else round(min(share, 1.0), 3),
             "error": self.error,
             "summary": self.summary,
@@ -129,9 +131,9 @@ class Jobs:
         threading.Thread(target=self._run, args=(video, job), name=f"formcheck-job-{job.id}", daemon=True).start()
         return job
 
-    def check(self, exercise: str | None, variant: str | None) -> None:
-        """Bad names fail at once, not after the upload has been analysed."""
-        prepare(self.catalogue, Request(exercise, variant, no_history=True))
+    def check(self, exercise: str | None, variant: str | None, program: Path | None = None) -> None:
+        """Bad names (or a program file gone bad) fail at once, not after the upload has been analysed."""
+        prepare(self.catalogue, Request(exercise, variant, no_history=True, program=program))
 
     def _run(self, video: Path, job: Job) -> None:
         with self._one_at_a_time:
@@ -157,6 +159,7 @@ class Jobs:
             html=out / "report.html",
             csv=out / "frames.csv" if named else None,
             history_path=history_path(self.data_dir),
+            program=job.program,
         )
         plan, outputs = prepare(self.catalogue, req)  # in this thread: the history is this thread's
         job.frames_total = _frame_count(video)

@@ -130,6 +130,7 @@ def frame_message(state: FrameState) -> dict[str, Any]:
         "reps": {str(k): v for k, v in s.reps.items()},
         "reps_target": list(s.reps_target) if s.reps_target else None,
         "working_side": s.working_side,
+        "program": state.program_line,
         "hold": hold,
         "cue": (s.alerts[0] if s.alerts else s.hint),
         "alert": bool(s.alerts),

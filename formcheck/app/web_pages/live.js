@@ -57,6 +57,7 @@ function show(s) {
     ? `Reps ${reps.both}${target}` : `Left ${reps.left || 0}${target}, right ${reps.right || 0}${target}`;
   $("hold").textContent = s.hold ? `Hold ${s.hold.elapsed_s.toFixed(0)} s of ${s.hold.target_s} s` : "";
   $("phase").textContent = s.phase;
+  $("program").textContent = s.program || "";
   $("gauges").textContent = s.gauges.map((g) => `${g.label} ${g.value === null ? "-" : g.value.toFixed(0)}`).join("   ");
   draw(s);
   const said = s.set_up || s.cue || "";
@@ -119,7 +120,7 @@ $("start").onclick = async () => {
   Object.assign(stats, {cameraFrames: 0, sent: 0, states: 0, latencyMs: [], mediaTime: 0, report: null});
   stats.startedMs = performance.now();
   stream.getVideoTracks()[0].addEventListener("ended", () => { $("status").textContent = "Camera lost: session ended."; endSession(); });
-  const q = new URLSearchParams({exercise: $("exercise").value, variant: $("variant").value});
+  const q = new URLSearchParams(choice($("exercise"), $("variant")));
   ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/live?${q}`);
   ws.onmessage = (ev) => {
     const m = JSON.parse(ev.data);
