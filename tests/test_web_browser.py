@@ -229,3 +229,52 @@ def test_an_uploaded_files_name_is_only_its_last_printable_component() -> None:
     assert display_name("x" * 300) == "x" * 120
     for nothing in (None, "", "..", "dir/", "/"):
         assert display_name(nothing) is None
+
+
+LEFT_LIFTS = """\
+name = "Left side-lying lifts"
+days_per_week = 5
+weeks = 2
+
+[[exercises]]
+exercise = "leg-lifts"
+variant = "side-lying"
+sides = "left"
+sets = 1
+reps = 4
+"""
+
+
+@pytest.mark.slow
+@needs_browser
+def test_a_servers_program_is_the_pages_first_choice_and_its_adherence_is_shown(browser: Any, tmp_path: Path) -> None:
+    """Started with a program, the upload page offers it first; the clip uploaded as it is compared with it
+    (the report's program section), and the history page shows the week's adherence and its plot."""
+    from formcheck.definitions.loader import Catalogue
+    from formcheck.definitions.program import load_program
+
+    path = tmp_path / "left.toml"
+    path.write_text(LEFT_LIFTS)
+    data = tmp_path / "data"
+    with web_harness.serving(data, program=load_program(path, Catalogue.load(None))) as base:
+        watch = PageWatch(browser)
+        page = watch.page
+        page.goto(f"{base}/upload")
+        page.wait_for_function("document.getElementById('exercise').options.length > 1")
+        assert page.eval_on_selector("#exercise", "s => s.options[s.selectedIndex].text") == (
+            "the program: Left side-lying lifts"
+        )
+        page.set_input_files("#file", str(CLIP))
+        page.click("#go")
+        page.wait_for_selector("#summary", timeout=180_000)
+        link = page.eval_on_selector_all("#links a", "els => els.map((a) => a.href)")
+        got = json.loads(page.request.get(next(u for u in link if "report.json" in u)).body())
+        assert got["program"]["complete"] is True, got["program"]
+        assert [i["sets_complete"] for i in got["program"]["items"]] == [1]
+        page.goto(f"{base}/history")
+        page.wait_for_selector("#adherence:not([hidden])")
+        assert "1 x 4, left" in page.locator("#prescribed").inner_text()
+        assert "1 of 5" in page.locator("#weeks").inner_text()
+        page.wait_for_function("document.getElementById('adherence-plot').naturalWidth > 0")
+        assert watch.problems == []
+        page.close()
