@@ -263,7 +263,11 @@ def test_the_program_is_refused_where_it_cannot_apply(client: TestClient, with_p
     prog, path = with_program
     r = prog.post("/api/videos?program=1&exercise=leg-lifts", content=CLIP.read_bytes())
     assert r.status_code == 400 and "leave out --exercise" in r.json()["error"]
+    path.write_text(PROGRAM.replace("reps = 2", "reps = 3"))  # the physio's edit: shown without a restart
+    assert "2 x 3" in prog.get("/api/program").json()["describe"]
     path.write_text(PROGRAM.replace("reps = 2", "reps = -2"))  # the physio's edit went wrong: said at once
+    r = prog.get("/api/program")
+    assert r.status_code == 400 and "reps" in r.json()["error"]
     with prog.websocket_connect("/ws/live?program=1") as ws:
         msg = json.loads(ws.receive_text())["message"]
         assert "program.toml" in msg and "reps" in msg and "\n" not in msg

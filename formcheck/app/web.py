@@ -94,10 +94,13 @@ class WebApp:
         )
 
     async def program_info(self, request: HttpRequest) -> Response:
-        """The program the server was started with (null: none), as ``formcheck program show`` describes it."""
+        """The server's program as its file is now (null: none), as ``formcheck program show`` describes it."""
         if self.program is None:
             return JSONResponse(None)
-        p = self.program
+        try:
+            p = self._program_now()
+        except FormcheckError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse({"name": p.name, "describe": p.describe(), "exercises": [it.to_dict() for it in p.items]})
 
     async def adherence(self, request: HttpRequest) -> Response:

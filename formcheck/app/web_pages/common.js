@@ -4,7 +4,13 @@ async function fillExercises(exSel, varSel) {
   const [list, program] = await Promise.all([fetch("/api/exercises"), fetch("/api/program")].map(
     async (r) => (await r).json()));
   // started with --program: following it is what this person came for, so it is the first choice
-  if (program) exSel.insertBefore(new Option(`the program: ${program.name}`, PROGRAM, true, true), exSel.options[0]);
+  if (program && program.name) {
+    exSel.insertBefore(new Option(`the program: ${program.name}`, PROGRAM, true, true), exSel.options[0]);
+  } else if (program && program.error) {  // the file was edited badly since: say so where the choice would be
+    const bad = new Option(`the program cannot be read: ${program.error}`, "");
+    bad.disabled = true;
+    exSel.insertBefore(bad, exSel.options[0]);
+  }
   for (const e of list) exSel.add(new Option(e.title, e.name));
   const refill = () => {
     varSel.length = 1;
