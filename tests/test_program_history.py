@@ -375,3 +375,16 @@ def test_the_export_in_headless_chromium(tmp_path: Path, history: Path, program_
     assert abs(heights[1] / heights[0] - (5 / 9) / (8 / 9)) < 0.05
     blue = np.abs(img.astype(int) - [180, 119, 31]).sum(axis=2) < 40  # days done: 3, 2, 0 of 3
     assert blue.sum() > 5000
+
+
+def test_program_list_names_the_programs_done(tmp_path: Path, history: Path, program_file: Path):
+    res = run_formcheck("program", "list", "--history", str(history))
+    assert res.returncode == 0, res.stderr
+    header, *rows = res.stdout.splitlines()
+    assert header.split()[:2] == ["program", "sessions"] and len(rows) == 1
+    with History(history) as store:
+        stored = len(store.program_sessions(load_program(program_file, Catalogue.load()).name))
+    assert rows[0].split()[-1] == str(program_file) and f" {stored} " in rows[0] and stored > 0
+    none = run_formcheck("program", "list", "--history", str(tmp_path / "none.db"))
+    assert none.returncode == 0 and "No program in the history yet" in none.stdout
+    assert not (tmp_path / "none.db").exists()

@@ -40,6 +40,24 @@ def show_cmd(program_file: Path, poses_dir: Path | None) -> None:
     click.echo(load_program(program_file, Catalogue.load(poses_dir)).describe())
 
 
+@program_cmd.command("list")
+@history_option
+def list_cmd(history_path: Path | None) -> None:
+    """List the programs the history has sessions of: name, file, sessions, last done."""
+    from formcheck.history.progress import open_history
+
+    with open_history(history_path) as store:
+        programs = store.programs() if store else []
+    if not programs:
+        click.echo("No program in the history yet: analyze, live or serve with --program FILE adds one.")
+        return
+    click.echo(f"{'program':30s} {'sessions':>8s}  {'last done':16s}  file")
+    for p in programs:
+        last = p.last_started.strftime("%Y-%m-%d %H:%M") if p.last_started else "-"
+        versions = f" ({p.versions} versions)" if p.versions > 1 else ""
+        click.echo(f"{p.name[:30]:30s} {p.sessions:8d}  {last:16s}  {p.file}{versions}")
+
+
 @program_cmd.command("export")
 @click.argument("program_file", type=click.Path(path_type=Path))
 @click.option("--from", "first", default=None, metavar="YYYY-MM-DD", help="First day of the range (default: week 1).")

@@ -36,6 +36,17 @@ class BlockRow:
     faults: tuple[tuple[str, str], ...]  # (code, message)
 
 
+@dataclass(frozen=True)
+class ProgramListing:
+    """A program the history has sessions of (all versions of its file together)."""
+
+    name: str
+    file: str  # where its file was when last used
+    versions: int  # different files (by content) it was done with
+    sessions: int
+    last_started: datetime | None  # local time; None: stored, but no session yet
+
+
 class ProgramQueries:
     """The reading side of programs in the history (a part of ``History``)."""
 
@@ -52,6 +63,19 @@ class ProgramQueries:
         return [
             ProgramSessionRow(sid, digest, local_time(started), kind, video, bool(done), json.loads(checked))
             for sid, digest, started, kind, video, done, checked in rows
+        ]
+
+    def programs(self) -> list[ProgramListing]:
+        """Every program in the history, by name, the most recently done first."""
+        rows = self._db.execute(
+            "SELECT p.name, (SELECT file FROM programs q WHERE q.name = p.name ORDER BY q.id DESC LIMIT 1),"
+            " COUNT(DISTINCT p.id), COUNT(ps.id), MAX(ps.started_at)"
+            " FROM programs p LEFT JOIN program_sessions ps ON ps.program_id = p.id"
+            " GROUP BY p.name ORDER BY MAX(ps.started_at) DESC, p.name"
+        )
+        return [
+            ProgramListing(name, file, versions, sessions, local_time(last) if last else None)
+            for name, file, versions, sessions, last in rows
         ]
 
     def program_blocks(self, program_session_ids: Sequence[int]) -> list[BlockRow]:
