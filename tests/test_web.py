@@ -15,6 +15,8 @@ import pytest
 pytest.importorskip("httpx", reason="httpx (starlette's test client) is not installed")
 warnings.filterwarnings("ignore", message=".*httpx.*")
 from starlette.testclient import TestClient  # noqa: E402
+from test_program import KNEELING  # noqa: E402
+from test_program import PROGRAM as KNEELING_PROGRAM  # noqa: E402
 
 from formcheck.app.api import analyze_landmarks  # noqa: E402
 from formcheck.app.web import create_app  # noqa: E402
@@ -174,42 +176,15 @@ def test_a_page_closed_mid_session_still_saves_what_was_measured(client: TestCli
 
 # --- serve --program -------------------------------------------------------------------------------------------
 
-KNEELING = SAMPLES / "routines" / "routine__kneeling-both-sides-toe-reach-leg-lifts.landmarks.npz"
-PROGRAM = """\
-name = "Kneeling, toe reach and lifts"
-days_per_week = 5
-weeks = 4
-
-[[exercises]]
-exercise = "hip-flexor-stretch"
-variant = "half-kneeling"
-sets = 1
-hold_s = 15
-
-[[exercises]]
-exercise = "hamstring-stretch"
-variant = "standing-toe-reach"
-sides = "both"
-sets = 1
-hold_s = 15
-
-[[exercises]]
-exercise = "leg-lifts"
-variant = "supine-bent-knee"
-sets = 2
-reps = 2
-"""
+PROGRAM = KNEELING_PROGRAM.format(lift_sets=2, lift_reps=2)  # the kneeling routine does 1 of the 2 sets
 
 
 @pytest.fixture
 def with_program(tmp_path: Path) -> tuple[TestClient, Path]:
-    from formcheck.definitions.program import load_program
 
     path = tmp_path / "program.toml"
     path.write_text(PROGRAM)
-    app = create_app(
-        tmp_path / "data", CATALOGUE, program=load_program(path, CATALOGUE), backend=lambda: ReplayBackend(KNEELING)
-    )
+    app = create_app(tmp_path / "data", CATALOGUE, program=path, backend=lambda: ReplayBackend(KNEELING))
     return TestClient(app), path
 
 

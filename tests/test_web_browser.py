@@ -250,13 +250,10 @@ reps = 4
 def test_a_servers_program_is_the_pages_first_choice_and_its_adherence_is_shown(browser: Any, tmp_path: Path) -> None:
     """Started with a program, the upload page offers it first; the clip uploaded as it is compared with it
     (the report's program section), and the history page shows the week's adherence and its plot."""
-    from formcheck.definitions.loader import Catalogue
-    from formcheck.definitions.program import load_program
-
     path = tmp_path / "left.toml"
     path.write_text(LEFT_LIFTS)
     data = tmp_path / "data"
-    with web_harness.serving(data, program=load_program(path, Catalogue.load(None))) as base:
+    with web_harness.serving(data, program=path) as base:
         watch = PageWatch(browser)
         page = watch.page
         page.goto(f"{base}/upload")

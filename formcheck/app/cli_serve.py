@@ -33,13 +33,12 @@ def serve(
     from formcheck.definitions.program import load_program
 
     catalogue = Catalogue.load(poses_dir)
-    # checked now, so a bad file fails before the server starts; each session reads it again (a physio's edit
-    # applies from the next session on)
-    program = load_program(program_path, catalogue) if program_path is not None else None
+    if program_path is not None:
+        load_program(program_path, catalogue)  # checked now: a bad file fails before the server starts
     public = host not in LOCAL_HOSTS
     try:
         app = create_app(
-            data_dir or default_data_dir(), catalogue, max_upload_mb=max_upload_mb, public=public, program=program
+            data_dir or default_data_dir(), catalogue, max_upload_mb=max_upload_mb, public=public, program=program_path
         )
     except OSError as exc:
         raise FormcheckError(f"cannot use data directory {data_dir}: {exc.strerror}") from None

@@ -55,7 +55,7 @@ class WebApp:
         max_upload_mb: float = 500.0,
         public: bool = False,
         keep_landmarks: bool = False,
-        program: Program | None = None,
+        program: Path | None = None,
         backend: Callable[[], PoseBackend] | None = None,
     ) -> None:
         self.data_dir = data_dir.resolve()
@@ -64,7 +64,9 @@ class WebApp:
         self.max_upload = int(max_upload_mb * (1 << 20))
         self.public = public  # bound beyond this machine: the pages say it is unauthenticated
         self.keep_landmarks = keep_landmarks  # a live session's landmarks saved too (tests: replay it exactly)
-        self.program = program  # ``serve --program``: a routine may be done as this program (its file's path)
+        # ``serve --program``: a routine may be done as this program. Its path, not its contents: the file is
+        # read for each use, so a physio's edit applies without a restart
+        self.program = program
         self._backend = backend  # a live session's pose backend (tests: saved landmarks); None: the model
         self.jobs = Jobs(self.data_dir, catalogue)
         self._live = threading.Lock()
@@ -125,7 +127,7 @@ class WebApp:
         from formcheck.definitions.program import load_program
 
         assert self.program is not None
-        return load_program(self.program.path, self.catalogue)
+        return load_program(self.program, self.catalogue)
 
     def _program_path(self, query: Any) -> Path | None:
         """``?program=1``: the routine is done as the server's program (refused when it has none)."""
@@ -133,7 +135,7 @@ class WebApp:
             return None
         if self.program is None:
             raise FormcheckError("the server was started without --program: there is no program to follow")
-        return Path(self.program.path)
+        return self.program
 
     async def sessions(self, request: HttpRequest) -> Response:
         from formcheck.history.store import History
