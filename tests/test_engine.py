@@ -166,6 +166,29 @@ def test_hold_timed_through_a_wobble_and_a_lost_detection():
     assert eng.faults == []
 
 
+def test_a_hold_the_whole_video_shows_is_reported_whatever_its_length():
+    # A 2.5 s clip of someone in the stretch from its first frame to its last (shorter than the 3 s minimum): its
+    # start and end are not in the video, so it is reported, with a note. A stay that short which the video
+    # does show starting, or ending, is not a hold.
+    whole = [Key(0, CHEST), Key(2.5, CHEST)]
+    summary, eng = run("hamstring-stretch", "supine-knee-to-chest", whole)
+    assert [(h.side, h.start_s, h.completed) for h in eng.holds] == [("right", 0.0, False)]
+    assert eng.holds[0].duration_s == pytest.approx(2.5, abs=0.1)
+    assert any("whole video" in n and "neither its start nor its end" in n for n in eng.notes), eng.notes
+    assert summary.undetermined is None
+    starts = [Key(0, SUPINE_REST), Key(1, SUPINE_REST), Key(1.5, CHEST), Key(4, CHEST)]
+    ends = [Key(0, CHEST), Key(2.5, CHEST), Key(3, SUPINE_REST), Key(4, SUPINE_REST)]
+    for keys in (starts, ends):
+        assert run("hamstring-stretch", "supine-knee-to-chest", keys)[1].holds == []
+    # ... nor is the same 2.5 s read as upright now and then (a kneeling fold has a knee hug's angles): with no
+    # minimum to go by, the posture must be the variant's throughout
+    upright = make_pose(replace(CHEST, trunk_deg=0.0))
+    flicker = run(
+        "hamstring-stretch", "supine-knee-to-chest", whole, corrupt=lambda i, t, p: upright if t % 1 > 0.6 else p
+    )
+    assert flicker[1].holds == []
+
+
 def test_hold_completed_and_switching_legs_starts_a_new_hold():
     left_chest = with_leg(SUPINE_REST, "left", hip=55, knee=70)
     keys = [

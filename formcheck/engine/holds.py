@@ -16,6 +16,13 @@ from formcheck.engine.findings import HoldEvent, Refusal, Rejection
 from formcheck.engine.reps import MOSTLY
 from formcheck.engine.statemachines import Hold, HoldState, HoldTimer
 
+# A hold in position from the first frame judged to the last is reported whatever its length: the video shows
+# neither its start nor its end (a short looping clip of someone in the stretch), so its length says nothing
+# about how long the person held. It must still be at least this long, and its ends this close to the video's.
+WHOLE_VIDEO_MIN_S = 1.0
+WHOLE_VIDEO_SLACK_S = 0.5
+WHOLE_VIDEO_POSTURE = 0.9  # the share of its known orientation that must be the variant's
+
 
 @dataclass
 class HoldTracker:
@@ -29,6 +36,8 @@ class HoldTracker:
     _last_t: float = math.nan
     _orient_known_s: float = 0.0  # seconds of the current hold in a known orientation ...
     _orient_ok_s: float = 0.0  # ... and in the variant's
+    _first_seen_t: float = math.nan  # the first frame whose position was known (in or out)
+    whole_video: HoldEvent | None = None  # a hold from the first frame judged to the last (see WHOLE_VIDEO_MIN_S)
 
     def __post_init__(self) -> None:
         self._timer = HoldTimer(min_hold_s=self.spec.min_s, min_in_position=not self.at_top)
@@ -66,6 +75,8 @@ class HoldTracker:
             # The other leg is held now: the next hold, not this one going on. (In a stance both legs hold the
             # position all along: there a change of side is MediaPipe swapping the legs, and the hold goes on.)
             self._close(self._timer.finish(), self._side)
+        if in_position is not None and math.isnan(self._first_seen_t):
+            self._first_seen_t = t
         was_idle = not self.holding
         done = self._timer.update(t, in_position, settled)
         if was_idle and self.holding:
@@ -100,7 +111,26 @@ class HoldTracker:
     def finish(self) -> None:
         """End of the session: close a hold still running."""
         if not self.at_top:
-            self._close(self._timer.finish(), self._side)
+            whole = self._spans_whole_video()
+            ev = self._close(self._timer.finish(keep_short=whole), self._side)
+            if whole and ev is not None:
+                self.whole_video = ev
+
+    def _spans_whole_video(self) -> bool:
+        """The hold under way began at the first frame judged and is held at the last, in the variant's
+        orientation throughout (with no minimum to go by, the posture must be sure: a kneeling fold has the
+        angles of a lying knee hug, and reads as lying now and then)."""
+        timer = self._timer
+        if timer.state is not HoldState.HOLDING:
+            return False
+        dur = timer.last_in_s - timer.start_s
+        return (
+            timer.start_s - self._first_seen_t <= WHOLE_VIDEO_SLACK_S
+            and self._last_t - timer.last_in_s <= WHOLE_VIDEO_SLACK_S
+            and dur >= WHOLE_VIDEO_MIN_S
+            and self._orient_known_s >= MOSTLY * dur
+            and self._orient_ok_s >= WHOLE_VIDEO_POSTURE * self._orient_known_s
+        )
 
     def _close(self, hold: Hold | None, side: str | None) -> HoldEvent | None:
         self._side = None

@@ -124,6 +124,11 @@ class HoldTimer:
         start = self._start()
         return start, max(start, min(t, self._last_in))
 
+    @property
+    def last_in_s(self) -> float:
+        """When the position was last held (NaN when no hold is under way)."""
+        return self._last_in if self.state is not HoldState.IDLE else math.nan
+
     def _start(self) -> float:
         first = self._first_settled
         return first if not math.isnan(first) and first - self.start_s <= self.max_trim_s else self.start_s
@@ -166,8 +171,9 @@ class HoldTimer:
             return self.finish()
         return None
 
-    def finish(self) -> Hold | None:
-        """End the current hold now (end of video, or a change of leg)."""
+    def finish(self, keep_short: bool = False) -> Hold | None:
+        """End the current hold now (end of video, or a change of leg); ``keep_short``: return it even if it
+        is shorter than ``min_hold_s`` (a hold the whole video shows, whose start and end it does not)."""
         if self.state is HoldState.IDLE:
             self._cand_since = self._first_settled = math.nan
             return None
@@ -179,7 +185,7 @@ class HoldTimer:
         self.state, self._cand_since = HoldState.IDLE, math.nan
         self.start_s = self._last_in = self._first_settled = self._last_settled = math.nan
         long_enough = (in_position_s if self.min_in_position else hold.duration_s) >= self.min_hold_s
-        return hold if long_enough else None
+        return hold if long_enough or keep_short else None
 
 
 @dataclass

@@ -308,10 +308,15 @@ class VariantEngine:
 
     def finish(self) -> VariantResult:
         """Close what is still open at the end of the session and return the findings."""
-        if self.hold is not None:
-            self.hold.finish()
         faults = []
         notes: list[str] = []
+        if self.hold is not None:
+            self.hold.finish()
+            if (whole := self.hold.whole_video) is not None:
+                notes.append(
+                    f"the {whole.side} hold lasts the whole video ({whole.duration_s:.1f} s): the video shows neither "
+                    "its start nor its end, so the person may have held it longer"
+                )
         for rule in self.rules:
             rule.finish()
             faults += rule.faults
