@@ -7,6 +7,10 @@ rooms, 24 and 60 fps, a three-quarter view of a standing variant, and one noisie
 Side-lying is left out: filmed from the front its top leg is fixed by the facing, and both pairings are
 already sample clips. Specs were chosen before any analysis ran on them; the only check allowed is
 that MediaPipe detects the person (`tools/check_clip.py`).
+
+Round two (issue 23, after real footage failed on these kinds, the last three specs): both sides of the
+half-kneeling stretch in one clip with the hips rocking a few degrees in each hold; knee to chest on both
+sides, feet on the left; double-leg raises each held ~9 s at the top (`ClipSpec.top_hold_s`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,14 @@ LILAC = _room((180, 170, 200), "gradient", (110, 90, 80), "planks")  # 95
 # Added with the glute bridge (after the eight above were measured).
 SKY_SLATE = _room((175, 200, 225), "plain", (88, 92, 100), "plain")  # 91
 MUSTARD_STONE = Outfit(shirt=(205, 165, 40), trousers=(150, 150, 145), shoes=(50, 50, 55), skin=(190, 140, 105))
+
+# Round two (issue 23), chosen before anything ran on them.
+NAVY_CORAL = Outfit(shirt=(40, 60, 120), trousers=(190, 120, 100), shoes=(235, 235, 235))  # trousers 139
+MAROON_KHAKI = Outfit(shirt=(130, 30, 45), trousers=(170, 160, 120), shoes=(40, 40, 45), skin=(200, 150, 120))  # 158
+GREEN_GREY = Outfit(shirt=(60, 120, 90), trousers=(140, 140, 150), shoes=(50, 50, 55), long_sleeves=True)  # 141
+IVORY_WALNUT = _room((210, 205, 190), "gradient", (85, 70, 60), "planks")  # 73
+PEACH_INK = _room((230, 190, 160), "plain", (70, 75, 90), "plain")  # 75
+GREY_LINEN = _room((150, 150, 155), "gradient", (215, 205, 185), "plain")  # 206
 
 HFS, HS, LL = "hip-flexor-stretch", "hamstring-stretch", "leg-lifts"
 
@@ -199,5 +211,65 @@ HELDOUT: tuple[ClipSpec, ...] = (
         camera_height=1.2,
         lead_in_s=2.5,
         **SKY_SLATE,
+    ),
+    # --- round two (issue 23) ------------------------------------------------------------------------
+    ClipSpec(
+        f"{HFS}__half-kneeling__both-sides-rocking",
+        HFS,
+        "half-kneeling",
+        "1.68 m, camera 3.45 m away and 1.1 m high, toes pointing right; left knee down 15 s, stands up, 3 s "
+        "standing, right knee down 15 s; in both holds the hips rock forward and back by +-4 deg every 2.5 s "
+        "(back-hip extension 10-18 deg), knee and front foot planted. Truth: one continuous hold per side",
+        ("left", "right"),
+        hold_s=15.0,
+        rock_deg=4.0,
+        rock_period_s=2.5,
+        conditions=("rocking-in-hold",),
+        block_gap_s=3.0,
+        facing="right",
+        seed=110,
+        body_height=1.68,
+        outfit=NAVY_CORAL,
+        camera_distance=3.45,
+        camera_height=1.1,
+        lead_in_s=2.5,
+        **IVORY_WALNUT,
+    ),
+    ClipSpec(
+        f"{HS}__supine-knee-to-chest__both-sides",
+        HS,
+        "supine-knee-to-chest",
+        "24 fps, 1.82 m, camera 2.85 m away and 0.95 m high, feet on the left; left knee to chest 17 s, "
+        "3 s lying still, right knee to chest 17 s, good form",
+        ("left", "right"),
+        hold_s=17.0,
+        block_gap_s=3.0,
+        facing="left",
+        fps=24.0,
+        seed=111,
+        body_height=1.82,
+        outfit=MAROON_KHAKI,
+        camera_distance=2.85,
+        camera_height=0.95,
+        lead_in_s=2.5,
+        **PEACH_INK,
+    ),
+    ClipSpec(
+        f"{LL}__supine-double-leg__held-at-top",
+        LL,
+        "supine-double-leg",
+        "1.62 m, camera 2.75 m away and 1.1 m high, feet on the right; 3 double-leg raises (hip ~170 -> ~105), "
+        "each held 9 s at the top (a hold per rep, side both), lowered in 2.6 s, good form",
+        ("both",),
+        reps=3,
+        top_hold_s=9.0,
+        facing="right",
+        seed=112,
+        body_height=1.62,
+        outfit=GREEN_GREY,
+        camera_distance=2.75,
+        camera_height=1.1,
+        lead_in_s=2.5,
+        **GREY_LINEN,
     ),
 )

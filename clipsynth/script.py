@@ -102,9 +102,10 @@ class Builder:
     # Rep variants ---------------------------------------------------------------------------------
     def rep_block(self, side: str, faults: list[Fault], reps: int) -> None:
         v = self.v
-        holding = v.hold_target_s is not None
+        holding = v.hold_target_s is not None or self.spec.top_hold_s is not None
         by_rep = {f.rep: f for f in faults}
         t_up = self.spec.t_up_s or v.t_up
+        top_hold_s = self.spec.top_hold_s or v.top_s
         for r in range(reps):
             f = by_rep.get(r)
             code = f.code if f else None
@@ -113,7 +114,7 @@ class Builder:
             top = self.target(side, frozenset({code}) if whole else frozenset())
             kw = {"fault": tag} if whole else {}
             self.add(t_up, top, "moving", side, **kw)
-            top_s = v.short_hold_s if code == "hold_too_short" else v.top_s
+            top_s = v.short_hold_s if code == "hold_too_short" else top_hold_s
             if holding:
                 self.add(
                     top_s,

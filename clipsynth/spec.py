@@ -141,6 +141,9 @@ class ClipSpec:
     shutter: float = 1.0  # exposure as a fraction of the frame interval (motion blur)
     rock_deg: float = 0.0  # hold variants: the hips rock forward/back by this much during the hold
     rock_period_s: float = 2.0
+    # rep variants: hold every rep at the top this long, scripted and reported as a hold in the truth even
+    # where the variant times none (None: the variant's own pause at the top)
+    top_hold_s: float | None = None
     # --- a whole routine in one take (`routine`): exercise blocks and transitions; exercise, variant and
     # sides stay unset (each block names its own) ---
     routine: tuple[RoutineStep, ...] = ()
