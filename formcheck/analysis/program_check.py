@@ -194,47 +194,63 @@ class ProgramCheck:
         }
 
 
-def _units(item: Item, block: DoneBlock) -> list[tuple[float, float, str, RepEvent | HoldEvent]]:
+Unit = tuple[float, float, str, RepEvent | HoldEvent]
+
+
+def _units(item: Item, block: DoneBlock) -> list[Unit]:
     """The block's reps (or, for a hold, its holds) in time order, on the sides the item counts."""
     events: Sequence[RepEvent | HoldEvent] = block.rep_events if item.reps is not None else block.holds
     keep = set(item.sides.legs)
     return sorted((e.start_s, e.end_s, e.side, e) for e in events if e.side in keep)
 
 
+def _group(item: Item, block: DoneBlock, groups: list[list[Unit]], holds_of: list[list[HoldEvent]]) -> None:
+    """Adds the block's units to ``groups``, a set each: a set ends when the person goes back to a side after
+    working another, or at a second hold on one side."""
+    current: list[Unit] | None = None
+    for unit in _units(item, block):
+        side = unit[2]
+        seen = [u[2] for u in current] if current else []
+        if current is None or (side in seen and (seen[-1] != side or item.reps is None)):
+            current = []
+            groups.append(current)
+            holds_of.append([])
+        current.append(unit)
+
+
+def _attach_top_holds(item: Item, block: DoneBlock, groups: list[list[Unit]], holds_of: list[list[HoldEvent]]) -> None:
+    """Each rep's hold at the top goes to the set under way at its time."""
+    for h in block.holds:
+        if h.side not in item.sides.legs:
+            continue
+        for g, hs in zip(groups, holds_of):
+            if g and g[0][0] - 1.0 <= h.start_s <= g[-1][1] + 1.0:
+                hs.append(h)
+                break
+
+
+def _set_done(item: Item, n: int, units: list[Unit], extra: list[HoldEvent]) -> SetDone:
+    sides = {}
+    for side in item.sides.legs:
+        mine = [u for u in units if u[2] == side]
+        holds = [u[3] for u in mine if isinstance(u[3], HoldEvent)] + [h for h in extra if h.side == side]
+        durations = tuple(h.duration_s for h in holds)
+        reached = sum(d + HOLD_SLACK_S >= (item.hold_s or 0.0) for d in durations)
+        sides[side] = SideDone(side, sum(isinstance(u[3], RepEvent) for u in mine), durations, reached)
+    return SetDone(n, units[0][0], units[-1][1], sides)
+
+
 def sets_of(item: Item, blocks: Sequence[DoneBlock]) -> tuple[SetDone, ...]:
     """The item's sets as done, from the routine's blocks (in time order)."""
-    groups: list[list[tuple[float, float, str, RepEvent | HoldEvent]]] = []
+    groups: list[list[Unit]] = []
     holds_of: list[list[HoldEvent]] = []
     for block in blocks:
         if not item.matches(block.exercise, block.variant):
             continue
-        current: list[tuple[float, float, str, RepEvent | HoldEvent]] | None = None
-        for unit in _units(item, block):
-            side = unit[2]
-            seen = [u[2] for u in current] if current else []
-            # back to a side after another was worked, or a second hold on one side: the next set
-            if current is None or (side in seen and (seen[-1] != side or item.reps is None)):
-                current = []
-                groups.append(current)
-                holds_of.append([])
-            current.append(unit)
-        if item.reps is not None and item.hold_s is not None:  # each rep's hold at the top, set by time
-            for h in block.holds:
-                for g, hs in zip(groups, holds_of):
-                    if g and g[0][0] - 1.0 <= h.start_s <= g[-1][1] + 1.0 and h.side in item.sides.legs:
-                        hs.append(h)
-                        break
-    out = []
-    for n, (units, extra) in enumerate(zip(groups, holds_of), 1):
-        sides = {}
-        for side in item.sides.legs:
-            mine = [u for u in units if u[2] == side]
-            holds = [u[3] for u in mine if isinstance(u[3], HoldEvent)] + [h for h in extra if h.side == side]
-            durations = tuple(h.duration_s for h in holds)
-            reached = sum(d + HOLD_SLACK_S >= (item.hold_s or 0.0) for d in durations)
-            sides[side] = SideDone(side, sum(isinstance(u[3], RepEvent) for u in mine), durations, reached)
-        out.append(SetDone(n, units[0][0], units[-1][1], sides))
-    return tuple(out)
+        _group(item, block, groups, holds_of)
+        if item.reps is not None and item.hold_s is not None:
+            _attach_top_holds(item, block, groups, holds_of)
+    return tuple(_set_done(item, n, units, extra) for n, (units, extra) in enumerate(zip(groups, holds_of), 1))
 
 
 def check_program(program: Program, blocks: Sequence[DoneBlock], titles: Sequence[str] = ()) -> ProgramCheck:

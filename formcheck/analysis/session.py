@@ -148,19 +148,31 @@ class Session:
             self.cuts += 1
             self.interrupt(end_holds=False)
         if f.has_pose:
-            self.frames_with_pose += 1
-            if any(lg.known for lg in f.legs):
-                self.frames_with_legs += 1
-            if pose is not None:
-                # scalar arithmetic: a fancy-indexed numpy mean costs more than the rest of this per frame
-                hips = float(pose.xy[LM.LEFT_HIP, 0]) + float(pose.xy[LM.RIGHT_HIP, 0])
-                x = 0.5 * hips / max(pose.image_size[0], 1)
-                if math.isfinite(x):
-                    self._subject_x[0] += x
-                    self._subject_x[1] += 1
-            if f.chirality:
-                self._chirality_frames[f.chirality] += 1
+            self._count_pose(f, pose)
         self._detector.update(f)
+        snap, shown_ex = self._feed_engines(f)
+        assert snap is not None
+        self._last_snapshot, self._last_exercise = snap, shown_ex
+        return FrameResult(pose, f, snap, shown_ex)
+
+    def _count_pose(self, f: BodyFeatures, pose: Pose | None) -> None:
+        """What the report says of the frames with a person: legs seen, where the subject is, the chirality."""
+        self.frames_with_pose += 1
+        if any(lg.known for lg in f.legs):
+            self.frames_with_legs += 1
+        if pose is not None:
+            # scalar arithmetic: a fancy-indexed numpy mean costs more than the rest of this per frame
+            hips = float(pose.xy[LM.LEFT_HIP, 0]) + float(pose.xy[LM.RIGHT_HIP, 0])
+            x = 0.5 * hips / max(pose.image_size[0], 1)
+            if math.isfinite(x):
+                self._subject_x[0] += x
+                self._subject_x[1] += 1
+        if f.chirality:
+            self._chirality_frames[f.chirality] += 1
+
+    def _feed_engines(self, f: BodyFeatures) -> tuple[Snapshot | None, Exercise | None]:
+        """Every engine takes the frame; the one shown returns its snapshot (and its exercise, when it is
+        another exercise's)."""
         snap, shown_ex = None, None
         own = self.exercise.name
         chosen = self.shown if self.shown is not None else (own, self.current_variant())
@@ -179,9 +191,7 @@ class Session:
             s = eng.update(f, show=show)
             if s is not None:
                 snap, shown_ex = s, ex
-        assert snap is not None
-        self._last_snapshot, self._last_exercise = snap, shown_ex
-        return FrameResult(pose, f, snap, shown_ex)
+        return snap, shown_ex
 
     def _dropped(self, pose: Pose | None, cut: bool) -> FrameResult:
         """A frame with a timestamp not after the last one (repeated, set back, NaN: a broken clock or an

@@ -196,22 +196,31 @@ def classify_orientation(v: Mapping[str, float]) -> Orientation | None:
     incl, hh = v["torso_incl"], v["hip_height"]
     if math.isnan(incl) or math.isnan(hh):
         return None
-    # (A body whose left-right axis stands vertical in 3D is lying on its side, propped up or not: a clamshell
-    # on an elbow has a seated person's trunk tilt, hip height and level thighs.)
-    on_side = v["lr_vertical"] > 0.6  # NaN (no world landmarks): not known to be
-    if incl < 75.0 and hh < 1.4 and not math.isnan(v["thigh_rise"]) and v["thigh_rise"] < 0.5 and not on_side:
+    if _seated(v, incl, hh):
         return Orientation.SEATED
     if incl < 45.0:
-        if not math.isnan(v["shank_rise"]) and v["shank_rise"] < 0.4 and hh < 1.5:
-            return Orientation.KNEELING
-        return Orientation.STANDING
+        kneeling = not math.isnan(v["shank_rise"]) and v["shank_rise"] < 0.4 and hh < 1.5
+        return Orientation.KNEELING if kneeling else Orientation.STANDING
     # Lying: the trunk about level and the hips near the floor (a camera looking down lifts them in the image).
     if incl > 55.0 and (hh < 0.7 or (incl > 70.0 and hh < 1.0)):
-        if not math.isnan(v["lr_vertical"]):
-            return Orientation.SIDE_LYING if v["lr_vertical"] > 0.6 else Orientation.SUPINE
-        if not math.isnan(v["stacked"]) and v["stacked"] > 0.45:
-            return Orientation.SIDE_LYING
-        return Orientation.SUPINE
+        return _lying(v)
     if hh > 1.0:
         return Orientation.STANDING  # bent forward from standing (toe reach)
     return None
+
+
+def _seated(v: Mapping[str, float], incl: float, hh: float) -> bool:
+    # (A body whose left-right axis stands vertical in 3D is lying on its side, propped up or not: a clamshell
+    # on an elbow has a seated person's trunk tilt, hip height and level thighs.)
+    on_side = v["lr_vertical"] > 0.6  # NaN (no world landmarks): not known to be
+    level_thighs = not math.isnan(v["thigh_rise"]) and v["thigh_rise"] < 0.5
+    return incl < 75.0 and hh < 1.4 and level_thighs and not on_side
+
+
+def _lying(v: Mapping[str, float]) -> Orientation:
+    """On the back or on the side: from the 3D left-right axis where known, else from the image."""
+    if not math.isnan(v["lr_vertical"]):
+        return Orientation.SIDE_LYING if v["lr_vertical"] > 0.6 else Orientation.SUPINE
+    if not math.isnan(v["stacked"]) and v["stacked"] > 0.45:
+        return Orientation.SIDE_LYING
+    return Orientation.SUPINE

@@ -71,7 +71,7 @@ class HoldTracker:
     ) -> None:
         """Feed one frame. ``side``: the held leg's side this frame (None when unknown; "both" for both legs);
         ``orientation_ok``: whether the body is in the variant's orientation (None: not known)."""
-        if self.one_leg and not self.at_top and self.holding and side is not None and self._side not in (None, side):
+        if self._other_leg_now(side):
             # The other leg is held now: the next hold, not this one going on. (In a stance both legs hold the
             # position all along: there a change of side is MediaPipe swapping the legs, and the hold goes on.)
             self._close(self._timer.finish(), self._side)
@@ -79,19 +79,26 @@ class HoldTracker:
             self._first_seen_t = t
         was_idle = not self.holding
         done = self._timer.update(t, in_position, settled)
-        if was_idle and self.holding:
-            self._orient_known_s = self._orient_ok_s = 0.0
-        dt = t - self._last_t if not math.isnan(self._last_t) else 0.0
-        self._last_t = t
-        if self.holding and orientation_ok is not None and 0 < dt <= 0.5:
-            self._orient_known_s += dt
-            self._orient_ok_s += dt * orientation_ok
+        self._count_orientation(t, orientation_ok, started=was_idle and self.holding)
         if self.holding and side is not None:
             self._side = side
         if self.at_top:
             self._pending = done or self._pending
         elif done is not None or (not self.holding and not was_idle):
             self._close(done, self._side)
+
+    def _other_leg_now(self, side: str | None) -> bool:
+        return self.one_leg and not self.at_top and self.holding and side is not None and self._side not in (None, side)
+
+    def _count_orientation(self, t: float, orientation_ok: bool | None, started: bool) -> None:
+        """Time in the variant's orientation, and time it was known, over the hold under way."""
+        if started:
+            self._orient_known_s = self._orient_ok_s = 0.0
+        dt = t - self._last_t if not math.isnan(self._last_t) else 0.0
+        self._last_t = t
+        if self.holding and orientation_ok is not None and 0 < dt <= 0.5:
+            self._orient_known_s += dt
+            self._orient_ok_s += dt * orientation_ok
 
     def end_rep(self, side: str) -> HoldEvent | None:
         """The rep this top hold belongs to has ended: report its hold (None if there was none)."""

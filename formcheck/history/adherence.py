@@ -104,6 +104,45 @@ def item_week(item: Item, days: Sequence[Sequence[Mapping[str, Any]]], days_per_
     )
 
 
+def _by_day(sessions: Sequence[DoneSession]) -> dict[dt.date, list[DoneSession]]:
+    by_day: dict[dt.date, list[DoneSession]] = {}
+    for s in sessions:
+        by_day.setdefault(s.started_at.date(), []).append(s)
+    return by_day
+
+
+def _week(
+    program: Program, n: int, start: dt.date, by_day: Mapping[dt.date, list[DoneSession]], today: dt.date
+) -> tuple[Week, list[Figures]]:
+    """Week ``n``: its figures, and each exercise's figures that week."""
+    first = start + dt.timedelta(days=7 * (n - 1))
+    last = first + dt.timedelta(days=6)
+    status = NOT_YET if first > today else THIS_WEEK if last >= today else ""
+    checks = [[s.check for s in by_day[d]] for d in sorted(by_day) if first <= d <= last]
+    items = [item_week(it, checks, program.days_per_week) for it in program.items]
+    complete_days = sum(all(item_day(it, c).days_complete for it in program.items) for c in checks)
+    done = sum(items, Figures())
+    figures = Figures(
+        days=len(checks),
+        days_prescribed=program.days_per_week,
+        days_complete=complete_days,
+        sessions=sum(len(c) for c in checks),
+        sets=done.sets,
+        sets_prescribed=done.sets_prescribed,
+        reps=done.reps,
+        reps_prescribed=done.reps_prescribed,
+        holds=done.holds,
+        holds_prescribed=done.holds_prescribed,
+    )
+    return Week(n, first, last, status, figures), items
+
+
+def _overlaps(week_first: dt.date, between: tuple[dt.date, dt.date] | None) -> bool:
+    if between is None:
+        return True
+    return not (week_first + dt.timedelta(days=6) < between[0] or week_first > between[1])
+
+
 def adherence(
     program: Program,
     sessions: Sequence[DoneSession],
@@ -117,35 +156,15 @@ def adherence(
     if start is None:
         return Adherence(program, None, (), Figures(), tuple(Figures() for _ in program.items))
     end = start + dt.timedelta(days=7 * program.weeks - 1)
-    by_day: dict[dt.date, list[DoneSession]] = {}
-    for s in sessions:
-        by_day.setdefault(s.started_at.date(), []).append(s)
+    by_day = _by_day(sessions)
     outside = sum(len(v) for d, v in by_day.items() if not start <= d <= end)
     weeks, item_totals = [], [Figures() for _ in program.items]
     for n in range(1, program.weeks + 1):
-        first = start + dt.timedelta(days=7 * (n - 1))
-        last = first + dt.timedelta(days=6)
-        if between is not None and (last < between[0] or first > between[1]):
+        if not _overlaps(start + dt.timedelta(days=7 * (n - 1)), between):
             continue
-        status = NOT_YET if first > today else THIS_WEEK if last >= today else ""
-        days = [by_day[d] for d in sorted(by_day) if first <= d <= last]
-        checks = [[s.check for s in day] for day in days]
-        items = [item_week(it, checks, program.days_per_week) for it in program.items]
-        complete_days = sum(all(item_day(it, c).days_complete for it in program.items) for c in checks)
-        figures = Figures(
-            days=len(days),
-            days_prescribed=program.days_per_week,
-            days_complete=complete_days,
-            sessions=sum(len(day) for day in days),
-            sets=sum(f.sets for f in items),
-            sets_prescribed=sum(f.sets_prescribed for f in items),
-            reps=sum(f.reps for f in items),
-            reps_prescribed=sum(f.reps_prescribed for f in items),
-            holds=sum(f.holds for f in items),
-            holds_prescribed=sum(f.holds_prescribed for f in items),
-        )
-        weeks.append(Week(n, first, last, status, figures))
-        if status != NOT_YET:
+        week, items = _week(program, n, start, by_day, today)
+        weeks.append(week)
+        if week.status != NOT_YET:
             item_totals = [t + f for t, f in zip(item_totals, items)]
     total = sum((w.figures for w in weeks if w.status != NOT_YET), Figures())
     other = sum(s.digest != program.digest for s in sessions)
