@@ -47,12 +47,6 @@ KNOWN_MISSES = {
         "a small person in a portrait frame: MediaPipe labels the lifted right leg as the left for a 9.8 s run "
         "covering the first rep and its hold (half the frames in all), so both reps are reported on the left"
     ),
-    "leg-lifts__supine-double-leg__held-at-top": (
-        "each raise is held 9 s at the top, so the mean hip stays under the 140 rep threshold for ~11.5 s "
-        "(truth 11.1 s), past the 8 s a supine-double-leg rep may stay up (no [hold] in its definition): all "
-        "three are refused as 'up 12 s: a hold, not a rep', so 0 reps and no holds (truth 3 reps, three 9 s "
-        "holds) and leg lifts is not judged; not MediaPipe (hip errors <= 5.4 deg mean)"
-    ),
     "leg-lifts__supine-straight-leg__good-right-left": (
         "switching legs, the left leg straightens while it rises into its first raise without ever lying flat: "
         "a leg is only taken as working once seen at rest (so a bent support leg never is), so that rep is missed"

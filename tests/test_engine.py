@@ -237,6 +237,44 @@ def test_standing_straight_leg_top_hold_and_short_hold_fault():
     assert [f.code for f in eng.faults] == ["hold_too_short"]
 
 
+def _double_leg_raises(n: int, top_s: float, raised_hip: tuple[float, float]) -> list[Key]:
+    """``n`` raises of both legs (``raised_hip``: each leg's hip angle at the top) held ``top_s`` at the top.
+    As MediaPipe reads the far (left) leg side-on: still on the floor for the first second of each raise."""
+    pelvis = (330.0, 380.0)
+    flat = Posture(hip=(178.0, 178.0), knee=(178.0, 178.0), trunk_deg=-90.0, pelvis=pelvis)
+    top = Posture(hip=raised_hip, knee=(176.0, 176.0), trunk_deg=-90.0, pelvis=pelvis)
+    lag = with_leg(with_leg(flat, "right", hip=(178.0 + raised_hip[1]) / 2), "left", hip=178.0)
+    keys, t = [Key(0.0, flat)], 1.0
+    for _ in range(n):
+        keys += [Key(t, flat), Key(t + 1.0, lag), Key(t + 1.5, top), Key(t + 1.5 + top_s, top)]
+        keys.append(Key(t + 4.0 + top_s, flat))
+        t += 5.5 + top_s
+    return [*keys, Key(t, flat)]
+
+
+def _far_leg_hidden_while_up(i: int, t: float, pose: Pose) -> Pose:
+    """Side-on, MediaPipe loses the far (left) leg behind the near one once it is off the floor."""
+    _, hip, knee, *_ = LEG_CHAIN["left"]
+    if pose.xy[knee][1] < pose.xy[hip][1] - 5:
+        vis = pose.visibility.copy()
+        vis[list(LEG_CHAIN["left"][2:])] = 0.0
+        return replace(pose, visibility=vis)
+    return pose
+
+
+def test_a_double_leg_raise_held_at_the_top_is_a_rep_with_a_hold():
+    """Issue 23: raises held 9 s at the top, the far leg unseen while up, are reps each with its hold; a raise
+    of one leg with the other seen flat on the floor is still no double-leg raise."""
+    keys = _double_leg_raises(3, 9.0, (105.0, 105.0))
+    _, eng = run("leg-lifts", "supine-double-leg", keys, corrupt=_far_leg_hidden_while_up)
+    assert eng.reps == {"left": 0, "right": 0, "both": 3}
+    assert [round(h.duration_s) for h in eng.holds] == [9, 9, 9], eng.holds
+    _, quick = run("leg-lifts", "supine-double-leg", _double_leg_raises(3, 0.6, (105.0, 105.0)))
+    assert quick.reps["both"] == 3 and quick.holds == []  # a pause at the top is part of the rep, no hold
+    _, one = run("leg-lifts", "supine-double-leg", _double_leg_raises(3, 0.6, (178.0, 105.0)))
+    assert one.reps["both"] == 0
+
+
 def test_no_pose_at_all_counts_nothing():
     s = Session(find_exercise("leg-lifts", EXERCISES), None)
     for i in range(100):

@@ -233,7 +233,10 @@ class RepTracker:
     def _one_leg(self, up_s: float) -> tuple[Refusal, str] | None:
         c = self._checks
         both_work = not self.per_side and self.spec.is_leg_signal
-        if both_work and c.support_known_s > 0 and c.support_up_s < MOSTLY * c.support_known_s:
+        # Only a leg seen for a fair share of the rep can be said to have stayed down: side-on, the far leg of
+        # two raised together is hidden behind the near one (a double-leg raise held up: unseen for seconds).
+        seen = c.support_seen_s >= SUPPORT_SEEN * up_s
+        if both_work and seen and c.support_known_s > 0 and c.support_up_s < MOSTLY * c.support_known_s:
             return Refusal.ONE_LEG, "only one leg moved"
         return None
 
