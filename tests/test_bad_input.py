@@ -54,12 +54,28 @@ def analyze(tmp_path: Path, video: Path, *extra: str, exercise: str = "leg-lifts
 # Fast: refused before the model loads.
 
 
-@pytest.mark.parametrize(("suffix", "kind"), [(".png", "PNG"), (".jpg", "JPEG"), (".mp4", "PNG")])
+def write_gif(path: Path, frames: list[np.ndarray], delays_ms: list[int]) -> Path:
+    from PIL import Image
+
+    images = [Image.fromarray(cv2.cvtColor(f, cv2.COLOR_BGR2RGB)) for f in frames]
+    images[0].save(
+        path,
+        save_all=len(images) > 1,
+        append_images=images[1:],
+        duration=delays_ms if len(images) > 1 else delays_ms[0],
+        loop=0,
+    )
+    return path
+
+
+@pytest.mark.parametrize(("suffix", "kind"), [(".png", "PNG"), (".jpg", "JPEG"), (".mp4", "PNG"), (".gif", "GIF")])
 def test_a_still_image_is_not_a_video(tmp_path, suffix, kind):
     image = tmp_path / f"photo{suffix}"
     if suffix == ".mp4":  # a photo renamed: the content decides, not the name
         cv2.imwrite(str(tmp_path / "p.png"), frames_of(STANDING, 100, 1)[0])
         (tmp_path / "p.png").rename(image)
+    elif suffix == ".gif":  # a GIF of one frame is a picture (an animated one is a video: below)
+        write_gif(image, frames_of(STANDING, 100, 1), [100])
     else:
         cv2.imwrite(str(image), frames_of(STANDING, 100, 1)[0])
     res = formcheck("analyze", str(image), "-e", "leg-lifts", cwd=tmp_path)
@@ -103,6 +119,17 @@ def test_variable_frame_rate_is_timed_by_the_container():
     assert src.notes == []
 
 
+def test_an_animated_gif_is_a_video_timed_by_its_frame_delays(tmp_path):
+    """An exercise app's demonstration GIF: its frames are timed by their own delays, which may vary."""
+    from formcheck.io.sources import VideoFileSource
+
+    delays = [100, 100, 200, 50, 150, 100]
+    gif = write_gif(tmp_path / "demo.gif", frames_of(STANDING, 0, len(delays), step=10), delays)
+    with VideoFileSource(gif) as src:
+        times = [round(f.t, 3) for f in src]
+    assert times == [sum(delays[:i]) / 1000 for i in range(len(delays))]
+
+
 def test_a_rotation_tag_is_honoured():
     from formcheck.io.sources import VideoFileSource
 
@@ -133,6 +160,16 @@ def test_a_corrupt_stream_stops_where_it_breaks(tmp_path):
 
 
 # Slow: these run the pose model on the input.
+
+
+@pytest.mark.slow
+def test_an_animated_gif_is_analysed(tmp_path):
+    frames = [cv2.resize(f, (320, 240)) for f in frames_of(STANDING, 0, 30, step=4)]
+    gif = write_gif(tmp_path / "demo.gif", frames, [100] * len(frames))  # GIF delays are in hundredths of a second
+    code, err, report = analyze(tmp_path, gif)
+    assert code == 0, err
+    assert report["frames"] == 30 and report["frames_with_pose"] > 20
+    assert report["duration_s"] == pytest.approx(3.0, abs=0.11)  # 30 frames of 0.1 s
 
 
 @pytest.mark.slow

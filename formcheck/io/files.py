@@ -12,7 +12,7 @@ from pathlib import Path
 from formcheck.errors import FormcheckError
 
 # What a batch picks out of a folder, and (a subset) what an annotated video can be written as by OpenCV.
-VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm")
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".gif")  # .gif: animated ones
 WRITABLE_VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv")
 REPORT_SUFFIX = ".formcheck.json"
 

@@ -131,11 +131,15 @@ class VideoFileSource:
         if p.stat().st_size == 0:
             raise InputError(f"{p} is empty (0 bytes)")
         kind = still_image_kind(p)
-        if kind is not None:
+        if kind is not None and kind != "GIF":
             raise InputError(f"{p} is a still image ({kind}), not a video")
         cap = cv2.VideoCapture(str(p))
         if not cap.isOpened():
             raise InputError(f"cannot open {p} as a video (not a video file, truncated, or an unsupported codec)")
+        if kind == "GIF" and cap.get(cv2.CAP_PROP_FRAME_COUNT) < 2:
+            # An animated GIF (an exercise app's demonstration) is a video, its frames timed by their delays.
+            cap.release()
+            raise InputError(f"{p} is a still image (GIF), not a video")
         # Phones store portrait video sideways with a rotation tag; this OpenCV build ignores the tag unless told.
         cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         ok, first = cap.read()
