@@ -27,11 +27,13 @@ from bench.evaluate_routine import evaluate_routine, evaluate_switches
 from formcheck.analysis.loop import Analysis, FrameState, Sink
 from formcheck.app.api import analyze_video
 from formcheck.definitions.loader import Catalogue, find_exercise, load_exercises
+from formcheck.definitions.schema import Exercise
 from formcheck.io.sources import Frame
 from formcheck.pose import geometry as g
-from formcheck.pose.backends import MediaPipeSolutionBackend
+from formcheck.pose.backends import MediaPipeSolutionBackend, PoseBackend
 from formcheck.pose.landmarks import LEG_CHAIN
 from formcheck.pose.recording import ReplayBackend
+from formcheck.report.build import AnyReport
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -184,88 +186,159 @@ def _live_switches(landmarks: Path) -> list[tuple[float, str]]:
     return [(s.t, s.exercise.name) for s in analysis.recogniser.switches]
 
 
+# The four angle columns, in the order the summary lists them: joint + "2D" (image plane) or "3D" (world).
+MAE_COLUMNS = ("hip2D", "knee2D", "hip3D", "knee3D")
+
+
 def run_set(name: str, paths: list[Path], replay: bool, given_variant: bool, static: bool) -> str:
+    """One set of clips: a table row per exercise clip, then the set's summary line (returned). Routines and
+    negatives have no per-exercise truth to score against, so they are judged their own way."""
     if paths and all(json.loads(p.read_text()).get("routine") for p in paths):
         return run_routines(name, paths, replay)
     if paths and all(Truth.load(p).data.get("negative") for p in paths):
         return run_negatives(name, paths, replay)
     exercises = load_exercises()
-    header = (  # reps/err: true reps left+right / absolute error summed over both sides
-        f"{'clip':58} {'var':>3} {'reps/err':>9} {'hold err s':>10} {'faults R/P':>10} "
-        f"{'hip2D':>6} {'knee2D':>6} {'hip3D':>6} {'knee3D':>6} {'cov':>5} {'fps':>5}"
-    )
+    header = _table_header()
     print(header)
     print("-" * len(header))
     evals: list[Evaluation] = []
-    maes: dict[str, list[float]] = {"hip2D": [], "knee2D": [], "hip3D": [], "knee3D": []}
+    maes: dict[str, list[float]] = {col: [] for col in MAE_COLUMNS}
     for path in paths:
-        truth = Truth.load(path)
-        ex = find_exercise(truth.exercise, exercises)
-        view = ex.variant(truth.variant).view
-        log = AngleLog(view)
-        lm = truth.video.with_suffix(".landmarks.npz")
-        if replay and not lm.exists():
-            print(f"{truth.video.name[:58]:58} (no saved landmarks: python -m tools.save_landmarks)")
+        scored = _run_clip(path, exercises, replay, given_variant, static)
+        if scored is None:
             continue
-        backend = ReplayBackend(lm) if replay else None
-        if backend is None and static:
-            backend = MediaPipeSolutionBackend(video=False)
-        t0 = time.perf_counter()
-        report = analyze_video(
-            truth.video,
-            ex,
-            truth.variant if given_variant else None,
-            backend=backend,
-            sinks=[log],
-        )
-        speed = report.frames / (time.perf_counter() - t0)
-        ev = evaluate(report, truth)
+        ev, cells = scored
         evals.append(ev)
-        cells = {}
-        for joint in ("hip", "knee"):
-            for three_d, tag in ((False, "2D"), (True, "3D")):
-                mae, cov = angle_mae(log, truth, joint, three_d)
-                cells[joint + tag] = mae
-                if not math.isnan(mae):
-                    maes[joint + tag].append(mae)
-                if joint == "hip" and not three_d:
-                    cells["cov"] = cov
-        herr = [h.error_s for h in ev.holds]
-        hold = f"{max(herr):.2f}" if herr else "-"
-        faults = f"{ev.faults_found}/{ev.faults_true} {ev.faults_correct}/{ev.faults_reported}"
-        reps = "+".join(str(n) for n in ev.reps_true.values() if n) or "0"
-        reps = f"{reps}/{ev.reps_error}"
-        print(
-            f"{ev.clip[:58]:58} {'ok' if ev.variant_ok else 'NO':>3} {reps:>9} {hold:>10} {faults:>10} "
-            f"{cells['hip2D']:6.1f} {cells['knee2D']:6.1f} {cells['hip3D']:6.1f} {cells['knee3D']:6.1f} "
-            f"{100 * cells['cov']:4.0f}% {speed:5.0f}"
-        )
-        for m in ev.missed_faults:
-            print(f"    missed fault: {m}")
-        for m in ev.false_faults:
-            print(f"    false fault:  {m}")
-        if ev.extra_holds:
-            print(f"    {ev.extra_holds} extra hold(s): {[(h.side, h.start_s, h.duration_s) for h in report.holds]}")
-        if not ev.reps_exact:
-            print(f"    reps true {ev.reps_true} measured {ev.reps_measured}")
+        _pool_maes(maes, cells)
+    print("-" * len(header))
+    return _set_summary(name, evals, maes)
 
+
+def _table_header() -> str:
+    """The per-clip table's header; reps/err: true reps left+right / absolute error summed over both sides."""
+    return (
+        f"{'clip':58} {'var':>3} {'reps/err':>9} {'hold err s':>10} {'faults R/P':>10} "
+        f"{'hip2D':>6} {'knee2D':>6} {'hip3D':>6} {'knee3D':>6} {'cov':>5} {'fps':>5}"
+    )
+
+
+def _backend(landmarks: Path, replay: bool, static: bool) -> PoseBackend | None:
+    """The saved landmarks when replaying; else the model per image (--static) or None (analyze_video's
+    default, tracking between frames)."""
+    if replay:
+        return ReplayBackend(landmarks)
+    if static:
+        return MediaPipeSolutionBackend(video=False)
+    return None
+
+
+def _run_clip(
+    path: Path, exercises: dict[str, Exercise], replay: bool, given_variant: bool, static: bool
+) -> tuple[Evaluation, dict[str, float]] | None:
+    """Analyse one clip, print its row and any problems; its evaluation and angle cells, or None (after a
+    note) when replaying a clip whose landmarks were never saved."""
+    truth = Truth.load(path)
+    ex = find_exercise(truth.exercise, exercises)
+    log = AngleLog(ex.variant(truth.variant).view)
+    lm = truth.video.with_suffix(".landmarks.npz")
+    if replay and not lm.exists():
+        print(f"{truth.video.name[:58]:58} (no saved landmarks: python -m tools.save_landmarks)")
+        return None
+    backend = _backend(lm, replay, static)
+    t0 = time.perf_counter()
+    report = analyze_video(
+        truth.video,
+        ex,
+        truth.variant if given_variant else None,
+        backend=backend,
+        sinks=[log],
+    )
+    speed = report.frames / (time.perf_counter() - t0)
+    ev = evaluate(report, truth)
+    cells = _angle_cells(log, truth)
+    print(_clip_row(ev, cells, speed))
+    _print_problems(ev, report)
+    return ev, cells
+
+
+def _angle_cells(log: AngleLog, truth: Truth) -> dict[str, float]:
+    """Each MAE column's error for one clip, and "cov": the share of frames the hip's 2D angle was known."""
+    cells: dict[str, float] = {}
+    for joint in ("hip", "knee"):
+        for three_d, tag in ((False, "2D"), (True, "3D")):
+            mae, cov = angle_mae(log, truth, joint, three_d)
+            cells[joint + tag] = mae
+            if joint == "hip" and not three_d:
+                cells["cov"] = cov
+    return cells
+
+
+def _pool_maes(maes: dict[str, list[float]], cells: dict[str, float]) -> None:
+    """Add one clip's angle errors to the set's lists; a clip with no usable frames for a column (NaN) is
+    left out of that column's mean and worst rather than poisoning them."""
+    for col in MAE_COLUMNS:
+        if not math.isnan(cells[col]):
+            maes[col].append(cells[col])
+
+
+def _clip_row(ev: Evaluation, cells: dict[str, float], speed: float) -> str:
+    """One clip's line of the table (columns as in ``_table_header``)."""
+    herr = [h.error_s for h in ev.holds]
+    hold = f"{max(herr):.2f}" if herr else "-"
+    faults = f"{ev.faults_found}/{ev.faults_true} {ev.faults_correct}/{ev.faults_reported}"
+    reps = "+".join(str(n) for n in ev.reps_true.values() if n) or "0"
+    reps = f"{reps}/{ev.reps_error}"
+    return (
+        f"{ev.clip[:58]:58} {'ok' if ev.variant_ok else 'NO':>3} {reps:>9} {hold:>10} {faults:>10} "
+        f"{cells['hip2D']:6.1f} {cells['knee2D']:6.1f} {cells['hip3D']:6.1f} {cells['knee3D']:6.1f} "
+        f"{100 * cells['cov']:4.0f}% {speed:5.0f}"
+    )
+
+
+def _print_problems(ev: Evaluation, report: AnyReport) -> None:
+    """What went wrong on a clip, indented under its row: faults missed or invented, extra holds, reps."""
+    for m in ev.missed_faults:
+        print(f"    missed fault: {m}")
+    for m in ev.false_faults:
+        print(f"    false fault:  {m}")
+    if ev.extra_holds:
+        print(f"    {ev.extra_holds} extra hold(s): {[(h.side, h.start_s, h.duration_s) for h in report.holds]}")
+    if not ev.reps_exact:
+        print(f"    reps true {ev.reps_true} measured {ev.reps_measured}")
+
+
+def _set_summary(name: str, evals: list[Evaluation], maes: dict[str, list[float]]) -> str:
+    """The set's closing line: clip counts, then holds, faults and angle errors over all its clips."""
+    n = len(evals)
+    return (
+        f"{name.upper()} {n} clips: fully right {sum(fully_right(e) for e in evals)}/{n}; "
+        f"reps exact {sum(e.reps_exact for e in evals)}/{n}; "
+        f"variant right {sum(e.variant_ok for e in evals)}/{n}; "
+        f"{_holds_summary(evals)}; {_faults_summary(evals)}; "
+        "angle MAE mean (worst clip) "
+        + ", ".join(f"{k} {statistics.mean(v):.1f}° ({max(v):.1f}°)" for k, v in maes.items() if v)
+    )
+
+
+def _holds_summary(evals: list[Evaluation]) -> str:
+    """Holds found (a missed hold's error is infinite) and the median and worst timing error."""
     hold_errs = [h.error_s for e in evals for h in e.holds]
     finite = [e for e in hold_errs if math.isfinite(e)]
+    return (
+        f"holds {len(finite)}/{len(hold_errs)} found, error median "
+        f"{statistics.median(finite) if finite else math.nan:.2f} s, worst {max(hold_errs) if hold_errs else 0:.2f} s"
+    )
+
+
+def _faults_summary(evals: list[Evaluation]) -> str:
+    """Fault recall and precision pooled over the clips (100% when there is nothing to find or report)."""
     found = sum(e.faults_found for e in evals)
     true = sum(e.faults_true for e in evals)
     correct = sum(e.faults_correct for e in evals)
     reported = sum(e.faults_reported for e in evals)
-    print("-" * len(header))
     return (
-        f"{name.upper()} {len(evals)} clips: fully right {sum(fully_right(e) for e in evals)}/{len(evals)}; "
-        f"reps exact {sum(e.reps_exact for e in evals)}/{len(evals)}; "
-        f"variant right {sum(e.variant_ok for e in evals)}/{len(evals)}; "
-        f"holds {len(finite)}/{len(hold_errs)} found, error median "
-        f"{statistics.median(finite) if finite else math.nan:.2f} s, worst {max(hold_errs) if hold_errs else 0:.2f} s; "
         f"fault recall {found}/{true} = {100 * found / true if true else 100:.0f}%, "
-        f"precision {correct}/{reported} = {100 * correct / reported if reported else 100:.0f}%; "
-        "angle MAE mean (worst clip) "
-        + ", ".join(f"{k} {statistics.mean(v):.1f}° ({max(v):.1f}°)" for k, v in maes.items() if v)
+        f"precision {correct}/{reported} = {100 * correct / reported if reported else 100:.0f}%"
     )
 
 

@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -188,57 +189,98 @@ def judge(truth_path: Path, truth: dict, landmarks: Path) -> str:  # type: ignor
     )
 
 
+@dataclass
+class Passes:
+    """Both passes over one clip: the original on every frame, the mirrored one (mapped back) on the gated
+    frames only, with the model time each took, and what is needed to save the poses as landmarks."""
+
+    frames: list[Frame] = field(default_factory=list)  # without their images (kept for times, cuts)
+    orig: list[Pose | None] = field(default_factory=list)
+    mirr: dict[int, Pose | None] = field(default_factory=dict)  # frame index -> unmirrored pose
+    t_orig: float = 0.0
+    t_mirr: float = 0.0
+    size: tuple[int, int] = (0, 0)
+    fps: float = 0.0
+
+
 def check(truth_path: Path, work: Path) -> None:
+    """One clip: run both passes, then print their cost, how their labels compare with the truth and each
+    other, and the four reconciliations judged through the whole analysis."""
     truth = json.loads(truth_path.read_text())
     clip = truth_path.with_suffix(".mp4")
-    frames: list[Frame] = []
-    orig: list[Pose | None] = []
-    mirr: dict[int, Pose | None] = {}
-    t_orig = t_mirr = 0.0
-    size = (0, 0)
+    passes = run_passes(clip)
+    _print_cost(clip, passes)
+    kinds = {i: compare(_gated_pose(passes, i), m) for i, m in passes.mirr.items()}
+    _print_labels(truth, passes, kinds)
+    _print_reconciliations(truth_path, truth, clip, passes, kinds, work)
+
+
+def run_passes(clip: Path) -> Passes:
+    """Both passes over ``clip``, in two independent ``Pose`` instances (tracking state must not mix)."""
+    out = Passes()
     with VideoFileSource(clip) as src, quiet_native_stderr():
         first, second = MediaPipeSolutionBackend(), MediaPipeSolutionBackend()  # independent tracking states
         try:
             for fr in src:
-                t0 = time.perf_counter()
-                pose = first.process(fr)
-                t1 = time.perf_counter()
-                if gate(pose):
-                    assert fr.image is not None
-                    flipped = Frame(fr.index, fr.t, cv2.flip(fr.image, 1))
-                    m = second.process(flipped)
-                    mirr[fr.index] = unmirror(m, fr.image.shape[1]) if m is not None else None
-                    t_mirr += time.perf_counter() - t1
-                t_orig += t1 - t0
-                size = (fr.image.shape[1], fr.image.shape[0]) if fr.image is not None else size
-                frames.append(Frame(fr.index, fr.t, None, cut=fr.cut))
-                orig.append(pose)
+                _step_passes(out, fr, first, second)
         finally:
             first.close()
             second.close()
-        fps = src.info.fps
-    n = len(frames)
+        out.fps = src.info.fps
+    return out
+
+
+def _step_passes(out: Passes, fr: Frame, first: MediaPipeSolutionBackend, second: MediaPipeSolutionBackend) -> None:
+    """One frame: the original pass, and the mirrored one where the gate lets its labels count; each timed
+    (the mirrored time includes the flip and the mapping back, as it would cost in formcheck)."""
+    t0 = time.perf_counter()
+    pose = first.process(fr)
+    t1 = time.perf_counter()
+    if gate(pose):
+        assert fr.image is not None
+        flipped = Frame(fr.index, fr.t, cv2.flip(fr.image, 1))
+        m = second.process(flipped)
+        out.mirr[fr.index] = unmirror(m, fr.image.shape[1]) if m is not None else None
+        out.t_mirr += time.perf_counter() - t1
+    out.t_orig += t1 - t0
+    out.size = (fr.image.shape[1], fr.image.shape[0]) if fr.image is not None else out.size
+    out.frames.append(Frame(fr.index, fr.t, None, cut=fr.cut))
+    out.orig.append(pose)
+
+
+def _gated_pose(passes: Passes, i: int) -> Pose:
+    """The original pose of a gated frame: the gate only passes frames with a pose."""
+    pose = passes.orig[i]
+    assert pose is not None
+    return pose
+
+
+def _print_cost(clip: Path, passes: Passes) -> None:
+    """The clip's heading and what each pass cost a frame."""
+    n, n_mirr = len(passes.frames), len(passes.mirr)
     print(f"\n## {clip.name}: {n} frames")
     print(
-        f"  cost: original pass {t_orig / n * 1000:.1f} ms a frame; mirrored pass on {len(mirr)}/{n} frames "
-        f"({len(mirr) / n:.0%}) {t_mirr / max(len(mirr), 1) * 1000:.1f} ms each (flip and mapping included), "
-        f"+{t_mirr / t_orig:.0%} model time"
+        f"  cost: original pass {passes.t_orig / n * 1000:.1f} ms a frame; mirrored pass on {n_mirr}/{n} frames "
+        f"({n_mirr / n:.0%}) {passes.t_mirr / max(n_mirr, 1) * 1000:.1f} ms each (flip and mapping included), "
+        f"+{passes.t_mirr / passes.t_orig:.0%} model time"
     )
-    kinds: Counter[str] = Counter()
+
+
+def _print_labels(truth: dict, passes: Passes, kinds: dict[int, str]) -> None:  # type: ignore[type-arg]
+    """How the two passes compare on the gated frames, and on those where the truth has one leg raised:
+    whether the original labels it right, how the mirrored pass named it, and what MediaPipe's depth says."""
     labels: Counter[tuple[str, str]] = Counter()
     depth: Counter[tuple[str, str]] = Counter()
-    for i, m in mirr.items():
-        pose = orig[i]
-        assert pose is not None
-        kind = compare(pose, m)
-        kinds[kind] += 1
-        want = truth_raised(truth, frames[i].t)
+    for i, kind in kinds.items():
+        pose = _gated_pose(passes, i)
+        want = truth_raised(truth, passes.frames[i].t)
         got = raised_label(pose)
         if want is None or got is None:
             continue
         labels[("original " + ("right" if got == want else "WRONG"), kind)] += 1
         depth[("label " + ("right" if got == want else "WRONG"), depth_says(pose, got))] += 1
-    print("  gated frames, the two passes: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    counts = sorted(Counter(kinds.values()).items())
+    print("  gated frames, the two passes: " + ", ".join(f"{k} {v}" for k, v in counts))
     print("  frames with one leg raised (truth), the original's label of it, and how the mirrored pass named it:")
     for (o, k), v in sorted(labels.items()):
         print(f"    {o:15s} mirrored {k:8s} {v:5d}")
@@ -246,19 +288,37 @@ def check(truth_path: Path, work: Path) -> None:
     for (o, d), v in sorted(depth.items()):
         print(f"    {o:12s} {d:40s} {v:5d}")
 
-    def save(name: str, poses: list[Pose | None]) -> Path:
-        rec = LandmarkRecorder()
-        for fr, p in zip(frames, poses):
-            rec.add(fr, p, fr.cut)
-        rec.size = size
-        path = work / f"{clip.stem}.{name}.landmarks.npz"
-        rec.save(path, landmarks_meta(clip, fps, name))
-        return path
 
-    swapped = {i for i, m in mirr.items() if orig[i] is not None and compare(orig[i], m) == "swapped"}  # type: ignore[arg-type]
-    agreed = {i for i, m in mirr.items() if orig[i] is not None and compare(orig[i], m) == "same"}  # type: ignore[arg-type]
-    as_is = save("as-is", orig)
-    relabelled = save("mirror-labels", [swap_legs(p) if i in swapped and p else p for i, p in enumerate(orig)])
+def _save_poses(work: Path, clip: Path, passes: Passes, name: str, poses: list[Pose | None]) -> Path:
+    """``poses`` (one per frame) saved as a landmarks file in ``work``, to replay through the analysis."""
+    rec = LandmarkRecorder()
+    for fr, p in zip(passes.frames, poses):
+        rec.add(fr, p, fr.cut)
+    rec.size = passes.size
+    path = work / f"{clip.stem}.{name}.landmarks.npz"
+    rec.save(path, landmarks_meta(clip, passes.fps, name))
+    return path
+
+
+def _legs_swapped_at(poses: list[Pose | None], frames: set[int]) -> list[Pose | None]:
+    """``poses`` with the legs' labels swapped on ``frames`` (reconciliation (b): the mirrored pass's names)."""
+    return [swap_legs(p) if i in frames and p else p for i, p in enumerate(poses)]
+
+
+def _print_reconciliations(
+    truth_path: Path,
+    truth: dict,  # type: ignore[type-arg]
+    clip: Path,
+    passes: Passes,
+    kinds: dict[int, str],
+    work: Path,
+) -> None:
+    """The four ways to reconcile the passes (see the module's docstring), each judged against the truth."""
+    frames, orig = passes.frames, passes.orig
+    swapped = {i for i, kind in kinds.items() if kind == "swapped"}
+    agreed = {i for i, kind in kinds.items() if kind == "same"}
+    as_is = _save_poses(work, clip, passes, "as-is", orig)
+    relabelled = _save_poses(work, clip, passes, "mirror-labels", _legs_swapped_at(orig, swapped))
     print(f"  (a) as is:                                 {judge(truth_path, truth, as_is)}")
     print(f"  (b) mirrored labels where they disagree:   {judge(truth_path, truth, relabelled)}")
     with votes_zeroed({round(frames[i].t * 1000) for i in swapped}):

@@ -159,40 +159,69 @@ def as_one(report: RoutineReport) -> SimpleNamespace:
     )
 
 
+@dataclass
+class RoutineTally:
+    """Running counts of ``run_routine_mode``: judgeable clips whose exercise alone was recognised
+    (``named``) and that were fully right (``right``), and the negatives and how many gave no block."""
+
+    named: int = 0
+    right: int = 0
+    negatives: int = 0
+    negatives_right: int = 0
+
+    def add(self, entry: dict[str, Any], report: RoutineReport) -> bool:
+        """Count one clip's routine report; whether it is right."""
+        if entry["exercise"] is None:
+            ok = not report.blocks  # a negative is right when no block is found
+            self.negatives += 1
+            self.negatives_right += ok
+            return ok
+        truth = entry["truth"]
+        unjudgeable = _unjudgeable(truth)
+        alone = {b.exercise for b in report.blocks} == {entry["exercise"]}
+        self.named += not unjudgeable and alone
+        # One that cannot be judged by eye is right for a note instead of numbers (``judge``), not for its name.
+        ok = judge(as_one(report), truth).right and (unjudgeable or alone)
+        self.right += ok and not unjudgeable
+        return ok
+
+
+def _unjudgeable(truth: dict[str, Any]) -> bool:
+    """No reps and no holds in the truth: the clip cannot be judged by eye either (cuts, overlays, close-ups)."""
+    return truth["reps"] is None and not truth["holds"]
+
+
+def _selected(entry: dict[str, Any], only: str | None) -> bool:
+    """Whether ``--only`` keeps this clip (no filter keeps every clip)."""
+    return not only or only in entry["file"]
+
+
+def _routine_report(entry: dict[str, Any], cache: Path) -> RoutineReport:
+    """The clip's cached landmarks analysed with no exercise given, as a routine."""
+    lm = cache / f"{Path(entry['file']).stem}.landmarks.npz"
+    report = analyze_landmarks(lm, None)
+    assert isinstance(report, RoutineReport)
+    return report
+
+
 def run_routine_mode(entries: list[dict[str, Any]], clips_dir: Path, cache: Path, only: str | None) -> int:
     """Each real clip analysed as a routine (no --exercise): is its exercise recognised, and are the numbers
     right? A negative is right when no block is found."""
-    named = right = negatives = negatives_right = 0
+    tally = RoutineTally()
     for e in entries:
-        if only and only not in e["file"]:
+        if not _selected(e, only):
             continue
-        lm = cache / f"{Path(e['file']).stem}.landmarks.npz"
-        report = analyze_landmarks(lm, None)
-        assert isinstance(report, RoutineReport)
+        report = _routine_report(e, cache)
+        ok = tally.add(e, report)
         blocks = [f"{b.exercise}/{b.variant}" for b in report.blocks]
-        if e["exercise"] is None:
-            negatives += 1
-            ok = not blocks
-            negatives_right += ok
-        else:
-            exs = {b.exercise for b in report.blocks}
-            truth = e["truth"]
-            unjudgeable = truth["reps"] is None and not truth["holds"]
-            named += not unjudgeable and exs == {e["exercise"]}
-            ok = judge(as_one(report), truth).right and (unjudgeable or exs == {e["exercise"]})
-            right += ok and not unjudgeable
         print(f"{'RIGHT' if ok else 'WRONG':8} {e['file'][:70]:70} {', '.join(blocks) or 'no block'}")
     judgeable = sum(
-        1
-        for e in entries
-        if e["exercise"] is not None
-        and not (e["truth"]["reps"] is None and not e["truth"]["holds"])
-        and (not only or only in e["file"])
+        1 for e in entries if e["exercise"] is not None and not _unjudgeable(e["truth"]) and _selected(e, only)
     )
     print(
-        f"\nREAL FOOTAGE AS ROUTINES (no --exercise): exercise recognised alone in {named}/{judgeable} judgeable "
-        f"clips, fully right (that exercise and its numbers) in {right}/{judgeable}; {negatives_right}/{negatives} "
-        "negatives gave no block"
+        f"\nREAL FOOTAGE AS ROUTINES (no --exercise): exercise recognised alone in {tally.named}/{judgeable} "
+        f"judgeable clips, fully right (that exercise and its numbers) in {tally.right}/{judgeable}; "
+        f"{tally.negatives_right}/{tally.negatives} negatives gave no block"
     )
     return 0
 

@@ -214,6 +214,21 @@ def build_exercise(spec: ClipSpec) -> Script:
     """The script of a single-exercise clip (``build.build_script`` picks the builder for any clip)."""
     variant = VARIANTS[(spec.exercise, spec.variant)]
     view = variant.view or spec.view
+    _check_filmable(spec, variant, view)
+    shape = BodyShape(spec.body_height)
+    ctx = _camera_ctx(spec, view, shape)
+    dx, y0, y1 = _centring(spec, variant, ctx, shape)
+    b = Builder(spec, variant, replace(ctx, x=dx))
+    props = props_for(variant, b, spec)
+    start = _lead_in(b, spec, dx)
+    for i, side in enumerate(spec.sides):
+        _side_block(b, spec, variant, i, side)
+    return Script(Timeline(start, tuple(b.steps)), variant, props, _look_at(y0, y1))
+
+
+def _check_filmable(spec: ClipSpec, variant: Variant, view: str) -> None:
+    """Refuse specs the variant cannot be filmed as: another view than its own, the wrong top leg when lying
+    on the side, or walking in or out of a lying exercise (ValueError naming the clip)."""
     if view != spec.view:
         raise ValueError(f"{spec.name}: {spec.variant} is filmed with view={view!r}")
     if variant.name == "side-lying" and set(spec.sides) != {side_lying_top(spec.facing)}:
@@ -222,43 +237,60 @@ def build_exercise(spec: ClipSpec) -> Script:
         )
     if variant.lying and (spec.walk_in or spec.walk_out_after_s is not None):
         raise ValueError(f"{spec.name}: lying variants cannot walk in or out")
-    shape = BodyShape(spec.body_height)
+
+
+def _camera_ctx(spec: ClipSpec, view: str, shape: BodyShape) -> Ctx:
+    """The posture context at x = 0: the body's heading for the view, and the head turned towards the
+    camera (fully side-on, a little at three-quarter, not at all from the front)."""
     head = toward_camera(spec.facing, spec.head_turn) if view == "side" else 0.0
     if view == "three-quarter":
         head = toward_camera(spec.facing, 0.4 * spec.head_turn)
-    ctx = Ctx(shape, heading(spec.facing, view) if view != "front" else 0.0, head, opts=spec.pose_opts)
+    return Ctx(shape, heading(spec.facing, view) if view != "front" else 0.0, head, opts=spec.pose_opts)
 
-    # Centre the exercise horizontally in the frame, from the rest and target postures at x = 0.
+
+def _centring(spec: ClipSpec, variant: Variant, ctx: Ctx, shape: BodyShape) -> tuple[float, float, float]:
+    """The x shift that centres the exercise horizontally in the frame, from the rest and target postures
+    (and the props) at x = 0; and the postures' height range, which the camera aim is taken from."""
     probe = Builder(spec, variant, ctx)
     key = [probe.rest(s) for s in spec.sides] + [probe.target(s) for s in spec.sides]
     x0, x1, y0, y1 = extent(key, shape)
     for prop in props_for(variant, probe, spec):
         lo, hi = world_bounds(prop)
         x0, x1 = min(x0, lo[0]), max(x1, hi[0])
-    dx = -0.5 * (x0 + x1)
-    ctx = replace(ctx, x=dx)
-    b = Builder(spec, variant, ctx)
-    props = props_for(variant, b, spec)
+    return -0.5 * (x0 + x1), y0, y1
 
+
+def _lead_in(b: Builder, spec: ClipSpec, dx: float) -> Posture:
+    """Script the start: walking in from off-frame (``walk_in``) to the spot, then the lead-in rest; the
+    posture the timeline starts from."""
     start = b.rest(spec.sides[0])
     if spec.walk_in:
-        enter_from = -1.0 if spec.facing == "right" else 1.0
+        enter_from = -1.0 if spec.facing == "right" else 1.0  # from the side their back will be to
         x_start = dx + enter_from * (_half_width(spec) + 0.6 + 2.5 * WALK_SPEED)
         yaw = -90.0 * enter_from
         start = walking(yaw, x_start, 0.0)
         b.walk(x_start, dx, yaw)
         b.add(1.0, b.rest(spec.sides[0]), "moving")
     b.add(spec.lead_in_s, b.rest(spec.sides[0]), "rest")
-    for i, side in enumerate(spec.sides):
-        faults = [f for f in spec.faults if f.set_index == i]
-        for f in faults:
-            if f.code not in variant.faults:
-                raise ValueError(f"{spec.name}: {f.code} is not a fault of {variant.name}")
-        if variant.kind == "hold":
-            b.hold_block(side, faults, spec.walk_out_after_s if i == 0 else None, spec.hold_for(i))
-        else:
-            b.rep_block(side, faults, spec.reps_for(i))
-        b.add(spec.block_gap_s if i < len(spec.sides) - 1 else spec.tail_s, b.rest(side), "rest")
-    # Aim at half the body's joint span above its lowest joint (about mid-body for any posture).
+    return start
+
+
+def _side_block(b: Builder, spec: ClipSpec, variant: Variant, i: int, side: str) -> None:
+    """Script the ``i``-th side block (a hold or a set of reps, with its scripted faults) and the rest after
+    it: the gap before the next block, or the tail after the last."""
+    faults = [f for f in spec.faults if f.set_index == i]
+    for f in faults:
+        if f.code not in variant.faults:
+            raise ValueError(f"{spec.name}: {f.code} is not a fault of {variant.name}")
+    if variant.kind == "hold":
+        b.hold_block(side, faults, spec.walk_out_after_s if i == 0 else None, spec.hold_for(i))
+    else:
+        b.rep_block(side, faults, spec.reps_for(i))
+    b.add(spec.block_gap_s if i < len(spec.sides) - 1 else spec.tail_s, b.rest(side), "rest")
+
+
+def _look_at(y0: float, y1: float) -> float:
+    """Aim at half the body's joint span above its lowest joint (about mid-body for any posture), and never
+    below 0.25 m."""
     look_at = 0.5 * (y0 + y1) - (y0 if y0 > 0 else 0.0)
-    return Script(Timeline(start, tuple(b.steps)), variant, props, max(look_at, 0.25))
+    return max(look_at, 0.25)

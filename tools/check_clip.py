@@ -56,14 +56,35 @@ def detect(clip: Path, autorotate: bool = False) -> tuple[list[dict | None], lis
     return out, stamps
 
 
+JOINTS = ("hip", "knee")
+SIDES = ("left", "right")
+
+
 def compare(clip: Path, autorotate: bool = False) -> dict:
+    """MediaPipe on ``clip`` against its truth sidecar: detection counts, per-angle errors, gross errors and
+    whether the frame timestamps are sane (one JSON-able report; the key order is the report's)."""
     truth = json.loads(clip.with_suffix(".json").read_text())
     ft = truth["frames_truth"]
     det, stamps = detect(clip, autorotate)
     n = min(len(det), len(ft["t"]))
     inside = [i for i in range(n) if ft["in_frame"][i]]
     hits = [i for i in inside if det[i] is not None]
-    report = {
+    report = _detection_counts(clip, truth, det, n, inside, hits)
+    report["autorotate"] = autorotate
+    for joint in JOINTS:
+        for side in SIDES:
+            report[f"{joint}_{side}"] = _angle_errors(det, ft, hits, joint, side)
+    report.update(_gross_errors(det, ft, hits, truth["fps"]))
+    report["timestamps_ok"] = _timestamps_ok(stamps[: len(det)], truth["fps"])
+    return report
+
+
+def _detection_counts(
+    clip: Path, truth: dict, det: list[dict | None], n: int, inside: list[int], hits: list[int]
+) -> dict:
+    """How many frames had a pose, among the ``inside`` ones (the whole person in view) and the others."""
+    ft = truth["frames_truth"]
+    return {
         "clip": clip.name,
         "frames": len(det),
         "truth_frames": truth["frames"],
@@ -73,43 +94,61 @@ def compare(clip: Path, autorotate: bool = False) -> dict:
         # Frames with a pose although the person is not wholly in view (cards, close-ups, walking out).
         "detected_outside": sum(1 for i in range(n) if not ft["in_frame"][i] and det[i] is not None),
         "outside": n - len(inside),
-        "autorotate": autorotate,
     }
-    for joint in ("hip", "knee"):
-        for side in ("left", "right"):
-            key = f"{joint}_{side}"
-            d = np.array([det[i][key] for i in hits])
-            t2 = np.array([ft[f"{joint}_2d"][side][i] for i in hits])
-            t3 = np.array([ft[joint][side][i] for i in hits])
-            t3 = np.where(t3 > 180, 360 - t3, t3)
-            e2, e3 = np.abs(d - t2), np.abs(d - t3)
-            report[key] = {
-                "mean_2d": round(float(e2.mean()), 1) if len(e2) else None,
-                "max_2d": round(float(e2.max()), 1) if len(e2) else None,
-                "mean_3d": round(float(e3.mean()), 1) if len(e3) else None,
-                "p90_2d": round(float(np.percentile(e2, 90)), 1) if len(e2) else None,
-            }
-    # Gross errors (a leg swap, a limb drawn on the other leg): detected frames where any of the four
-    # image-plane angles is off by more than GROSS_DEG; their share and the longest run.
+
+
+def _angle_errors(det: list[dict | None], ft: dict, hits: list[int], joint: str, side: str) -> dict:
+    """One angle's absolute error on the detected frames: against the projected 2D truth, and against the 3D
+    truth folded to 0-180 (the image-plane angle is unsigned); None where nothing was detected."""
+    key = f"{joint}_{side}"
+    d = np.array([det[i][key] for i in hits])
+    t2 = np.array([ft[f"{joint}_2d"][side][i] for i in hits])
+    t3 = np.array([ft[joint][side][i] for i in hits])
+    t3 = np.where(t3 > 180, 360 - t3, t3)
+    e2, e3 = np.abs(d - t2), np.abs(d - t3)
+    if not len(e2):
+        return {"mean_2d": None, "max_2d": None, "mean_3d": None, "p90_2d": None}
+    return {
+        "mean_2d": round(float(e2.mean()), 1),
+        "max_2d": round(float(e2.max()), 1),
+        "mean_3d": round(float(e3.mean()), 1),
+        "p90_2d": round(float(np.percentile(e2, 90)), 1),
+    }
+
+
+def _gross_errors(det: list[dict | None], ft: dict, hits: list[int], fps: float) -> dict:
+    """Gross errors (a leg swap, a limb drawn on the other leg): detected frames where any of the four
+    image-plane angles is off by more than GROSS_DEG; their share and the longest run (length, start, s)."""
     gross = []
     for i in hits:
-        errs = [abs(det[i][f"{j}_{s}"] - ft[f"{j}_2d"][s][i]) for j in ("hip", "knee") for s in ("left", "right")]
+        errs = [abs(det[i][f"{j}_{s}"] - ft[f"{j}_2d"][s][i]) for j in JOINTS for s in SIDES]
         gross.append(max(errs) > GROSS_DEG)
-    report["gross_share"] = round(float(np.mean(gross)), 4) if gross else None
+    best, best_start = _longest_run(hits, gross)
+    return {
+        "gross_share": round(float(np.mean(gross)), 4) if gross else None,
+        "gross_longest_s": round(best / fps, 2),
+        "gross_longest_at_s": round(best_start / fps, 2) if best_start is not None else None,
+    }
+
+
+def _longest_run(hits: list[int], flags: list[bool]) -> tuple[int, int | None]:
+    """The longest run of flagged frames that follow each other (a lost frame breaks a run): its length in
+    frames and its first frame (None without any flagged frame)."""
     best, run, start, best_start = 0, 0, 0, None
-    for k, (i, g) in enumerate(zip(hits, gross)):
+    for k, (i, g) in enumerate(zip(hits, flags)):
         contiguous = k > 0 and hits[k - 1] == i - 1
         run = run + 1 if g and contiguous and run else (1 if g else 0)
         if run == 1:
             start = i
         if run > best:
             best, best_start = run, start
-    fps = truth["fps"]
-    report["gross_longest_s"] = round(best / fps, 2)
-    report["gross_longest_at_s"] = round(best_start / fps, 2) if best_start is not None else None
-    dt = np.diff(stamps[: len(det)])
-    report["timestamps_ok"] = bool(len(dt) == 0 or (np.all(dt > 0) and abs(np.median(dt) - 1000 / truth["fps"]) < 1))
-    return report
+    return best, best_start
+
+
+def _timestamps_ok(stamps: list[float], fps: float) -> bool:
+    """The decoder's timestamps (ms) increase and step by the clip's frame interval (within 1 ms, median)."""
+    dt = np.diff(stamps)
+    return bool(len(dt) == 0 or (np.all(dt > 0) and abs(np.median(dt) - 1000 / fps) < 1))
 
 
 def markdown_table(reports: list[dict], folder: Path) -> str:
