@@ -49,7 +49,9 @@ class Verdict:
 
 def reps_measured(report: Report, truth_reps: dict[str, int]) -> dict[str, int]:
     if set(truth_reps) == {"both"}:
-        return {"both": report.reps.get("both", report.reps["left"] + report.reps["right"])}
+        # Both legs together (a bridge, a double-leg raise): counted as such, not as one leg's reps (another
+        # variant read into the movement is wrong however many it counts).
+        return {"both": report.reps.get("both", 0)}
     return {side: report.reps.get(side, 0) for side in ("left", "right")}
 
 
@@ -231,7 +233,7 @@ def main() -> int:
     ap.add_argument("manifest", type=Path)
     ap.add_argument("--cache", type=Path, help="landmarks cache (default: landmarks/ beside the manifest)")
     ap.add_argument("--only", help="only clips whose file name contains this")
-    ap.add_argument("--round", type=int, help="only the clips added in this round (1: the first 23; 2: issue 23's)")
+    ap.add_argument("--round", type=int, help="only the clips added in this round (1: the first 23; 2, 3: issue 23's)")
     ap.add_argument("--refresh", action="store_true", help="run the model again instead of the cached landmarks")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each report's summary")
     ap.add_argument(

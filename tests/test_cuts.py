@@ -127,3 +127,26 @@ def test_a_montage_of_shots_is_not_judged_as_one_set(shots, judged):
         assert summary.undetermined is None and summary.result.reps["right"] == shots
     else:
         assert summary.undetermined is not None and "edited video" in summary.undetermined
+
+
+def test_cuts_only_after_the_set_are_not_a_montage():
+    """A continuous set filmed in one shot, then the camera picked up (real footage: many cuts, the face close up,
+    no legs): one set, judged. The same cuts spread between shots of the set are a montage (above)."""
+    from formcheck.definitions.loader import find_exercise
+
+    s = Session(find_exercise("leg-lifts", EXERCISES), None)
+    top = with_leg(SUPINE_REST, "right", hip=90, knee=90)
+    keys = [Key(0, SUPINE_REST)]
+    for n in range(3):
+        t0 = 1 + 5 * n
+        keys += [Key(t0, SUPINE_REST), Key(t0 + 1, top), Key(t0 + 1.6, top), Key(t0 + 3, SUPINE_REST)]
+    keys.append(Key(17, SUPINE_REST))
+    t, dt = 0.0, 1 / 30
+    for t, posture in timeline(keys):
+        s.update(t, make_pose(posture))
+    for i in range(round(20 / dt)):  # 20 s of camera handling: a cut every second, nobody's legs in it
+        t += dt
+        s.update(t, None, cut=i % 30 == 0)
+    summary = s.finish()
+    assert summary.cuts >= 4 and summary.frames_with_legs < 0.6 * summary.frames
+    assert summary.undetermined is None and summary.result.reps["right"] == 3

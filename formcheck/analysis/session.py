@@ -81,6 +81,9 @@ BETTER_RATIO = 1.5  # another exercise explaining this much more of the session 
 FAULTED_SHARE = 0.5  # faults through this share of a variant's reps: the movement is that variant done wrong
 MONTAGE_CUTS = 4
 MONTAGE_LEGS_SEEN = 0.6
+# ...unless one shot shows the legs in this share of the frames they are seen in: a continuous recording with
+# cuts only where the legs are out of view (the camera picked up at the end, a title card) is one set.
+ONE_SHOT = 0.9
 
 
 class Session:
@@ -111,6 +114,7 @@ class Session:
         self.frames_with_legs = 0
         self._subject_x = [0.0, 0]  # sum and count of the hips' centre across the frame
         self.cuts = 0
+        self._shot_legs = [0]  # frames with a leg measured, per shot (a cut starts the next)
         self.first_t: float | None = None
         self.last_t = 0.0
         self._chirality_frames = {1: 0, -1: 0}
@@ -146,6 +150,7 @@ class Session:
         f = self._features.update(t, pose, cut)
         if f.cut:
             self.cuts += 1
+            self._shot_legs.append(0)
             self.interrupt(end_holds=False)
         if f.has_pose:
             self._count_pose(f, pose)
@@ -160,6 +165,7 @@ class Session:
         self.frames_with_pose += 1
         if any(lg.known for lg in f.legs):
             self.frames_with_legs += 1
+            self._shot_legs[-1] += 1
         if pose is not None:
             # scalar arithmetic: a fancy-indexed numpy mean costs more than the rest of this per frame
             hips = float(pose.xy[LM.LEFT_HIP, 0]) + float(pose.xy[LM.RIGHT_HIP, 0])
@@ -301,7 +307,9 @@ class Session:
         return None
 
     def _montage(self) -> bool:
-        return self.cuts >= MONTAGE_CUTS and (self.frames_with_legs or 0) < MONTAGE_LEGS_SEEN * self.frames
+        legs = self.frames_with_legs or 0
+        one_shot = legs > 0 and max(self._shot_legs) >= ONE_SHOT * legs
+        return self.cuts >= MONTAGE_CUTS and legs < MONTAGE_LEGS_SEEN * self.frames and not one_shot
 
     def _why_nothing_fits(self, results: dict[str, VariantResult]) -> NotJudged:
         return NotJudged(self.exercise.title, self._reason_nothing_fits(results))

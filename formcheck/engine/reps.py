@@ -63,6 +63,7 @@ class _RepChecks:
     support_seen_s: float = 0.0
     support_known_s: float = 0.0
     support_up_s: float = 0.0
+    support_raised_s: float = 0.0  # the other leg not back down (the rep's own hysteresis: up until past exit)
     require_known_s: float = 0.0
     require_ok_s: float = 0.0
 
@@ -168,6 +169,7 @@ class RepTracker:
             if self._rested[1 - self.working]:
                 c.support_known_s += dt
                 c.support_up_s += dt * self.spec.is_up(value)
+                c.support_raised_s += dt * (not self.spec.is_down(value))
 
     def _gather_require(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None, dt: float) -> None:
         """Whether the body and legs are where ``reps.require`` keeps them."""
@@ -236,7 +238,9 @@ class RepTracker:
         # Only a leg seen for a fair share of the rep can be said to have stayed down: side-on, the far leg of
         # two raised together is hidden behind the near one (a double-leg raise held up: unseen for seconds).
         seen = c.support_seen_s >= SUPPORT_SEEN * up_s
-        if both_work and seen and c.support_known_s > 0 and c.support_up_s < MOSTLY * c.support_known_s:
+        # Raised as the rep counts it, up until back past ``exit``: seen only on the way down, the other leg of a
+        # double-leg raise is between the thresholds, not up, and still moving with the first.
+        if both_work and seen and c.support_known_s > 0 and c.support_raised_s < MOSTLY * c.support_known_s:
             return Refusal.ONE_LEG, "only one leg moved"
         return None
 
