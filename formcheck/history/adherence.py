@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -121,18 +122,13 @@ def _week(
     checks = [[s.check for s in by_day[d]] for d in sorted(by_day) if first <= d <= last]
     items = [item_week(it, checks, program.days_per_week) for it in program.items]
     complete_days = sum(all(item_day(it, c).days_complete for it in program.items) for c in checks)
-    done = sum(items, Figures())
-    figures = Figures(
+    # the sets, reps and holds of every exercise; the days are the week's own
+    figures = replace(
+        sum(items, Figures()),
         days=len(checks),
         days_prescribed=program.days_per_week,
         days_complete=complete_days,
         sessions=sum(len(c) for c in checks),
-        sets=done.sets,
-        sets_prescribed=done.sets_prescribed,
-        reps=done.reps,
-        reps_prescribed=done.reps_prescribed,
-        holds=done.holds,
-        holds_prescribed=done.holds_prescribed,
     )
     return Week(n, first, last, status, figures), items
 
