@@ -22,6 +22,7 @@ from formcheck.app.api import analyze_landmarks  # noqa: E402
 from formcheck.app.web import create_app  # noqa: E402
 from formcheck.app.web_jobs import video_kind  # noqa: E402
 from formcheck.definitions.loader import Catalogue  # noqa: E402
+from formcheck.errors import FormcheckError  # noqa: E402
 from formcheck.pose.recording import ReplayBackend  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
@@ -81,6 +82,33 @@ def test_nothing_outside_a_session_is_served(client: TestClient, tmp_path: Path)
     ):
         r = client.get(url)
         assert r.status_code == 404 and r.text != "x", url
+
+
+def test_an_animated_gif_is_taken_as_a_video_and_a_one_frame_gif_is_not(tmp_path: Path):
+    from PIL import Image
+
+    app = create_app(tmp_path / "data", CATALOGUE)
+    analysed: list[Path] = []
+
+    def record(video: Path, **kw):  # type: ignore[no-untyped-def]
+        analysed.append(video)
+        raise FormcheckError("recorded")
+
+    app.state.formcheck.jobs._analyse = record
+    c = TestClient(app)
+    frames = [Image.new("RGB", (64, 48), (40 * i, 80, 120)) for i in range(4)]
+    gif, still = tmp_path / "demo.gif", tmp_path / "still.gif"
+    frames[0].save(gif, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    frames[0].save(still)
+    r = c.post("/api/videos?exercise=leg-lifts", content=still.read_bytes())
+    assert r.status_code == 415 and "not a video" in r.json()["error"]
+    r = c.post("/api/videos?exercise=leg-lifts", content=gif.read_bytes())
+    assert r.status_code == 202
+    for _ in range(200):
+        if c.get(f"/api/jobs/{r.json()['id']}").json()["state"] in ("done", "error"):
+            break
+        __import__("time").sleep(0.05)
+    assert [v.suffix for v in analysed] == [".gif"]
 
 
 def test_an_upload_gives_the_report_analyze_gives(tmp_path: Path):

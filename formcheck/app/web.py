@@ -38,6 +38,7 @@ from formcheck.app.web_live import BadMessage, BrowserSource, Keys, StateToPage,
 from formcheck.definitions.loader import Catalogue
 from formcheck.definitions.program import Program
 from formcheck.errors import FormcheckError
+from formcheck.io.files import gif_frames
 from formcheck.pose.backends import PoseBackend
 
 PAGES = Path(__file__).with_name("web_pages")
@@ -222,8 +223,8 @@ class WebApp:
         if size == 0:
             raise UploadRejected("the upload is empty: choose a video file")
         suffix = video_kind(head)
-        if suffix is None:
-            raise UploadRejected("not a video formcheck can read (MP4, MOV, WebM, MKV or AVI)")
+        if suffix is None or (suffix == ".gif" and gif_frames(part) < 2):
+            raise UploadRejected("not a video formcheck can read (MP4, MOV, WebM, MKV, AVI or an animated GIF)")
         return suffix
 
     async def job(self, request: HttpRequest) -> Response:

@@ -47,6 +47,8 @@ def video_kind(head: bytes) -> str | None:
         return ".webm" if b"webm" in head[:64] else ".mkv"
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         return ".avi"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return ".gif"  # an animated one is a video (checked once it is on disk: ``io.sources.gif_frames``)
     return None
 
 

@@ -1,5 +1,6 @@
-"""Files a run reads and writes: the video names formcheck knows, report paths, checks that an output can be
-written (before minutes of analysis), and atomic writes (a reader never sees half a file)."""
+"""Files a run reads and writes: the video names formcheck knows, what a file is by its content (a still
+image, an animated GIF), report paths, checks that an output can be written (before minutes of analysis), and
+atomic writes (a reader never sees half a file)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,45 @@ import os
 import tempfile
 from pathlib import Path
 
+import cv2
+
 from formcheck.errors import FormcheckError
 
 # What a batch picks out of a folder, and (a subset) what an annotated video can be written as by OpenCV.
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".gif")  # .gif: animated ones
 WRITABLE_VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv")
 REPORT_SUFFIX = ".formcheck.json"
+
+
+# Still images open as one-frame "videos" in OpenCV: recognise them by their first bytes and say so (a GIF is
+# one unless it has more than one frame: ``gif_frames``).
+_IMAGE_MAGIC = {
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"BM": "BMP",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+}
+
+
+def still_image_kind(path: Path) -> str | None:
+    """The kind of still image ("PNG", "JPEG", ...) the file is, or None."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    return next((kind for magic, kind in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
+
+
+def gif_frames(path: Path) -> int:
+    """How many frames a GIF has: an animated one (an exercise app's demonstration) is a video, its frames
+    timed by their own delays; one frame is a still image."""
+    cap = cv2.VideoCapture(str(path))
+    try:
+        return int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) if cap.isOpened() else 0
+    finally:
+        cap.release()
 
 
 def default_report_path(name: str | Path, folder: Path = Path(".")) -> Path:

@@ -25,29 +25,11 @@ import numpy as np
 
 from formcheck.errors import InputError
 from formcheck.io.cuts import CutDetector
+from formcheck.io.files import gif_frames, still_image_kind
 
 MAX_SIDE = 960  # the model looks at a 256x256 crop: larger frames are downscaled once, in the decode thread
 QUEUE_BYTES = 64 << 20  # decoded frames waiting for the model: a few 4K frames, or 8 small ones
 GAP_S = 1.0  # a jump in the timestamps longer than this is video missing (damaged), said in a note
-
-# Still images open as one-frame "videos" in OpenCV: recognise them by their first bytes and say so.
-_IMAGE_MAGIC = {
-    b"\x89PNG": "PNG",
-    b"\xff\xd8\xff": "JPEG",
-    b"GIF8": "GIF",
-    b"BM": "BMP",
-    b"II*\x00": "TIFF",
-    b"MM\x00*": "TIFF",
-}
-
-
-def still_image_kind(path: Path) -> str | None:
-    """The kind of still image ("PNG", "JPEG", ...) the file is, or None."""
-    with open(path, "rb") as fh:
-        head = fh.read(12)
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WebP"
-    return next((kind for magic, kind in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
 
 
 @dataclass(frozen=True)
@@ -131,15 +113,11 @@ class VideoFileSource:
         if p.stat().st_size == 0:
             raise InputError(f"{p} is empty (0 bytes)")
         kind = still_image_kind(p)
-        if kind is not None and kind != "GIF":
+        if kind is not None and (kind != "GIF" or gif_frames(p) < 2):
             raise InputError(f"{p} is a still image ({kind}), not a video")
         cap = cv2.VideoCapture(str(p))
         if not cap.isOpened():
             raise InputError(f"cannot open {p} as a video (not a video file, truncated, or an unsupported codec)")
-        if kind == "GIF" and cap.get(cv2.CAP_PROP_FRAME_COUNT) < 2:
-            # An animated GIF (an exercise app's demonstration) is a video, its frames timed by their delays.
-            cap.release()
-            raise InputError(f"{p} is a still image (GIF), not a video")
         # Phones store portrait video sideways with a rotation tag; this OpenCV build ignores the tag unless told.
         cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         ok, first = cap.read()
