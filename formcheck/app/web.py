@@ -38,7 +38,7 @@ from formcheck.app.web_live import BadMessage, BrowserSource, Keys, StateToPage,
 from formcheck.definitions.loader import Catalogue
 from formcheck.definitions.program import Program
 from formcheck.errors import FormcheckError
-from formcheck.io.files import gif_frames
+from formcheck.io.files import still_image_kind
 from formcheck.pose.backends import PoseBackend
 
 PAGES = Path(__file__).with_name("web_pages")
@@ -223,7 +223,7 @@ class WebApp:
         if size == 0:
             raise UploadRejected("the upload is empty: choose a video file")
         suffix = video_kind(head)
-        if suffix is None or (suffix == ".gif" and gif_frames(part) < 2):
+        if suffix is None or still_image_kind(part) is not None:  # a GIF of one frame is a picture
             raise UploadRejected("not a video formcheck can read (MP4, MOV, WebM, MKV, AVI or an animated GIF)")
         return suffix
 

@@ -48,7 +48,7 @@ def video_kind(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         return ".avi"
     if head[:6] in (b"GIF87a", b"GIF89a"):
-        return ".gif"  # an animated one is a video (checked once it is on disk: ``io.sources.gif_frames``)
+        return ".gif"  # an animated one (a still one is refused once on disk: ``io.files.still_image_kind``)
     return None
 
 

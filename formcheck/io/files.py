@@ -20,8 +20,7 @@ WRITABLE_VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".avi", ".mkv")
 REPORT_SUFFIX = ".formcheck.json"
 
 
-# Still images open as one-frame "videos" in OpenCV: recognise them by their first bytes and say so (a GIF is
-# one unless it has more than one frame: ``gif_frames``).
+# Still images open as one-frame "videos" in OpenCV: recognise them by their first bytes and say so.
 _IMAGE_MAGIC = {
     b"\x89PNG": "PNG",
     b"\xff\xd8\xff": "JPEG",
@@ -33,17 +32,17 @@ _IMAGE_MAGIC = {
 
 
 def still_image_kind(path: Path) -> str | None:
-    """The kind of still image ("PNG", "JPEG", ...) the file is, or None."""
+    """The kind of still image ("PNG", "JPEG", ...) the file is, or None: a video, or an animated GIF (an
+    exercise app's demonstration is a video, its frames timed by their own delays)."""
     with open(path, "rb") as fh:
         head = fh.read(12)
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "WebP"
-    return next((kind for magic, kind in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
+    kind = next((kind for magic, kind in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
+    return None if kind == "GIF" and _frames(path) >= 2 else kind
 
 
-def gif_frames(path: Path) -> int:
-    """How many frames a GIF has: an animated one (an exercise app's demonstration) is a video, its frames
-    timed by their own delays; one frame is a still image."""
+def _frames(path: Path) -> int:
     cap = cv2.VideoCapture(str(path))
     try:
         return int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) if cap.isOpened() else 0

@@ -25,7 +25,7 @@ import numpy as np
 
 from formcheck.errors import InputError
 from formcheck.io.cuts import CutDetector
-from formcheck.io.files import gif_frames, still_image_kind
+from formcheck.io.files import still_image_kind
 
 MAX_SIDE = 960  # the model looks at a 256x256 crop: larger frames are downscaled once, in the decode thread
 QUEUE_BYTES = 64 << 20  # decoded frames waiting for the model: a few 4K frames, or 8 small ones
@@ -113,7 +113,7 @@ class VideoFileSource:
         if p.stat().st_size == 0:
             raise InputError(f"{p} is empty (0 bytes)")
         kind = still_image_kind(p)
-        if kind is not None and (kind != "GIF" or gif_frames(p) < 2):
+        if kind is not None:
             raise InputError(f"{p} is a still image ({kind}), not a video")
         cap = cv2.VideoCapture(str(p))
         if not cap.isOpened():
