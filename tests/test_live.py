@@ -217,38 +217,51 @@ def xvfb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         proc.wait(timeout=10)
 
 
+def overlay_on_screen(screen: np.ndarray) -> bool:
+    """The overlay's colours: the left leg's blue and the right leg's orange (legend and legs), and the dark band
+    of the panel with white writing."""
+    blue = int(np.all(np.abs(screen.astype(int) - (40, 160, 235)) < 25, axis=2).sum())
+    orange = int(np.all(np.abs(screen.astype(int) - (255, 140, 40)) < 25, axis=2).sum())
+    white = int(np.all(screen > 235, axis=2).sum())
+    return blue > 50 and orange > 50 and white > 200
+
+
 def test_the_window_shows_the_overlay(xvfb: Path):
     window = OpenCVWindow()
-    shots: list[np.ndarray] = []
+    shown: list[np.ndarray] = []
+    seen: list[bool] = []
 
     class Screenshot:
         def show(self, image: np.ndarray) -> int:
             key = window.show(image)
-            # shots spread over the run: on a loaded machine the X server may not have drawn for seconds
             now = time.monotonic()
-            if len(shots) < 12 and now - start > 1.0 and now - last[0] > 0.8:
-                shots.append(read_xwd(xvfb))
+            if len(seen) < 12 and now - start > 1.0 and now - last[0] > 0.8:
+                shown.append(image.copy())
+                seen.append(overlay_on_screen(read_xwd(xvfb)))
                 last[0] = now
             return key
 
         def close(self) -> None:
-            window.close()
+            pass
 
     start, last = time.monotonic(), [0.0]
     live_on("leg-lifts__supine-bent-knee__faults", display=Screenshot(), speed=3.0)
+    assert shown, "no frame was shown"
+    # On a loaded machine with no window manager, Qt now and then maps its first window and never paints it (the
+    # X server reports it viewable, the screen stays black: CI once, here 1 run in 10 under 6 busy processes). A
+    # window opened again paints, so the frames the run showed are shown again in a new window until one is on
+    # screen or 30 s pass; what is tested stays the overlay, drawn by OpenCVWindow on a real X server.
+    deadline = time.monotonic() + 30.0
+    while not any(seen) and time.monotonic() < deadline:
+        window.close()
+        window = OpenCVWindow()
+        for image in shown:
+            window.show(image)
+            time.sleep(0.1)
+            window.show(image)
+            seen.append(overlay_on_screen(read_xwd(xvfb)))
     window.close()
-    assert shots, "no screenshot taken"
-    # The overlay's colours on screen: the left leg's blue and the right leg's orange (legend and legs),
-    # and the dark band of the panel with white writing.
-    counts = [
-        (
-            int(np.all(np.abs(screen.astype(int) - (40, 160, 235)) < 25, axis=2).sum()),
-            int(np.all(np.abs(screen.astype(int) - (255, 140, 40)) < 25, axis=2).sum()),
-            int(np.all(screen > 235, axis=2).sum()),
-        )
-        for screen in shots
-    ]
-    assert any(blue > 50 and orange > 50 and white > 200 for blue, orange, white in counts), counts
+    assert any(seen), f"the overlay never reached the screen ({len(seen)} screenshots)"
 
 
 # --- voice --------------------------------------------------------------------------------------------

@@ -27,12 +27,19 @@ class OpenCVWindow:
 
         self._cv2 = cv2
         self.title = title
+        self._size: tuple[int, int] | None = None
         try:
             cv2.namedWindow(title, cv2.WINDOW_NORMAL)
         except cv2.error:
             raise InputError("cannot open a window here (no display?): run with --no-window") from None
 
     def show(self, image: np.ndarray) -> int:
+        size = (image.shape[1], image.shape[0])
+        if size != self._size:
+            # A resizable window opens at Qt's default size when the machine is busy, which shrinks the frame and
+            # its writing; it is sized to the frame once, and the user may resize it afterwards.
+            self._cv2.resizeWindow(self.title, *size)
+            self._size = size
         self._cv2.imshow(self.title, image)
         return int(self._cv2.waitKey(1))
 
