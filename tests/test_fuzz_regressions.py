@@ -44,6 +44,7 @@ def test_a_hold_candidate_does_not_bridge_a_gap() -> None:
         ("world", LM.LEFT_HIP, (math.inf, math.nan, 0.0)),
     ],
 )
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # a broken landmark is handled, not computed through
 def test_one_broken_landmark_in_one_frame_changes_nothing_after_it(field_: str, landmark: int, value: object) -> None:
     """features.FeatureExtractor: one frame with an infinite shoulder made the torso scale infinite for the
     rest of the video (no leg measured again: 4 reps became 0); a NaN depth froze the body's chirality."""

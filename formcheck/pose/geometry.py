@@ -93,6 +93,8 @@ def chirality_evidence(trunk_up: Vec, nose: Vec, ear_mid: Vec) -> float:
     dist = norm(offset)
     if dist == 0.0:
         return 0.0
+    if not math.isfinite(dist):
+        return math.nan  # a broken landmark: no evidence (inf / inf would warn on the way to the same NaN)
     front_if_positive = anterior(trunk_up, 1)
     return float(np.clip(np.dot(offset, front_if_positive) / dist, -1.0, 1.0))
 
