@@ -36,8 +36,8 @@ class OpenCVWindow:
     def show(self, image: np.ndarray) -> int:
         size = (image.shape[1], image.shape[0])
         if size != self._size:
-            # A resizable window opens at Qt's default size when the machine is busy, which shrinks the frame and
-            # its writing; it is sized to the frame once, and the user may resize it afterwards.
+            # A resizable window can open at Qt's default 400x300 (always, under Xvfb with no window manager), which
+            # shrinks the frame and its writing: it is sized to the frame once; the user may resize it afterwards.
             self._cv2.resizeWindow(self.title, *size)
             self._size = size
         self._cv2.imshow(self.title, image)
