@@ -30,7 +30,7 @@ def test_python_api_example_runs(capsys, monkeypatch):
     (example,) = _blocks("python")
     exec(compile(example, "README.md", "exec"), {})
     out = capsys.readouterr().out
-    assert "{'left': 4, 'right': 0}" in out
+    assert "{'left': 0, 'right': 3} [] ['knee_bent', 'leg_too_high']" in out
 
 
 def test_readme_module_table_is_the_one_the_docstrings_make():
