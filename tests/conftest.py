@@ -57,3 +57,9 @@ def task_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         str(out),
     )
     return out
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first (those that run the model, and the browser's): started last, one of them kept a
+    single worker busy for half a minute after the other had finished. The order within each group stays."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None and "test_web_browser" not in item.nodeid)
