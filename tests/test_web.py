@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import struct
+import time
 import warnings
 from pathlib import Path
 
@@ -104,11 +105,18 @@ def test_an_animated_gif_is_taken_as_a_video_and_a_one_frame_gif_is_not(tmp_path
     assert r.status_code == 415 and "not a video" in r.json()["error"]
     r = c.post("/api/videos?exercise=leg-lifts", content=gif.read_bytes())
     assert r.status_code == 202
-    for _ in range(200):
-        if c.get(f"/api/jobs/{r.json()['id']}").json()["state"] in ("done", "error"):
-            break
-        __import__("time").sleep(0.05)
+    finished_job(c, r.json()["id"], 10.0)
     assert [v.suffix for v in analysed] == [".gif"]
+
+
+def finished_job(client: TestClient, job_id: str, within_s: float) -> dict:  # type: ignore[type-arg]
+    """The job's state once it is done or failed (or as it stands after ``within_s``)."""
+    deadline = time.monotonic() + within_s
+    job = client.get(f"/api/jobs/{job_id}").json()
+    while job["state"] not in ("done", "error") and time.monotonic() < deadline:
+        time.sleep(0.05)
+        job = client.get(f"/api/jobs/{job_id}").json()
+    return job
 
 
 def test_an_upload_gives_the_report_analyze_gives(tmp_path: Path):
@@ -121,12 +129,7 @@ def test_an_upload_gives_the_report_analyze_gives(tmp_path: Path):
     # a name with a path in it is not used for anything: the session's files have fixed names
     r = c.post("/api/videos?exercise=leg-lifts", content=CLIP.read_bytes(), headers={"X-Filename": "../../evil.mp4"})
     assert r.status_code == 202
-    job = r.json()
-    for _ in range(600):
-        job = c.get(f"/api/jobs/{job['id']}").json()
-        if job["state"] in ("done", "error"):
-            break
-        __import__("time").sleep(0.05)
+    job = finished_job(c, r.json()["id"], 30.0)
     assert job["state"] == "done", job
     assert set(job["files"]) == {"report.json", "report.html", "frames.csv", "annotated.mp4"}
     got = c.get(f"/sessions/{job['id']}/report.json").json()
@@ -194,7 +197,7 @@ def test_a_page_closed_mid_session_still_saves_what_was_measured(client: TestCli
         reports = list((tmp_path / "data" / "sessions").glob("*/report.json"))
         if reports:
             break
-        __import__("time").sleep(0.05)
+        time.sleep(0.05)
     (path,) = reports
     report = json.loads(path.read_text())
     assert report["partial"] is True and report["frames"] == 30
