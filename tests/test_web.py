@@ -21,9 +21,9 @@ from test_program import PROGRAM as KNEELING_PROGRAM  # noqa: E402
 
 from formcheck.app.api import analyze_landmarks  # noqa: E402
 from formcheck.app.web import create_app  # noqa: E402
-from formcheck.app.web_jobs import video_kind  # noqa: E402
 from formcheck.definitions.loader import Catalogue  # noqa: E402
 from formcheck.errors import FormcheckError  # noqa: E402
+from formcheck.io.files import video_kind  # noqa: E402
 from formcheck.pose.recording import ReplayBackend  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"

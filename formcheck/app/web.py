@@ -32,13 +32,12 @@ from formcheck.app.web_jobs import (
     history_path,
     new_session_id,
     session_dir,
-    video_kind,
 )
 from formcheck.app.web_live import BadMessage, BrowserSource, Keys, StateToPage, decode_frame, parse_control
 from formcheck.definitions.loader import Catalogue
 from formcheck.definitions.program import Program
 from formcheck.errors import FormcheckError
-from formcheck.io.files import still_image_kind
+from formcheck.io.files import still_image_kind, video_kind
 from formcheck.pose.backends import PoseBackend
 
 PAGES = Path(__file__).with_name("web_pages")

@@ -39,19 +39,6 @@ class UploadRejected(ValueError):
     """An upload that is not a video formcheck can read, or too big; the message says which."""
 
 
-def video_kind(head: bytes) -> str | None:
-    """The container a file's first bytes announce (its name is not trusted): the suffix to store it under."""
-    if len(head) >= 12 and head[4:8] == b"ftyp":
-        return ".mp4" if head[8:10] != b"qt" else ".mov"
-    if head[:4] == b"\x1a\x45\xdf\xa3":
-        return ".webm" if b"webm" in head[:64] else ".mkv"
-    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
-        return ".avi"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return ".gif"  # an animated one (a still one is refused once on disk: ``io.files.still_image_kind``)
-    return None
-
-
 def display_name(name: str | None) -> str | None:
     """An uploaded file's own name as the report shows it: its last path component, printable characters only,
     at most 120 of them. It is only ever shown, never used as a path."""

@@ -31,6 +31,19 @@ _IMAGE_MAGIC = {
 }
 
 
+def video_kind(head: bytes) -> str | None:
+    """The container a file's first bytes announce (its name is not trusted): the suffix to store it under."""
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return ".mp4" if head[8:10] != b"qt" else ".mov"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return ".webm" if b"webm" in head[:64] else ".mkv"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return ".avi"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return ".gif"  # an animated one (a still one is refused once on disk: ``still_image_kind``)
+    return None
+
+
 def still_image_kind(path: Path) -> str | None:
     """The kind of still image ("PNG", "JPEG", ...) the file is, or None: a video, or an animated GIF (an
     exercise app's demonstration is a video, its frames timed by their own delays)."""
