@@ -1,13 +1,14 @@
 """The body in one frame, as pure functions of one pose: the trunk, the body features of the vocabulary (floor
-line, hands, shanks, thighs, the left-right axis in 3D), a labelled leg's raw measurements, and the posture."""
+line, hands, shanks, thighs, the left-right axis in 3D), a labelled leg's raw measurements, and the posture.
+
+They read the pose's landmarks as Python floats (``Pose.points``): a frame's geometry is a few hundred
+operations on two or three numbers each, where numpy costs more in overhead than in arithmetic."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import numpy as np
 
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.vocabulary import Orientation
@@ -25,26 +26,31 @@ SEG_RANGE = (0.3, 1.7)  # thigh and shank length in torso lengths (foreshortenin
 FRAME_MARGIN = 0.02  # landmarks this far outside the picture (share of its size) are guesses, not seen
 
 
-@dataclass(frozen=True)
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
 class Trunk:
     """Shoulders and hips as seen: their midpoints, the trunk line (hips to shoulders) and its length."""
 
-    mid_shoulder: np.ndarray
-    mid_hip: np.ndarray
+    mid_shoulder: Point
+    mid_hip: Point
     both_sides: bool  # both shoulders and both hips seen (how square the body is can be measured)
+    trunk: Point
+    torso: float
 
-    @property
-    def trunk(self) -> np.ndarray:
-        return self.mid_shoulder - self.mid_hip
 
-    @property
-    def torso(self) -> float:
-        return g.norm(self.trunk)
+def _mid(xy: list[list[float]], idx: list[int]) -> Point:
+    if len(idx) == 1:
+        x, y = xy[idx[0]]
+        return x, y
+    (ax, ay), (bx, by) = xy[idx[0]], xy[idx[1]]
+    return (ax + bx) / 2.0, (ay + by) / 2.0
 
 
 def find_trunk(pose: Pose) -> Trunk | None:
     """The trunk, from the shoulders and hips that are seen inside the picture (None: not enough of them)."""
-    xy, vis = pose.xy, pose.visibility
+    xy, vis = pose.points.xy, pose.points.visibility
     w, h = pose.image_size
 
     def seen(i: int) -> bool:
@@ -62,25 +68,25 @@ def find_trunk(pose: Pose) -> Trunk | None:
     hips = [i for i in (LM.LEFT_HIP, LM.RIGHT_HIP) if seen(i)]
     if not shoulders or not hips:
         return None
-    mid_sh = xy[shoulders[0]] if len(shoulders) == 1 else (xy[shoulders[0]] + xy[shoulders[1]]) / 2.0
-    mid_hip = xy[hips[0]] if len(hips) == 1 else (xy[hips[0]] + xy[hips[1]]) / 2.0
-    return Trunk(mid_sh, mid_hip, len(shoulders) == 2 and len(hips) == 2)
+    mid_sh, mid_hip = _mid(xy, shoulders), _mid(xy, hips)
+    trunk = (mid_sh[0] - mid_hip[0], mid_sh[1] - mid_hip[1])
+    return Trunk(mid_sh, mid_hip, len(shoulders) == 2 and len(hips) == 2, trunk, g.norm(trunk))
 
 
 def body_values(pose: Pose, trunk: Trunk, scale: float) -> dict[str, float]:
     """Every body feature of the vocabulary that one frame gives (``obliqueness``, over time, excepted); NaN
     where it cannot be measured. ``scale``: the torso length lengths are measured in."""
-    xy, vis = pose.xy, pose.visibility
+    xy, vis = pose.points.xy, pose.points.visibility
     values = dict.fromkeys(vocab.BODY_FEATURES, NAN)
     values["torso_incl"] = g.inclination(trunk.trunk)
     values.update(_floor_values(pose, trunk.mid_hip, scale))
     rises = [
-        (xy[a, 1] - xy[k, 1]) / n
+        (xy[a][1] - xy[k][1]) / n
         for k, a in ((LM.LEFT_KNEE, LM.LEFT_ANKLE), (LM.RIGHT_KNEE, LM.RIGHT_ANKLE))
         if vis[k] >= VIS_MIN and vis[a] >= VIS_MIN and (n := g.seg_len(xy[k], xy[a])) > 0
     ]
     if rises:
-        values["shank_rise"] = float(min(rises))
+        values["shank_rise"] = min(rises)
     values["thigh_rise"] = thigh_rise(pose)
     values["lr_vertical"], values["facing_camera"] = body_axis(pose)
     if trunk.both_sides:
@@ -90,19 +96,19 @@ def body_values(pose: Pose, trunk: Trunk, scale: float) -> dict[str, float]:
     return values
 
 
-def _floor_values(pose: Pose, mid_hip: np.ndarray, scale: float) -> dict[str, float]:
+def _floor_values(pose: Pose, mid_hip: Point, scale: float) -> dict[str, float]:
     """Heights above the floor line: the lowest visible foot or knee point (image y grows downwards)."""
-    xy, vis = pose.xy, pose.visibility
+    xy, vis = pose.points.xy, pose.points.visibility
     out: dict[str, float] = {}
-    low = [xy[i, 1] for i in (25, 26, 27, 28, 29, 30, 31, 32) if vis[i] >= VIS_MIN]
+    low = [xy[i][1] for i in (25, 26, 27, 28, 29, 30, 31, 32) if vis[i] >= VIS_MIN]
     if not low:
         return out
     floor_y = max(low)
     out["hip_height"] = (floor_y - mid_hip[1]) / scale
-    knees = [xy[i, 1] for i in (LM.LEFT_KNEE, LM.RIGHT_KNEE) if vis[i] >= VIS_MIN]
+    knees = [xy[i][1] for i in (LM.LEFT_KNEE, LM.RIGHT_KNEE) if vis[i] >= VIS_MIN]
     if knees:
         out["knee_floor"] = (floor_y - max(knees)) / scale
-    wrists = [xy[i, 1] for i in (LM.LEFT_WRIST, LM.RIGHT_WRIST) if vis[i] >= VIS_MIN]
+    wrists = [xy[i][1] for i in (LM.LEFT_WRIST, LM.RIGHT_WRIST) if vis[i] >= VIS_MIN]
     if wrists:
         out["hand_to_floor"] = (floor_y - max(wrists)) / scale
         out["hand_drop"] = (max(wrists) - mid_hip[1]) / scale
@@ -114,21 +120,20 @@ def body_axis(pose: Pose) -> tuple[float, float]:
     camera: 0 side-on, 1 facing it); NaN without world landmarks. World landmarks are metric and
     camera-aligned (y down): whatever the camera's angle, a body on its side has its left-right axis
     vertical, a body on its back has it horizontal."""
-    w = pose.world
+    w = pose.points.world
     if w is None:
         return NAN, NAN
-    lr = (w[LM.LEFT_HIP] - w[LM.RIGHT_HIP]) + (w[LM.LEFT_SHOULDER] - w[LM.RIGHT_SHOULDER])
+    lh, rh, ls, rs = w[LM.LEFT_HIP], w[LM.RIGHT_HIP], w[LM.LEFT_SHOULDER], w[LM.RIGHT_SHOULDER]
+    lr = [(lh[i] - rh[i]) + (ls[i] - rs[i]) for i in range(3)]
     n = g.norm(lr)
     if not n > 0:
         return NAN, NAN
-    return abs(float(lr[1])) / n, abs(float(lr[0])) / n
+    return abs(lr[1]) / n, abs(lr[0]) / n
 
 
-def observe_leg(
-    label: str, pose: Pose, mid_hip: np.ndarray, trunk: np.ndarray, scale: float, chir: int
-) -> LegObservation:
+def observe_leg(label: str, pose: Pose, mid_hip: Point, trunk: Point, scale: float, chir: int) -> LegObservation:
     """One labelled leg's raw measurements, gated by visibility and anatomical plausibility."""
-    xy, vis, world = pose.xy, pose.visibility, pose.world
+    xy, vis, world = pose.points.xy, pose.points.visibility, pose.points.world
     sh_i, hip_i, knee_i, ankle_i, _heel_i, foot_i = LEG_CHAIN[label]
     hip, knee, ankle = xy[hip_i], xy[knee_i], xy[ankle_i]
     thigh = g.seg_len(hip, knee) / scale
@@ -142,7 +147,8 @@ def observe_leg(
         "knee_3d": g.joint_angle(world[hip_i], world[knee_i], world[ankle_i]) if world is not None else NAN,
         "knee_past_toes": NAN,
         "ankle_lift": _ankle_lift(pose, hip_i, ankle_i, scale),
-        "thigh_tilt": g.inclination(hip - knee),  # from hanging straight down (0), whatever the trunk does
+        # from hanging straight down (0), whatever the trunk does
+        "thigh_tilt": g.inclination((hip[0] - knee[0], hip[1] - knee[1])),
     }
     usable = (
         min(vis[hip_i], vis[knee_i], vis[ankle_i]) >= VIS_MIN
@@ -155,33 +161,36 @@ def observe_leg(
     if fwd_x and vis[foot_i] >= VIS_MIN and vis[knee_i] >= VIS_MIN:
         shank_px = g.seg_len(knee, ankle)
         if shank_px > 0:
-            values["knee_past_toes"] = float((knee[0] - xy[foot_i][0]) * np.sign(fwd_x) / shank_px)
-    conf = (float(vis[hip_i]) + float(vis[knee_i]) + float(vis[ankle_i])) / 3.0
-    return LegObservation(label, (knee - mid_hip) / scale, (ankle - mid_hip) / scale, usable, conf, values)
+            values["knee_past_toes"] = (knee[0] - xy[foot_i][0]) * math.copysign(1.0, fwd_x) / shank_px
+    conf = (vis[hip_i] + vis[knee_i] + vis[ankle_i]) / 3.0
+    rel_knee = ((knee[0] - mid_hip[0]) / scale, (knee[1] - mid_hip[1]) / scale)
+    rel_ankle = ((ankle[0] - mid_hip[0]) / scale, (ankle[1] - mid_hip[1]) / scale)
+    return LegObservation(label, rel_knee, rel_ankle, usable, conf, values)
 
 
 def _ankle_lift(pose: Pose, hip_i: int, ankle_i: int, scale: float) -> float:
     """How far the ankle is above its hip in the picture, in torso lengths. Lying on the back, a foot lifted
     off the floor, told from a foot sliding along it (a heel slide bends the hip and knee as far as a lift)."""
-    vis = pose.visibility
+    xy, vis = pose.points.xy, pose.points.visibility
     if vis[ankle_i] < VIS_MIN or vis[hip_i] < VIS_MIN:
         return NAN
-    return float(pose.xy[hip_i, 1] - pose.xy[ankle_i, 1]) / scale
+    return (xy[hip_i][1] - xy[ankle_i][1]) / scale
 
 
 def thigh_rise(pose: Pose) -> float:
     """How steep the steeper thigh is (sine of its angle to horizontal). From the 3D world landmarks where
     known: seen from the front a seated person's thighs point at the camera, which the image cannot show."""
     pairs = ((LM.LEFT_HIP, LM.LEFT_KNEE), (LM.RIGHT_HIP, LM.RIGHT_KNEE))
-    vis = pose.visibility
+    pts = pose.points
+    vis = pts.visibility
     rises = []
     for h, k in pairs:
         if vis[h] < VIS_MIN or vis[k] < VIS_MIN:
             continue
-        d = pose.world[k] - pose.world[h] if pose.world is not None else pose.xy[k] - pose.xy[h]
+        d = g.sub(pts.world[k], pts.world[h]) if pts.world is not None else g.sub(pts.xy[k], pts.xy[h])
         n = g.norm(d)
         if n > 0:
-            rises.append(abs(float(d[1])) / n)
+            rises.append(abs(d[1]) / n)
     return max(rises) if rises else NAN
 
 

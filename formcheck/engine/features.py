@@ -12,11 +12,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.vocabulary import View
-from formcheck.engine.body import VIS_MIN, body_values, classify_orientation, find_trunk, observe_leg
+from formcheck.engine.body import VIS_MIN, Point, body_values, classify_orientation, find_trunk, observe_leg
 from formcheck.engine.filters import OneEuro
 from formcheck.engine.legs import LegStatus, LegTracker
 from formcheck.pose import geometry as g
@@ -148,7 +146,7 @@ class FeatureExtractor:
         self._chirality = 0
         self._last_t = -math.inf
         self._torso_scale = NAN
-        self._last_hip: np.ndarray | None = None
+        self._last_hip: Point | None = None
         self._last_hip_t = -math.inf
         self._obliqueness = 0.0
         self._oblique_t = -math.inf
@@ -195,23 +193,24 @@ class FeatureExtractor:
             self._oblique_t = t
         return self._obliqueness
 
-    def _jumped(self, t: float, mid_hip: np.ndarray, torso: float) -> bool:
+    def _jumped(self, t: float, mid_hip: Point, torso: float) -> bool:
         if self._last_hip is None or not (0 < t - self._last_hip_t < JUMP_WINDOW_S):
             return False
-        return g.norm(mid_hip - self._last_hip) > JUMP_TORSOS * torso
+        return g.seg_len(self._last_hip, mid_hip) > JUMP_TORSOS * torso
 
-    def _update_chirality(self, t: float, pose: Pose, trunk: np.ndarray, scale: float) -> int:
-        xy, vis = pose.xy, pose.visibility
+    def _update_chirality(self, t: float, pose: Pose, trunk: Point, scale: float) -> int:
+        xy, vis, z = pose.points.xy, pose.points.visibility, pose.points.z
         ev, w = 0.0, 0.0
-        ears = [i for i in (LM.LEFT_EAR, LM.RIGHT_EAR) if vis[i] >= VIS_MIN]
+        ears = [xy[i] for i in (LM.LEFT_EAR, LM.RIGHT_EAR) if vis[i] >= VIS_MIN]
         if vis[LM.NOSE] >= VIS_MIN and ears:
-            ev += 0.6 * g.chirality_evidence(trunk, xy[LM.NOSE], xy[ears].mean(axis=0))
+            ear_mid = ears[0] if len(ears) == 1 else ((ears[0][0] + ears[1][0]) / 2.0, (ears[0][1] + ears[1][1]) / 2.0)
+            ev += 0.6 * g.chirality_evidence(trunk, xy[LM.NOSE], ear_mid)
             w += 0.6
-        if pose.z is not None:
+        if z is not None:
             # The side nearer the camera (smaller z) is the side the camera sees; chirality +1 (facing
             # image-right when upright) shows the right side.
-            dz = (pose.z[LM.LEFT_SHOULDER] - pose.z[LM.RIGHT_SHOULDER]) + (pose.z[LM.LEFT_HIP] - pose.z[LM.RIGHT_HIP])
-            ev += 0.4 * float(np.clip(dz / (2.0 * scale), -1.0, 1.0))
+            dz = (z[LM.LEFT_SHOULDER] - z[LM.RIGHT_SHOULDER]) + (z[LM.LEFT_HIP] - z[LM.RIGHT_HIP])
+            ev += 0.4 * g.clamp(dz / (2.0 * scale), -1.0, 1.0)
             w += 0.4
         if w == 0.0 or not math.isfinite(ev):
             # (a NaN from a broken landmark would stay in the running average for good)
@@ -232,8 +231,8 @@ class FeatureExtractor:
         self,
         t: float,
         pose: Pose,
-        mid_hip: np.ndarray,
-        trunk: np.ndarray,
+        mid_hip: Point,
+        trunk: Point,
         scale: float,
         chir: int,
     ) -> tuple[LegFeatures, ...]:

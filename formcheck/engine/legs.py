@@ -29,10 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-import numpy as np
-
 from formcheck.definitions.vocabulary import SIDES, Side
-from formcheck.pose.geometry import norm
+from formcheck.pose.geometry import Vec, norm
 
 # Two observations closer than this (torso lengths, knee and ankle each) are one leg seen twice.
 DUPLICATE_DIST = 0.12
@@ -88,8 +86,8 @@ class LegObservation:
     """One leg as MediaPipe labelled it in one frame, in torso lengths relative to the hip midpoint."""
 
     label: str  # "left" | "right" as MediaPipe named it
-    knee: np.ndarray
-    ankle: np.ndarray
+    knee: Vec
+    ankle: Vec
     usable: bool  # passed the visibility and plausibility gates
     confidence: float  # mean visibility of hip, knee, ankle
     values: Mapping[str, float] = field(default_factory=dict)  # raw measurements (angles...) of this leg
@@ -108,9 +106,9 @@ class TrackedLeg:
 
 @dataclass
 class _Track:
-    knee: np.ndarray | None = None
-    ankle: np.ndarray | None = None
-    velocity: np.ndarray | None = None  # knee and ankle (4 values, torso lengths a second), while seen
+    knee: Vec | None = None
+    ankle: Vec | None = None
+    velocity: tuple[float, ...] | None = None  # knee and ankle (4 values, torso lengths a second), while seen
     hip: float = math.nan  # last raw hip angle, for the leap check
     vote: float = 0.0  # > 0: mostly labelled left
     last_t: float = -math.inf
@@ -156,7 +154,7 @@ class LegTracker:
             decay = math.exp(-(t - tr.last_t) / VOTE_TAU_S) if math.isfinite(tr.last_t) else 0.0
             tr.vote = tr.vote * decay + votes[k]
             tr.velocity = _velocity(tr, o, t)
-            tr.knee, tr.ankle = o.knee.copy(), o.ankle.copy()
+            tr.knee, tr.ankle = tuple(o.knee), tuple(o.ankle)
             tr.hip = o.values.get("hip", math.nan)
             tr.last_t = t
         status = [LegStatus.SEEN if i is not None else LegStatus.UNSEEN for i in pairing]
@@ -301,12 +299,16 @@ class LegTracker:
         return _dist(tr, obs[other]) < REJOIN_DIST
 
 
+def _gap(a: Vec, b: Vec) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
 def _coincide(a: LegObservation, b: LegObservation, dist: float) -> bool:
-    return norm(a.knee - b.knee) < dist and norm(a.ankle - b.ankle) < dist
+    return _gap(a.knee, b.knee) < dist and _gap(a.ankle, b.ankle) < dist
 
 
 def _separation(a: LegObservation, b: LegObservation) -> float:
-    return norm(a.knee - b.knee) + norm(a.ankle - b.ankle)
+    return _gap(a.knee, b.knee) + _gap(a.ankle, b.ankle)
 
 
 def _pairing(t0: _Track, t1: _Track, obs: list[LegObservation]) -> tuple[int, int]:
@@ -320,13 +322,17 @@ def _pairing(t0: _Track, t1: _Track, obs: list[LegObservation]) -> tuple[int, in
     return 0, 1
 
 
-def _velocity(tr: _Track, o: LegObservation, t: float) -> np.ndarray | None:
+def _velocity(tr: _Track, o: LegObservation, t: float) -> tuple[float, ...] | None:
     """The track's knee and ankle velocity with this observation (smoothed; None after a gap)."""
     dt = t - tr.last_t
     if tr.knee is None or tr.ankle is None or not 0 < dt <= VELOCITY_GAP_S:
         return None
-    step = np.concatenate([o.knee - tr.knee, o.ankle - tr.ankle]) / dt
-    return step if tr.velocity is None else VELOCITY_SMOOTHING * tr.velocity + (1 - VELOCITY_SMOOTHING) * step
+    (kx, ky), (ax, ay) = tr.knee, tr.ankle
+    step = ((o.knee[0] - kx) / dt, (o.knee[1] - ky) / dt, (o.ankle[0] - ax) / dt, (o.ankle[1] - ay) / dt)
+    if tr.velocity is None:
+        return step
+    keep = 1 - VELOCITY_SMOOTHING
+    return tuple(VELOCITY_SMOOTHING * v + keep * s for v, s in zip(tr.velocity, step))
 
 
 def _ahead(tr: _Track, t: float) -> _Track | None:
@@ -337,10 +343,14 @@ def _ahead(tr: _Track, t: float) -> _Track | None:
         return None
     if norm(tr.velocity) < LOST_MOVING:
         return None
-    return _Track(knee=tr.knee + tr.velocity[:2] * gap, ankle=tr.ankle + tr.velocity[2:] * gap)
+    v = tr.velocity
+    return _Track(
+        knee=(tr.knee[0] + v[0] * gap, tr.knee[1] + v[1] * gap),
+        ankle=(tr.ankle[0] + v[2] * gap, tr.ankle[1] + v[3] * gap),
+    )
 
 
 def _dist(tr: _Track, o: LegObservation) -> float:
     if tr.knee is None or tr.ankle is None:
         return math.inf
-    return norm(tr.knee - o.knee) + norm(tr.ankle - o.ankle)
+    return _gap(tr.knee, o.knee) + _gap(tr.ankle, o.ankle)

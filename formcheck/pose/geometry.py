@@ -17,22 +17,36 @@ Without it, angles fall back to unsigned values in [0, 180].
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
-import numpy as np
+# Points and vectors are plain float sequences (tuples, or numpy rows): the per-frame stages convert a frame's
+# landmarks to Python floats once, because numpy's per-call overhead on two or three numbers is many times the
+# arithmetic. The operations are the same IEEE ones in the same order, so the values are the same.
+Vec = Sequence[float]
 
-Vec = np.ndarray
+
+def sub(a: Vec, b: Vec) -> tuple[float, ...]:
+    """``a - b``, componentwise."""
+    return tuple(x - y for x, y in zip(a, b))
+
+
+def dot(a: Vec, b: Vec) -> float:
+    s = 0.0
+    for x, y in zip(a, b):
+        s += x * y
+    return s
 
 
 def signed_angle(a: Vec, b: Vec) -> float:
     """Angle in degrees from 2D vector ``a`` to ``b`` in image coordinates, in (-180, 180]."""
     cross = a[0] * b[1] - a[1] * b[0]
-    dot = a[0] * b[0] + a[1] * b[1]
-    return math.degrees(math.atan2(cross, dot))
+    dot2 = a[0] * b[0] + a[1] * b[1]
+    return math.degrees(math.atan2(cross, dot2))
 
 
 def norm(v: Vec) -> float:
-    """Length of a 2D or 3D vector (math.hypot: numpy's norm costs ten times more on three numbers)."""
-    return math.hypot(*v.tolist())
+    """Length of a 2D or 3D vector."""
+    return math.hypot(*v)
 
 
 def unsigned_angle(a: Vec, b: Vec) -> float:
@@ -40,30 +54,30 @@ def unsigned_angle(a: Vec, b: Vec) -> float:
     na = norm(a)
     nb = norm(b)
     if na == 0.0 or nb == 0.0:
-        return float("nan")
-    c = float(np.dot(a, b)) / (na * nb)
+        return math.nan
+    c = dot(a, b) / (na * nb)
     return math.degrees(math.acos(max(-1.0, min(1.0, c))))
 
 
 def joint_angle(proximal: Vec, joint: Vec, distal: Vec) -> float:
     """Unsigned interior angle at ``joint`` (2D or 3D), 180 = the three points in a line."""
-    return unsigned_angle(proximal - joint, distal - joint)
+    return unsigned_angle(sub(proximal, joint), sub(distal, joint))
 
 
 def hip_angle(trunk_up: Vec, hip: Vec, knee: Vec, chirality: int | None) -> float:
     """Hip angle (see module doc). ``trunk_up`` is the direction hip -> shoulder."""
-    thigh = knee - hip
+    thigh = (knee[0] - hip[0], knee[1] - hip[1])
     if not chirality:
         return unsigned_angle(trunk_up, thigh)
     # Flexion: rotation of the thigh from "straight down the trunk line" towards the front.
-    flexion = -chirality * signed_angle(-trunk_up, thigh)
+    flexion = -chirality * signed_angle((-trunk_up[0], -trunk_up[1]), thigh)
     return 180.0 - flexion
 
 
 def knee_angle(hip: Vec, knee: Vec, ankle: Vec, chirality: int | None) -> float:
     """Knee angle (see module doc); values above 180 mean hyperextension."""
-    thigh = knee - hip
-    shank = ankle - knee
+    thigh = (knee[0] - hip[0], knee[1] - hip[1])
+    shank = (ankle[0] - knee[0], ankle[1] - knee[1])
     if not chirality:
         return 180.0 - unsigned_angle(thigh, shank)
     # Knee flexion turns the shank backwards relative to the thigh: the opposite sense to hip flexion.
@@ -73,14 +87,14 @@ def knee_angle(hip: Vec, knee: Vec, ankle: Vec, chirality: int | None) -> float:
 
 def inclination(vec_up: Vec) -> float:
     """Angle of an image-plane vector from straight up, in [0, 180] degrees."""
-    return unsigned_angle(vec_up, np.array([0.0, -1.0]))
+    return unsigned_angle(vec_up, (0.0, -1.0))
 
 
-def anterior(trunk_up: Vec, chirality: int) -> Vec:
+def anterior(trunk_up: Vec, chirality: int) -> tuple[float, float]:
     """Unit vector pointing out of the body's front, in the image plane."""
-    n = np.array([-trunk_up[1], trunk_up[0]], dtype=np.float64) * chirality
-    length = norm(n)
-    return n / length if length else n
+    nx, ny = -trunk_up[1] * chirality, trunk_up[0] * chirality
+    length = math.hypot(nx, ny)
+    return (nx / length, ny / length) if length else (nx, ny)
 
 
 def chirality_evidence(trunk_up: Vec, nose: Vec, ear_mid: Vec) -> float:
@@ -89,15 +103,20 @@ def chirality_evidence(trunk_up: Vec, nose: Vec, ear_mid: Vec) -> float:
     The nose is in front of the ears: its offset along the trunk's normal says which way the front is.
     Normalised by the nose-ear distance so a frontal face (nose between the ears) gives about 0.
     """
-    offset = nose - ear_mid
-    dist = norm(offset)
+    offset = (nose[0] - ear_mid[0], nose[1] - ear_mid[1])
+    dist = math.hypot(*offset)
     if dist == 0.0:
         return 0.0
     if not math.isfinite(dist):
         return math.nan  # a broken landmark: no evidence (inf / inf would warn on the way to the same NaN)
     front_if_positive = anterior(trunk_up, 1)
-    return float(np.clip(np.dot(offset, front_if_positive) / dist, -1.0, 1.0))
+    return clamp(dot(offset, front_if_positive) / dist, -1.0, 1.0)
+
+
+def clamp(x: float, lo: float, hi: float) -> float:
+    """``x`` limited to [lo, hi]; NaN stays NaN."""
+    return lo if x < lo else hi if x > hi else x
 
 
 def seg_len(a: Vec, b: Vec) -> float:
-    return norm(b - a)
+    return math.hypot(b[0] - a[0], b[1] - a[1])

@@ -1,14 +1,16 @@
 """The one type landmarks travel in once they leave the pose backend.
 
 MediaPipe's result is converted exactly once, at the backend boundary (``Pose.from_mediapipe``); everything
-downstream sees pixel coordinates and visibilities as numpy arrays, whatever model produced them.
+downstream sees pixel coordinates and visibilities as numpy arrays (and, for per-frame geometry, the same as
+Python floats: ``Pose.points``), whatever model produced them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -72,6 +74,15 @@ SKELETON: tuple[tuple[int, int], ...] = (
 )
 
 
+class Points(NamedTuple):
+    """A pose's landmarks as lists of Python floats (``Pose.points``)."""
+
+    xy: list[list[float]]
+    visibility: list[float]
+    z: list[float] | None
+    world: list[list[float]] | None
+
+
 @dataclass(frozen=True)
 class Pose:
     """One person's landmarks in one frame.
@@ -107,6 +118,17 @@ class Pose:
             wl = getattr(world_landmarks, "landmark", world_landmarks)
             world = np.array([(lm.x, lm.y, lm.z) for lm in wl], dtype=np.float64)
         return cls(xy=xy, visibility=arr[:, 3], image_size=(width, height), z=arr[:, 2] * width, world=world)
+
+    @cached_property
+    def points(self) -> Points:
+        """The same landmarks as Python floats, made once per pose: the per-frame geometry works on two or
+        three numbers at a time, where numpy's overhead is many times the arithmetic."""
+        return Points(
+            self.xy.tolist(),
+            self.visibility.tolist(),
+            None if self.z is None else self.z.tolist(),
+            None if self.world is None else self.world.tolist(),
+        )
 
     def scaled(self, sx: float, sy: float) -> Pose:
         """The same pose in another image size (e.g. from the inference image back to the original frame)."""
