@@ -76,6 +76,22 @@ def test_feature_extractor_learns_chirality_and_tracks_legs(chirality):
     assert f.value("torso_incl") == pytest.approx(90, abs=0.5)
 
 
+def test_leg_aggregates_are_computed_over_the_known_legs():
+    # hip_min and the like are body features the legs make: they must not read as the body's own (unmeasured)
+    # value of that name, which is NaN
+    fe = FeatureExtractor()
+    p = with_leg(SUPINE_REST, "right", hip=60, knee=70)
+    for i in range(30):
+        f = fe.update(i / 30, make_pose(p, chirality=1))
+    hips = [lg.hip for lg in f.legs if lg.known]
+    knees = [lg.knee for lg in f.legs if lg.known]
+    assert len(hips) == 2
+    assert f.value("hip_min") == min(hips) and f.value("hip_max") == max(hips)
+    assert f.value("knee_mean") == pytest.approx(sum(knees) / 2)
+    with pytest.raises(KeyError, match="unknown body feature"):
+        f.value("hip_minn")
+
+
 def test_invisible_joint_gives_unknown_angle_not_a_guess():
     fe = FeatureExtractor()
     pose = make_pose(Posture(hip=(100, 170)), chirality=1)

@@ -44,6 +44,12 @@ _SMOOTHED = ("hip", "knee", "hip_u", "knee_u", "hip_3d", "knee_3d")
 _UNSIGNED_IN_FRONT_VIEW = {"hip": "hip_u", "knee": "knee_u"}
 
 
+def leg_key(name: str, view: str) -> str:
+    """The key of ``LegFeatures.values`` a leg feature is read from in ``view`` (for ``LegFeatures.value``,
+    and for the engines, which look it up once rather than every frame)."""
+    return _UNSIGNED_IN_FRONT_VIEW.get(name, name) if view == View.FRONT else name
+
+
 @dataclass
 class LegFeatures:
     """One tracked leg in one frame. Angles in degrees (NaN = unknown); speeds in degrees per second."""
@@ -55,17 +61,13 @@ class LegFeatures:
     hip_speed: float = 0.0
     knee_speed: float = 0.0
     label: str | None = None  # which of MediaPipe's legs this track took this frame (for drawing)
-
-    @property
-    def known(self) -> bool:
-        """Measured this frame, or hidden beside the other leg (then it carries that leg's values)."""
-        return self.status is not LegStatus.UNSEEN and self.values["hip"] == self.values["hip"]  # not NaN
+    # Measured this frame, or hidden beside the other leg (then it carries that leg's values). Set once the
+    # frame's legs are settled: every engine asks, many times a frame.
+    known: bool = False
 
     def value(self, name: str, view: str = View.SIDE) -> float:
         """A leg feature by name. In a front view front/back is not visible, so angles are unsigned."""
-        if view == View.FRONT:
-            name = _UNSIGNED_IN_FRONT_VIEW.get(name, name)
-        return self.values[name]
+        return self.values[leg_key(name, view)]
 
     @property
     def hip(self) -> float:
@@ -91,9 +93,12 @@ class BodyFeatures:
         the vocabulary does not have is an error (a typo must not read as "unknown")."""
         agg = _AGGREGATES.get(name)
         if agg is None:
-            if name not in vocab.BODY_FEATURES:
-                raise KeyError(f"unknown body feature {name!r}")
-            return self.values.get(name, NAN)
+            try:
+                return self.values[name]
+            except KeyError:
+                if name not in vocab.BODY_FEATURES:
+                    raise KeyError(f"unknown body feature {name!r}") from None
+                return NAN
         joint, pick = agg
         vals = [x for x in (lg.value(joint, view) for lg in self.legs if lg.known) if not math.isnan(x)]
         return pick(vals) if vals else NAN
@@ -253,4 +258,7 @@ class FeatureExtractor:
                 other = legs[1 - k]
                 legs[k].values = dict(other.values)
                 legs[k].hip_speed, legs[k].knee_speed = other.hip_speed, other.knee_speed
+        for lf in legs:
+            hip = lf.values["hip"]
+            lf.known = lf.status is not LegStatus.UNSEEN and hip == hip  # (not NaN)
         return tuple(legs)

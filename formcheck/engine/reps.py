@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from formcheck.definitions.parts import RepSpec
 from formcheck.definitions.vocabulary import SIDES, Direction, Side, View
-from formcheck.engine.features import BodyFeatures, LegFeatures
+from formcheck.engine.features import BodyFeatures, LegFeatures, leg_key
 from formcheck.engine.findings import Refusal, Rejection, RepEvent
 from formcheck.engine.legs import LegStatus
 from formcheck.engine.statemachines import RepCounter, RepState
@@ -90,6 +90,11 @@ class RepTracker:
         self._rested = [False, False]
         self._up_since = [math.nan, math.nan]  # since when each leg's signal is past ``enter``
         self._seen_apart = [False, False]  # each tracked leg has been measured on its own at least once
+        # Read every frame by every engine: the spec's constants, looked up once.
+        self._leg_signal = self.spec.is_leg_signal
+        self._key = leg_key(self.spec.signal, self.view)
+        self._falling = self.spec.direction == Direction.FALLING
+        self._enter, self._exit = float(self.spec.enter), float(self.spec.exit)
 
     @property
     def idle(self) -> bool:
@@ -255,12 +260,14 @@ class RepTracker:
     def _signal(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> tuple[float | None, int | None]:
         """The signal's value this frame (None: unknown) and, for leg signals, the leg it came from."""
         spec = self.spec
-        if not spec.is_leg_signal:
+        if not self._leg_signal:
             return f.value(spec.signal, self.view), None
         if legs is None:
             return None, None
-        values = {k: legs[k].value(spec.signal, self.view) for k in (0, 1) if legs[k].known}
-        values = {k: v for k, v in values.items() if not math.isnan(v)}
+        values = {}
+        for k in (0, 1):
+            if legs[k].known and (v := legs[k].values[self._key]) == v:  # (not NaN)
+                values[k] = v
         self._watch_legs(f.t, legs, values)
         w = self.working
         if self.up and w is not None:
@@ -277,20 +284,27 @@ class RepTracker:
 
     def _watch_legs(self, t: float, legs: tuple[LegFeatures, ...], values: dict[int, float]) -> None:
         """Which legs have been seen apart, seen at rest, and since when each is past ``enter``."""
-        spec = self.spec
-        for k in values:
-            self._seen_apart[k] = self._seen_apart[k] or legs[k].status is LegStatus.SEEN
-        resting = any(spec.is_down(v) for v in values.values())
+        # (RepSpec.is_down and is_up, inlined: this runs for every engine every frame)
+        falling, enter, exit_ = self._falling, self._enter, self._exit
+        down = {k: (v > exit_ if falling else v < exit_) for k, v in values.items()}
+        resting = any(down.values())
+        seen_apart, rested, up_since = self._seen_apart, self._rested, self._up_since
         for k in (0, 1):
-            # A leg not yet seen apart, unseen while the other rests, is hidden behind it, resting too (side-on,
-            # lying or standing). One seen apart and never at rest is a leg that does not rest (bent support).
-            if k in values and legs[k].status is LegStatus.SEEN:
-                self._rested[k] = self._rested[k] or spec.is_down(values[k])
-            elif k not in values:
-                self._rested[k] = self._rested[k] or (resting and not self._seen_apart[k])
+            seen = legs[k].status is LegStatus.SEEN
             if k in values:
-                up = spec.is_up(values[k])
-                self._up_since[k] = (self._up_since[k] if not math.isnan(self._up_since[k]) else t) if up else math.nan
+                seen_apart[k] = seen_apart[k] or seen
+                # A leg not yet seen apart, unseen while the other rests, is hidden behind it, resting too
+                # (side-on, lying or standing). One seen apart and never at rest is a leg that does not rest
+                # (bent support).
+                if seen:
+                    rested[k] = rested[k] or down[k]
+                v = values[k]
+                if v < enter if falling else v > enter:
+                    up_since[k] = up_since[k] if not math.isnan(up_since[k]) else t
+                else:
+                    up_since[k] = math.nan
+            else:
+                rested[k] = rested[k] or (resting and not seen_apart[k])
 
     def _signal_up(self, values: dict[int, float], w: int) -> tuple[float | None, int | None]:
         """During a rep: the signal of the leg doing it (None while it is out of sight: it has not come down)."""

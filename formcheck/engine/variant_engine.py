@@ -14,22 +14,16 @@ from dataclasses import dataclass, field
 
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.schema import Variant
-from formcheck.definitions.vocabulary import SIDES, LegMode, Role, Side, View
-from formcheck.engine.features import BodyFeatures, LegFeatures
+from formcheck.definitions.vocabulary import ALL_FEATURES, SIDES, LegMode, Role, Side, View
+from formcheck.engine.features import BodyFeatures, LegFeatures, leg_key
 from formcheck.engine.findings import FaultEvent, Fit, HoldEvent, RepEvent, VariantResult, overlap_s
 from formcheck.engine.holds import HoldTracker
 from formcheck.engine.reps import FRONTAL, RepTracker
-from formcheck.engine.rules import FrameContext, RuleCheck, all_of, make_rule
+from formcheck.engine.rules import FrameContext, RuleCheck, make_rule
 from formcheck.engine.snapshot import Gauge, Snapshot, present
 
 SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
 ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
-
-
-def _in_range(value: float, rng: tuple[float, float]) -> bool | None:
-    if math.isnan(value):
-        return None
-    return rng[0] <= value <= rng[1]
 
 
 @dataclass
@@ -71,10 +65,12 @@ class RoleAssigner:
 
     def _fit(self, roles: dict[str, int], legs: tuple[LegFeatures, ...]) -> float:
         score = 0.0
+        view = self.variant.view
         for role, feats in self.variant.target.legs.items():
-            for name, rng in feats.items():
-                ok = _in_range(legs[roles[role]].value(name, self.variant.view), rng)
-                score += 1.0 if ok else (0.25 if ok is None else 0.0)
+            values = legs[roles[role]].values
+            for name, (lo, hi) in feats.items():
+                x = values[leg_key(name, view)]
+                score += 1.0 if lo <= x <= hi else (0.25 if x != x else 0.0)  # (x != x: NaN, unknown)
         return score
 
 
@@ -94,6 +90,22 @@ class VariantEngine:
         self.rules: list[RuleCheck] = [make_rule(r, v.reps.signal if v.reps else None) for r in v.rules]
         self._prev_t = math.nan
         self._orientation_s = 0.0
+        # The target position as (feature, range) pairs, leg features by the key they are read from in this
+        # view: looked up once here rather than by every engine every frame.
+        self._body_ranges = tuple(v.target.body.items())
+        self._leg_ranges = tuple(
+            (role, tuple((leg_key(n, v.view), rng) for n, rng in feats.items()))
+            for role, feats in v.target.legs.items()
+        )
+        # What the display's gauges show: (label, role, key, lo, hi, is an angle) and (label, feature, lo, hi, ...).
+        self._leg_gauges = tuple(
+            (f"{'legs' if role == Role.EACH else role} {n}", role, leg_key(n, v.view), lo, hi, ALL_FEATURES[n].is_angle)
+            for role, feats in v.target.legs.items()
+            for n, (lo, hi) in feats.items()
+        )
+        self._body_gauges = tuple(
+            (n.replace("_", " "), n, lo, hi, ALL_FEATURES[n].is_angle) for n, (lo, hi) in v.target.body.items()
+        )
 
     def update(self, f: BodyFeatures, show: bool = True) -> Snapshot | None:
         """One frame. ``show``: build the snapshot a display needs (only the variant on screen does)."""
@@ -213,20 +225,17 @@ class VariantEngine:
 
     def _gauges(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> tuple[Gauge, ...]:
         """The target's measurements as they are now, for the display."""
-        v = self.variant
         out = []
-        for role, feats in v.target.legs.items():
-            k = self.roles.roles.get(role)
-            for name, (lo, hi) in feats.items():
-                value = math.nan
-                if legs is not None:
-                    known = [lg for lg in legs if lg.known] if role == Role.EACH else [legs[k]] if k is not None else []
-                    vals = [x for x in (lg.value(name, v.view) for lg in known if lg.known) if not math.isnan(x)]
-                    value = sum(vals) / len(vals) if vals else math.nan
-                label = f"{'legs' if role == 'each' else role} {name}"
-                out.append(Gauge(label, value, lo, hi, vocab.ALL_FEATURES[name].is_angle))
-        for name, (lo, hi) in v.target.body.items():
-            out.append(Gauge(name.replace("_", " "), f.value(name, v.view), lo, hi, vocab.ALL_FEATURES[name].is_angle))
+        for label, role, key, lo, hi, is_angle in self._leg_gauges:
+            value = math.nan
+            if legs is not None:
+                k = self.roles.roles.get(role)
+                known = [lg for lg in legs if lg.known] if role == Role.EACH else [legs[k]] if k is not None else []
+                vals = [x for x in (lg.values[key] for lg in known if lg.known) if x == x]  # (not NaN)
+                value = sum(vals) / len(vals) if vals else math.nan
+            out.append(Gauge(label, value, lo, hi, is_angle))
+        view = self.variant.view
+        out += [Gauge(label, f.value(name, view), lo, hi, angle) for label, name, lo, hi, angle in self._body_gauges]
         return tuple(out)
 
     def _held_side(self, legs: tuple[LegFeatures, ...] | None) -> str | None:
@@ -238,25 +247,37 @@ class VariantEngine:
         return legs[k].side if legs is not None and k is not None else None
 
     def _in_position(self, f: BodyFeatures, legs: tuple[LegFeatures, ...]) -> bool | None:
-        tgt, view = self.variant.target, self.variant.view
+        """Three-valued: False if any measurement is out of its range, else None if any is unknown."""
+        view = self.variant.view
         if view == View.SIDE and f.value("facing_camera") > FRONTAL:
             return None  # facing the camera: a side-view position cannot be judged
-        checks: list[bool | None] = [_in_range(f.value(n, view), r) for n, r in tgt.body.items()]
+        verdict: bool | None = True
+        for name, (lo, hi) in self._body_ranges:
+            x = f.value(name, view)
+            if not lo <= x <= hi:
+                verdict = None if (x != x and verdict is not False) else False  # (x != x: NaN, unknown)
         if self.variant.legs == LegMode.BOTH:
             # Legs side by side often show as one (the hidden one collapsed): judge the legs that are seen.
-            seen = [lg for lg in legs if lg.known]
+            seen = [lg.values for lg in legs if lg.known]
             if not seen:
                 return None
-            for feats in tgt.legs.values():
-                for lg in seen:
-                    checks += [_in_range(lg.value(n, view), r) for n, r in feats.items()]
+            checks = [(values, ranges) for _, ranges in self._leg_ranges for values in seen]
         else:
-            for role, feats in tgt.legs.items():
-                k = self.roles.roles.get(role)
+            roles = self.roles.roles
+            checks = []
+            for role, ranges in self._leg_ranges:
+                k = roles.get(role)
                 if k is None:
                     return False
-                checks += [_in_range(legs[k].value(n, view), r) for n, r in feats.items()]
-        return all_of(checks)
+                checks.append((legs[k].values, ranges))
+        for values, ranges in checks:
+            for key, (lo, hi) in ranges:
+                x = values[key]
+                if not lo <= x <= hi:
+                    if x == x:
+                        return False
+                    verdict = verdict and None
+        return verdict
 
     def _settled(self, legs: tuple[LegFeatures, ...] | None) -> bool:
         if legs is None:

@@ -26,15 +26,17 @@ Vec = Sequence[float]
 
 
 def sub(a: Vec, b: Vec) -> tuple[float, ...]:
-    """``a - b``, componentwise."""
-    return tuple(x - y for x, y in zip(a, b))
+    """``a - b``, componentwise (2D or 3D)."""
+    if len(a) == 2:
+        return a[0] - b[0], a[1] - b[1]
+    return a[0] - b[0], a[1] - b[1], a[2] - b[2]
 
 
 def dot(a: Vec, b: Vec) -> float:
-    s = 0.0
-    for x, y in zip(a, b):
-        s += x * y
-    return s
+    """The dot product of two 2D or 3D vectors."""
+    if len(a) == 2:
+        return a[0] * b[0] + a[1] * b[1]
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 
 
 def signed_angle(a: Vec, b: Vec) -> float:
