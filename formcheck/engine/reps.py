@@ -110,9 +110,10 @@ class RepTracker:
         ev = self._counter.update(f.t, value)
         if ev == "up":
             self._checks = _RepChecks(last_t=self._counter.up_since)
-        if lead is not None and (ev == "up" or self.up):
+        up = self._counter.state is RepState.UP
+        if lead is not None and (ev == "up" or up):
             self.working = lead  # the leg moving most is the one doing the rep
-        if self.up or ev == "rep":
+        if up or ev == "rep":
             self._gather(f, legs)
         if ev != "rep":
             return None

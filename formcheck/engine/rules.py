@@ -104,7 +104,8 @@ class RangeRule(RuleCheck):
         self._t = -math.inf
 
     def update(self, ctx: FrameContext) -> None:
-        super().update(ctx)
+        if ctx.legs is not None:  # (RuleCheck.update, inlined: every rule of every engine, every frame)
+            self._sides = (ctx.legs[0].side, ctx.legs[1].side)
         self._t = ctx.t
         rule = self.rule
         if rule.side_view_only and ctx.oblique:

@@ -36,11 +36,15 @@ class RoleAssigner:
     roles: dict[str, int] = field(default_factory=dict)
     _alt_since: float = math.nan
 
+    def __post_init__(self) -> None:
+        self._fixed = self.variant.legs == LegMode.BOTH  # both legs do the same: no roles to give
+        self._per_side = self.variant.per_side_reps
+
     def update(self, t: float, legs: tuple[LegFeatures, ...] | None, rep_leg: int | None) -> None:
         v = self.variant
-        if v.legs == LegMode.BOTH:
+        if self._fixed:
             return
-        if v.per_side_reps:
+        if self._per_side:
             if rep_leg is not None:
                 self.roles = {Role.WORKING: rep_leg, Role.SUPPORT: 1 - rep_leg}
             return
@@ -111,10 +115,12 @@ class VariantEngine:
         """One frame. ``show``: build the snapshot a display needs (only the variant on screen does)."""
         dt = self._tick(f)
         legs = f.legs if f.has_pose and len(f.legs) == 2 else None
-        was_up = self.reps is not None and self.reps.up
-        rep = self.reps.update(f, legs) if self.reps is not None else None
-        rep_up = self.reps is not None and self.reps.up
-        rep_leg = self.reps.working if self.reps is not None else None
+        reps = self.reps
+        rep, was_up, rep_up, rep_leg = None, False, False, None
+        if reps is not None:
+            was_up = reps.up
+            rep = reps.update(f, legs)
+            rep_up, rep_leg = reps.up, reps.working
         self.roles.update(f.t, legs, rep_leg if rep_up else None)
         in_pos = self._in_position(f, legs) if legs is not None else None
         hold_ev = self._step_hold(f, legs, rep, was_up and not rep_up, rep_up, in_pos)
