@@ -39,6 +39,11 @@ class RoleAssigner:
     def __post_init__(self) -> None:
         self._fixed = self.variant.legs == LegMode.BOTH  # both legs do the same: no roles to give
         self._per_side = self.variant.per_side_reps
+        view = self.variant.view
+        self._ranges = tuple(
+            (role, tuple((leg_key(n, view), lo, hi) for n, (lo, hi) in feats.items()))
+            for role, feats in self.variant.target.legs.items()
+        )
 
     def update(self, t: float, legs: tuple[LegFeatures, ...] | None, rep_leg: int | None) -> None:
         v = self.variant
@@ -69,11 +74,10 @@ class RoleAssigner:
 
     def _fit(self, roles: dict[str, int], legs: tuple[LegFeatures, ...]) -> float:
         score = 0.0
-        view = self.variant.view
-        for role, feats in self.variant.target.legs.items():
+        for role, ranges in self._ranges:
             values = legs[roles[role]].values
-            for name, (lo, hi) in feats.items():
-                x = values[leg_key(name, view)]
+            for key, lo, hi in ranges:
+                x = values[key]
                 score += 1.0 if lo <= x <= hi else (0.25 if x != x else 0.0)  # (x != x: NaN, unknown)
         return score
 

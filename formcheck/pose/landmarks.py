@@ -122,7 +122,8 @@ class Pose:
     @cached_property
     def points(self) -> Points:
         """The same landmarks as Python floats, made once per pose: the per-frame geometry works on two or
-        three numbers at a time, where numpy's overhead is many times the arithmetic."""
+        three numbers at a time, where numpy's overhead is many times the arithmetic. (A pose's arrays are not
+        changed once it is made: nothing here would see it.)"""
         return Points(
             self.xy.tolist(),
             self.visibility.tolist(),
