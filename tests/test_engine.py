@@ -141,6 +141,21 @@ def test_faults_are_intervals_with_side_and_cue():
     assert knee.message == "Keep the lifted knee at 90°"
 
 
+def test_a_fault_in_a_movement_not_counted_as_a_rep_is_not_reported():
+    # After the set the leg comes up with the knee open and stays up as the video ends (the person getting up,
+    # say): no rep of this variant was done there, so no faulty rep either. The same knee in a counted rep is.
+    k1, t = lift_reps("right", 1, 1.0)
+    up = with_leg(SUPINE_REST, "right", hip=90, knee=150)
+    keys = [Key(0, SUPINE_REST), *k1, Key(t, SUPINE_REST), Key(t + 1.0, up), Key(t + 4.0, up)]
+    _, eng = run("leg-lifts", "supine-bent-knee", keys)
+    assert eng.reps == {"left": 0, "right": 1}
+    assert eng.faults == []
+    k2, t2 = lift_reps("right", 1, t, top_knee=150.0, top_s=2.0)
+    _, eng = run("leg-lifts", "supine-bent-knee", [Key(0, SUPINE_REST), *k1, *k2, Key(t2 + 1, SUPINE_REST)])
+    assert eng.reps == {"left": 0, "right": 2}
+    assert [f.code for f in eng.faults] == ["knee_angle"]
+
+
 CHEST = with_leg(SUPINE_REST, "right", hip=55, knee=70)
 
 

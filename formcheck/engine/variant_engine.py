@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.schema import Variant
-from formcheck.definitions.vocabulary import ALL_FEATURES, SIDES, LegMode, Role, Side, View
+from formcheck.definitions.vocabulary import ALL_FEATURES, SIDES, During, LegMode, Role, Side, View
 from formcheck.engine.features import BodyFeatures, LegFeatures, leg_key
 from formcheck.engine.findings import FaultEvent, Fit, HoldEvent, RepEvent, VariantResult, overlap_s
 from formcheck.engine.holds import HoldTracker
@@ -335,11 +335,10 @@ class VariantEngine:
             rep = self.reps.under_way(t)
             if rep is not None:
                 rep_events.append(rep)
-        return self._result(rep_events, holds, [f for rule in self.rules for f in rule.faults], [])
+        return self._result(rep_events, holds, self._faults(self.rules, rep_events), [])
 
     def finish(self) -> VariantResult:
         """Close what is still open at the end of the session and return the findings."""
-        faults = []
         notes: list[str] = []
         if self.hold is not None:
             self.hold.finish()
@@ -350,12 +349,26 @@ class VariantEngine:
                 )
         for rule in self.rules:
             rule.finish()
-            faults += rule.faults
             notes += rule.notes()
         rep_events = list(self.reps.events) if self.reps is not None else []
+        faults = self._faults(self.rules, rep_events)
         holds = sorted(self.hold.events, key=lambda e: e.start_s) if self.hold is not None else []
         faults.sort(key=lambda e: (e.start_s, e.code))
         return self._result(rep_events, holds, faults, notes)
+
+    @staticmethod
+    def _faults(rules: list[RuleCheck], reps: list[RepEvent]) -> list[FaultEvent]:
+        """The rules' faults; one judged during a rep's up phase only where that phase was counted as a rep (a
+        movement this variant does not count, such as bending down to pick something up after the set, is not
+        a faulty rep of it)."""
+        out = []
+        for rule in rules:
+            for f in rule.faults:
+                if rule.rule.during != During.UP or any(
+                    f.start_s <= r.end_s + 1e-6 and f.end_s >= r.start_s - 1e-6 for r in reps
+                ):
+                    out.append(f)
+        return out
 
     def _result(
         self, rep_events: list[RepEvent], holds: list[HoldEvent], faults: list[FaultEvent], notes: list[str]
