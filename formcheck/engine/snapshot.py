@@ -1,12 +1,15 @@
-"""What to show the person now: the phase, the counts, the hold clock and one cue (overlay and live view)."""
+"""What to show the person now: the phase, the counts, the hold clock, one cue and the gauges of the target
+measurements (overlay and live view)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from formcheck.definitions.schema import Variant
-from formcheck.definitions.vocabulary import Phase
+from formcheck.definitions.vocabulary import ALL_FEATURES, Phase, Role
+from formcheck.engine.features import BodyFeatures, LegFeatures, leg_key
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,39 @@ class Gauge:
             return "in"
         margin = max(0.1 * (self.hi - self.lo), 8.0 if self.angle else 0.0)
         return "near" if self.lo - margin <= self.value <= self.hi + margin else "out"
+
+
+class GaugeTable:
+    """A variant's target measurements, read as they are now for the display. What each gauge reads is worked
+    out once, here: (label, role, key, lo, hi, is an angle) per leg feature, (label, feature, lo, hi, ...) per
+    body feature."""
+
+    def __init__(self, v: Variant) -> None:
+        self._view = v.view
+        self._legs = tuple(
+            (f"{'legs' if role == Role.EACH else role} {n}", role, leg_key(n, v.view), lo, hi, ALL_FEATURES[n].is_angle)
+            for role, feats in v.target.legs.items()
+            for n, (lo, hi) in feats.items()
+        )
+        self._body = tuple(
+            (n.replace("_", " "), n, lo, hi, ALL_FEATURES[n].is_angle) for n, (lo, hi) in v.target.body.items()
+        )
+
+    def read(
+        self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None, roles: Mapping[str, int]
+    ) -> tuple[Gauge, ...]:
+        """``roles``: leg role -> track, as the engine has them this frame."""
+        out = []
+        for label, role, key, lo, hi, is_angle in self._legs:
+            value = math.nan
+            if legs is not None:
+                k = roles.get(role)
+                known = [lg for lg in legs if lg.known] if role == Role.EACH else [legs[k]] if k is not None else []
+                vals = [x for x in (lg.values[key] for lg in known if lg.known) if x == x]  # (not NaN)
+                value = sum(vals) / len(vals) if vals else math.nan
+            out.append(Gauge(label, value, lo, hi, is_angle))
+        out += [Gauge(label, f.value(name, self._view), lo, hi, angle) for label, name, lo, hi, angle in self._body]
+        return tuple(out)
 
 
 @dataclass(frozen=True)

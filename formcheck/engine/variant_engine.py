@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.schema import Variant
-from formcheck.definitions.vocabulary import ALL_FEATURES, SIDES, During, LegMode, Role, Side, View
+from formcheck.definitions.vocabulary import SIDES, During, LegMode, Role, Side, View
 from formcheck.engine.features import BodyFeatures, LegFeatures, leg_key
 from formcheck.engine.findings import FaultEvent, Fit, HoldEvent, RepEvent, VariantResult, overlap_s
 from formcheck.engine.holds import HoldTracker
 from formcheck.engine.reps import FRONTAL, RepTracker
 from formcheck.engine.rules import FrameContext, RuleCheck, make_rule
-from formcheck.engine.snapshot import Gauge, Snapshot, present
+from formcheck.engine.snapshot import GaugeTable, Snapshot, present
 
 SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (deg/s)
 ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
@@ -105,15 +105,7 @@ class VariantEngine:
             (role, tuple((leg_key(n, v.view), rng) for n, rng in feats.items()))
             for role, feats in v.target.legs.items()
         )
-        # What the display's gauges show: (label, role, key, lo, hi, is an angle) and (label, feature, lo, hi, ...).
-        self._leg_gauges = tuple(
-            (f"{'legs' if role == Role.EACH else role} {n}", role, leg_key(n, v.view), lo, hi, ALL_FEATURES[n].is_angle)
-            for role, feats in v.target.legs.items()
-            for n, (lo, hi) in feats.items()
-        )
-        self._body_gauges = tuple(
-            (n.replace("_", " "), n, lo, hi, ALL_FEATURES[n].is_angle) for n, (lo, hi) in v.target.body.items()
-        )
+        self._gauges = GaugeTable(v)
 
     def update(self, f: BodyFeatures, show: bool = True) -> Snapshot | None:
         """One frame. ``show``: build the snapshot a display needs (only the variant on screen does)."""
@@ -230,23 +222,8 @@ class VariantEngine:
             in_pos,
             side,
             [r.rule.message for r in self.rules if r.open],
-            self._gauges(f, legs),
+            self._gauges.read(f, legs, self.roles.roles),
         )
-
-    def _gauges(self, f: BodyFeatures, legs: tuple[LegFeatures, ...] | None) -> tuple[Gauge, ...]:
-        """The target's measurements as they are now, for the display."""
-        out = []
-        for label, role, key, lo, hi, is_angle in self._leg_gauges:
-            value = math.nan
-            if legs is not None:
-                k = self.roles.roles.get(role)
-                known = [lg for lg in legs if lg.known] if role == Role.EACH else [legs[k]] if k is not None else []
-                vals = [x for x in (lg.values[key] for lg in known if lg.known) if x == x]  # (not NaN)
-                value = sum(vals) / len(vals) if vals else math.nan
-            out.append(Gauge(label, value, lo, hi, is_angle))
-        view = self.variant.view
-        out += [Gauge(label, f.value(name, view), lo, hi, angle) for label, name, lo, hi, angle in self._body_gauges]
-        return tuple(out)
 
     def _held_side(self, legs: tuple[LegFeatures, ...] | None) -> str | None:
         """The side of the leg the hold is reported for, this frame."""
