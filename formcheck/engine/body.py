@@ -40,7 +40,8 @@ class Trunk:
     torso: float
 
 
-def _mid(xy: list[list[float]], idx: list[int]) -> Point:
+def midpoint(xy: list[list[float]], idx: list[int]) -> Point:
+    """The mean of the points ``idx`` of ``xy`` (one or two of them)."""
     if len(idx) == 1:
         x, y = xy[idx[0]]
         return x, y
@@ -68,7 +69,7 @@ def find_trunk(pose: Pose) -> Trunk | None:
     hips = [i for i in (LM.LEFT_HIP, LM.RIGHT_HIP) if seen(i)]
     if not shoulders or not hips:
         return None
-    mid_sh, mid_hip = _mid(xy, shoulders), _mid(xy, hips)
+    mid_sh, mid_hip = midpoint(xy, shoulders), midpoint(xy, hips)
     trunk = (mid_sh[0] - mid_hip[0], mid_sh[1] - mid_hip[1])
     return Trunk(mid_sh, mid_hip, len(shoulders) == 2 and len(hips) == 2, trunk, g.norm(trunk))
 

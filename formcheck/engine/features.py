@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from formcheck.definitions import vocabulary as vocab
 from formcheck.definitions.vocabulary import View
-from formcheck.engine.body import VIS_MIN, Point, body_values, classify_orientation, find_trunk, observe_leg
+from formcheck.engine.body import VIS_MIN, Point, body_values, classify_orientation, find_trunk, midpoint, observe_leg
 from formcheck.engine.filters import OneEuro
 from formcheck.engine.legs import LegStatus, LegTracker
 from formcheck.pose import geometry as g
@@ -206,10 +206,9 @@ class FeatureExtractor:
     def _update_chirality(self, t: float, pose: Pose, trunk: Point, scale: float) -> int:
         xy, vis, z = pose.points.xy, pose.points.visibility, pose.points.z
         ev, w = 0.0, 0.0
-        ears = [xy[i] for i in (LM.LEFT_EAR, LM.RIGHT_EAR) if vis[i] >= VIS_MIN]
+        ears = [i for i in (LM.LEFT_EAR, LM.RIGHT_EAR) if vis[i] >= VIS_MIN]
         if vis[LM.NOSE] >= VIS_MIN and ears:
-            ear_mid = ears[0] if len(ears) == 1 else ((ears[0][0] + ears[1][0]) / 2.0, (ears[0][1] + ears[1][1]) / 2.0)
-            ev += 0.6 * g.chirality_evidence(trunk, xy[LM.NOSE], ear_mid)
+            ev += 0.6 * g.chirality_evidence(trunk, xy[LM.NOSE], midpoint(xy, ears))
             w += 0.6
         if z is not None:
             # The side nearer the camera (smaller z) is the side the camera sees; chirality +1 (facing

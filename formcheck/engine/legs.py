@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from formcheck.definitions.vocabulary import SIDES, Side
-from formcheck.pose.geometry import Vec, norm
+from formcheck.pose.geometry import Vec, norm, seg_len
 
 # Two observations closer than this (torso lengths, knee and ankle each) are one leg seen twice.
 DUPLICATE_DIST = 0.12
@@ -299,16 +299,12 @@ class LegTracker:
         return _dist(tr, obs[other]) < REJOIN_DIST
 
 
-def _gap(a: Vec, b: Vec) -> float:
-    return math.hypot(a[0] - b[0], a[1] - b[1])
-
-
 def _coincide(a: LegObservation, b: LegObservation, dist: float) -> bool:
-    return _gap(a.knee, b.knee) < dist and _gap(a.ankle, b.ankle) < dist
+    return seg_len(a.knee, b.knee) < dist and seg_len(a.ankle, b.ankle) < dist
 
 
 def _separation(a: LegObservation, b: LegObservation) -> float:
-    return _gap(a.knee, b.knee) + _gap(a.ankle, b.ankle)
+    return seg_len(a.knee, b.knee) + seg_len(a.ankle, b.ankle)
 
 
 def _pairing(t0: _Track, t1: _Track, obs: list[LegObservation]) -> tuple[int, int]:
@@ -353,4 +349,4 @@ def _ahead(tr: _Track, t: float) -> _Track | None:
 def _dist(tr: _Track, o: LegObservation) -> float:
     if tr.knee is None or tr.ankle is None:
         return math.inf
-    return _gap(tr.knee, o.knee) + _gap(tr.ankle, o.ankle)
+    return seg_len(tr.knee, o.knee) + seg_len(tr.ankle, o.ankle)

@@ -26,6 +26,15 @@ SETTLE_DPS = 25.0  # a hold starts/ends where the joints move slower than this (
 ROLE_SWITCH_S = 0.5  # a stance must fit the other way round this long before front/back swap
 
 
+def leg_ranges(v: Variant) -> tuple[tuple[str, tuple[tuple[str, float, float], ...]], ...]:
+    """The target position's leg ranges: (role, ((key, lo, hi), ...)), each feature by the key it is read from
+    in the variant's view (``features.leg_key``)."""
+    return tuple(
+        (role, tuple((leg_key(n, v.view), lo, hi) for n, (lo, hi) in feats.items()))
+        for role, feats in v.target.legs.items()
+    )
+
+
 @dataclass
 class RoleAssigner:
     """Which tracked leg plays which role. With reps of one leg, the working leg is the one doing the rep;
@@ -39,11 +48,7 @@ class RoleAssigner:
     def __post_init__(self) -> None:
         self._fixed = self.variant.legs == LegMode.BOTH  # both legs do the same: no roles to give
         self._per_side = self.variant.per_side_reps
-        view = self.variant.view
-        self._ranges = tuple(
-            (role, tuple((leg_key(n, view), lo, hi) for n, (lo, hi) in feats.items()))
-            for role, feats in self.variant.target.legs.items()
-        )
+        self._ranges = leg_ranges(self.variant)
 
     def update(self, t: float, legs: tuple[LegFeatures, ...] | None, rep_leg: int | None) -> None:
         v = self.variant
@@ -98,13 +103,9 @@ class VariantEngine:
         self.rules: list[RuleCheck] = [make_rule(r, v.reps.signal if v.reps else None) for r in v.rules]
         self._prev_t = math.nan
         self._orientation_s = 0.0
-        # The target position as (feature, range) pairs, leg features by the key they are read from in this
-        # view: looked up once here rather than by every engine every frame.
-        self._body_ranges = tuple(v.target.body.items())
-        self._leg_ranges = tuple(
-            (role, tuple((leg_key(n, v.view), rng) for n, rng in feats.items()))
-            for role, feats in v.target.legs.items()
-        )
+        # The target position, looked up once here rather than by every engine every frame.
+        self._body_ranges = tuple((n, lo, hi) for n, (lo, hi) in v.target.body.items())
+        self._leg_ranges = leg_ranges(v)
         self._gauges = GaugeTable(v)
 
     def update(self, f: BodyFeatures, show: bool = True) -> Snapshot | None:
@@ -239,7 +240,7 @@ class VariantEngine:
         if view == View.SIDE and f.value("facing_camera") > FRONTAL:
             return None  # facing the camera: a side-view position cannot be judged
         verdict: bool | None = True
-        for name, (lo, hi) in self._body_ranges:
+        for name, lo, hi in self._body_ranges:
             x = f.value(name, view)
             if not lo <= x <= hi:
                 verdict = None if (x != x and verdict is not False) else False  # (x != x: NaN, unknown)
@@ -258,7 +259,7 @@ class VariantEngine:
                     return False
                 checks.append((legs[k].values, ranges))
         for values, ranges in checks:
-            for key, (lo, hi) in ranges:
+            for key, lo, hi in ranges:
                 x = values[key]
                 if not lo <= x <= hi:
                     if x == x:
